@@ -1,0 +1,117 @@
+"""The :class:`Assessment`: graded GeoDataFrames, the audit and the summary.
+
+An ``Assessment`` is what :func:`riskmap.assess.assess` returns and what the map, the
+app, the command line and the exporters consume.  None of them recomputes a grade.
+
+All GeoDataFrames are in WGS-84 (EPSG:4326).  Missing values are ``None``/``NaN``;
+an unassigned record has ``county_code`` ``None`` (written as an empty field).
+
+Columns
+-------
+``counties``
+    county_code (str), county_name (str), population (float|NaN), n_enterprises (int),
+    points_enterprises, points_roads, points_hazards, points_accidents, score (float),
+    grade (str key), reasons (str; '' when no rule beyond the thresholds fired),
+    top_contributors (str, e.g. "重大风险企业 3 家（30 分）; …"), area_km2 (float),
+    red/orange/yellow/blue enterprise counts as ``enterprises_red`` … (int),
+    open_hazards, major_open_hazards, overdue_hazards (int), deaths_12m (int),
+    unit_km (float), geometry (MultiPolygon).
+``enterprises``
+    enterprise_id (str), name (str), sector (key), county_code, county_name, address,
+    employees, lec_l, lec_e, lec_c, likelihood, severity, major_hazard_level (float|NaN),
+    method ('lec' | 'matrix' | 'baseline'), inherent_value (float: D, R or NaN),
+    inherent_grade, grade, score (float: rank 0–3 of the grade, plus inherent value
+    fraction for ordering), reasons (str, '; '-joined), open_hazards,
+    major_open_hazards, overdue_hazards, fatal_accidents_12m (int), geometry (Point).
+``road_units``
+    unit_id (str: segment_id + '-' + county_code + '-' + piece + '-' + index),
+    segment_id, road_name, road_class, county_code, county_name, length_m (float),
+    fatal, injury, pdo (int), epdo (float), rate (float, EPDO/km/yr),
+    accident_prone (bool), grade, score (=rate), reasons, geometry (LineString).
+``accidents``
+    accident_id, date (datetime64), deaths, injuries (int), kind ('traffic'|'production'),
+    enterprise_id, sector, county_code, county_name, in_window (bool, 36 months),
+    in_12m (bool), severity_class ('fatal'|'injury'|'pdo'), unit_id (str|None: snapped
+    unit), snap_distance_m (float|NaN), geometry (Point).
+``hazards``
+    hazard_id, enterprise_id, name (enterprise name or ''), sector, level
+    ('general'|'major'), status ('open'|'rectifying'|'closed'), found_date, deadline,
+    closed_date (datetime64), supervision ('none'|'county'|'city'|'province'),
+    description, is_open (bool), overdue (bool), days_overdue (int, 0 when not
+    overdue), located_by ('enterprise'|'point'|'none'), county_code, county_name,
+    geometry (Point or None).
+``unassigned``
+    DataFrame with dataset, id, reason (every record not in a county, and every
+    reference to an unknown enterprise, an unsnapped accident, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from riskmap.errors import Problem
+
+
+@dataclass
+class WorkspaceInfo:
+    """The ``[workspace]`` table of ``riskmap.toml``, resolved."""
+
+    path: Path
+    title: str
+    region: str
+    as_of: date
+    language: str = "zh"
+    standard: str = "default"
+    basemap: str = "none"
+    demo: bool = False
+    source: str = ""
+
+
+@dataclass
+class Assessment:
+    """A graded workspace: what every face of RiskMap draws on.
+
+    Attributes
+    ----------
+    info
+        The workspace settings (title, region, ``as_of``, language, ...).
+    counties, enterprises, road_units, accidents, hazards
+        Graded GeoDataFrames in WGS-84 (see the module docstring for columns).
+        A dataset the workspace lacks is an empty GeoDataFrame with the columns.
+    unassigned
+        ``dataset``, ``id``, ``reason`` for every record not placed.
+    problems
+        Warnings (and repairs) found while reading and joining.
+    summary
+        The ``summary.json`` dictionary of DESIGN §7.
+    standard
+        The grading standard used (a :class:`riskmap.standard.Standard`).
+    timings
+        Seconds spent per stage, for benchmarks and the progress display.
+    """
+
+    info: WorkspaceInfo
+    counties: gpd.GeoDataFrame
+    enterprises: gpd.GeoDataFrame
+    road_units: gpd.GeoDataFrame
+    accidents: gpd.GeoDataFrame
+    hazards: gpd.GeoDataFrame
+    unassigned: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    standard: Any = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.info.language
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

@@ -1,0 +1,145 @@
+"""Filters shared by the app, the map and the exports.
+
+A :class:`Filters` value says which sectors, counties, grades, hazard statuses and
+which time window to show.  :func:`apply_filters` returns a filtered copy of an
+:class:`~riskmap.assessment.Assessment` (grades are never recomputed: a filter only
+hides records), and :func:`headline` computes the headline figures from it, so the
+figures, the map and the tables always agree.
+
+Semantics
+---------
+* ``sectors``: enterprises by sector; hazards and production accidents by the sector
+  of their enterprise (records without a sector stay only when no sector filter is
+  set); road units and traffic accidents belong to ``road_transport``.
+* ``counties``: county codes; every layer keeps only records in those counties.
+* ``grades``: counties, enterprises and road units by grade.
+* ``hazard_statuses``: hazards by status (``open``, ``rectifying``, ``closed``).
+* ``date_from`` / ``date_to``: accidents by date, hazards by ``found_date`` (inclusive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from riskmap.assessment import Assessment
+from riskmap.grades import count_by_grade
+
+ROAD_SECTOR = "road_transport"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to show; ``None`` means no restriction."""
+
+    sectors: tuple[str, ...] | None = None
+    counties: tuple[str, ...] | None = None
+    grades: tuple[str, ...] | None = None
+    hazard_statuses: tuple[str, ...] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) is not None for f in dataclasses.fields(self))
+
+    def describe(self, lang: str = "zh") -> str:
+        """A one-line description of the active filters, for subtitles."""
+        from riskmap.i18n import grade_label, sector_label
+
+        parts = []
+        if self.sectors is not None:
+            parts.append(("行业：" if lang == "zh" else "sectors: ")
+                         + "、".join(sector_label(s, lang) for s in self.sectors))
+        if self.counties is not None:
+            parts.append(("区县：" if lang == "zh" else "counties: ") + ", ".join(self.counties))
+        if self.grades is not None:
+            parts.append(("等级：" if lang == "zh" else "grades: ")
+                         + "、".join(grade_label(g, lang) for g in self.grades))
+        if self.hazard_statuses is not None:
+            parts.append(("隐患状态：" if lang == "zh" else "hazard status: ") + ", ".join(self.hazard_statuses))
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or '…'} – {self.date_to or '…'}")
+        return "; ".join(parts)
+
+
+def _in(series: pd.Series, allowed) -> pd.Series:
+    return series.isin(list(allowed))
+
+
+def _date_mask(values: pd.Series, start: date | None, end: date | None) -> pd.Series:
+    mask = pd.Series(True, index=values.index)
+    if start is not None:
+        mask &= values >= pd.Timestamp(start)
+    if end is not None:
+        mask &= values <= pd.Timestamp(end)
+    return mask
+
+
+def apply_filters(assessment: Assessment, filters: Filters | None) -> Assessment:
+    """Return a copy of ``assessment`` holding only what ``filters`` let through."""
+    if filters is None or not filters.active:
+        return assessment
+    counties = assessment.counties
+    enterprises = assessment.enterprises
+    road_units = assessment.road_units
+    accidents = assessment.accidents
+    hazards = assessment.hazards
+
+    if filters.counties is not None:
+        counties = counties[_in(counties["county_code"], filters.counties)]
+        enterprises = enterprises[_in(enterprises["county_code"], filters.counties)]
+        road_units = road_units[_in(road_units["county_code"], filters.counties)]
+        accidents = accidents[_in(accidents["county_code"], filters.counties)]
+        hazards = hazards[_in(hazards["county_code"], filters.counties)]
+    if filters.grades is not None:
+        counties = counties[_in(counties["grade"], filters.grades)]
+        enterprises = enterprises[_in(enterprises["grade"], filters.grades)]
+        road_units = road_units[_in(road_units["grade"], filters.grades)]
+    if filters.sectors is not None:
+        enterprises = enterprises[_in(enterprises["sector"], filters.sectors)]
+        hazards = hazards[_in(hazards["sector"], filters.sectors)]
+        roads_shown = ROAD_SECTOR in filters.sectors
+        if not roads_shown:
+            road_units = road_units.iloc[0:0]
+        traffic = accidents["kind"] == "traffic"
+        accidents = accidents[(traffic & roads_shown) | (~traffic & _in(accidents["sector"], filters.sectors))]
+    if filters.hazard_statuses is not None:
+        hazards = hazards[_in(hazards["status"], filters.hazard_statuses)]
+    if filters.date_from is not None or filters.date_to is not None:
+        accidents = accidents[_date_mask(accidents["date"], filters.date_from, filters.date_to)]
+        hazards = hazards[_date_mask(hazards["found_date"], filters.date_from, filters.date_to)]
+
+    return dataclasses.replace(
+        assessment,
+        counties=counties,
+        enterprises=enterprises,
+        road_units=road_units,
+        accidents=accidents,
+        hazards=hazards,
+    )
+
+
+def headline(assessment: Assessment) -> dict:
+    """The headline figures of the page and the briefing, from a (filtered) assessment.
+
+    Returns
+    -------
+    dict
+        ``counties_by_grade``, ``enterprises_by_grade`` (dicts with all four grades),
+        ``open_major_hazards``, ``overdue_hazards``, ``accident_prone_units`` and
+        ``deaths_12m`` (deaths in accidents in the 12 months up to ``as_of``).
+    """
+    hazards = assessment.hazards
+    accidents = assessment.accidents
+    return {
+        "counties_by_grade": count_by_grade(assessment.counties["grade"]),
+        "enterprises_by_grade": count_by_grade(assessment.enterprises["grade"]),
+        "open_major_hazards": int((hazards["is_open"] & (hazards["level"] == "major")).sum()),
+        "overdue_hazards": int(hazards["overdue"].sum()),
+        "accident_prone_units": int(assessment.road_units["accident_prone"].sum()),
+        "deaths_12m": int(accidents.loc[accidents["in_12m"], "deaths"].sum()),
+    }

@@ -94,6 +94,9 @@ class Assessment:
         The grading standard used (a :class:`riskmap.standard.Standard`).
     timings
         Seconds spent per stage, for benchmarks and the progress display.
+    extra
+        Further datasets of the workspace (schools, hospitals ...) in WGS-84, keyed by
+        their ``[datasets.X]`` name, for extra map layers.
     """
 
     info: WorkspaceInfo
@@ -107,6 +110,7 @@ class Assessment:
     summary: dict[str, Any] = field(default_factory=dict)
     standard: Any = None
     timings: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
     @property
     def language(self) -> str:

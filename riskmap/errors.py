@@ -36,12 +36,13 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    unit: str = "row"
 
     def location(self) -> str:
         """Return ``file, row N, column C`` as far as known."""
         parts = [self.file]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{self.unit} {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
         return ", ".join(parts)

@@ -178,3 +178,48 @@ def column_label(column: str, lang: str = "zh", *, both: bool = False) -> str:
 def label(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
     """Return the label of ``key`` in one of the label tables of this module."""
     return _pick(table[key], lang) if key in table else str(key)
+
+
+# Message templates of validation and joins: (zh, en).  Column names are passed
+# already quoted by :func:`column_label` with ``both=True``.
+MESSAGES = {
+    "missing_column": ("缺少必填列 {col}；可接受的列名：{aliases}，或在 riskmap.toml 的 columns 中映射",
+                       "required column {col} is missing; accepted names: {aliases}, or map it with `columns` in riskmap.toml"),
+    "mapped_column_missing": ("riskmap.toml 将 {col} 映射到列 '{value}'，但文件中没有该列；文件中的列：{present}",
+                              "riskmap.toml maps {col} to column '{value}', which the file lacks; its columns are: {present}"),
+    "empty_id": ("{col} 为空；每一行都需要唯一编号", "{col} is empty; every row needs a unique ID"),
+    "duplicate_id": ("{col} '{value}' 重复（第 {first} 行已出现）；编号必须唯一",
+                     "{col} '{value}' is a duplicate (first seen at row {first}); IDs must be unique"),
+    "empty_required": ("{col} 为空；该列必填", "{col} is empty; it is required"),
+    "bad_number": ("{col} 的值 '{value}' 不是数字", "{col} '{value}' is not a number"),
+    "bad_choice": ("{col} 的值 '{value}' 无法识别；允许：{allowed}", "{col} '{value}' is not recognised; allowed: {allowed}"),
+    "bad_date": ("{col} 的值 '{value}' 不是日期；允许：2026-10-31、2026/10/31、2026年10月31日 或 Excel 日期单元格",
+                 "{col} '{value}' is not a date; allowed: 2026-10-31, 2026/10/31, 2026年10月31日 or an Excel date cell"),
+    "out_of_range": ("{col} 的值 '{value}' 超出范围；允许：{allowed}", "{col} '{value}' is out of range; allowed: {allowed}"),
+    "lonlat_swapped": ("经纬度似乎颠倒（经度 '{lon}'，纬度 '{lat}'）；请检查 lon/lat 两列",
+                       "longitude and latitude look swapped (lon '{lon}', lat '{lat}'); check the lon/lat columns"),
+    "no_location": ("没有坐标（lon/lat 为空且无几何）；未分配到区县", "has no location (empty lon/lat and no geometry); left unassigned"),
+    "bad_geometry_type": ("几何类型为 {value}；{dataset} 需要 {allowed}", "geometry is a {value}; {dataset} needs {allowed}"),
+    "empty_geometry": ("几何为空；未分配", "geometry is empty; left unassigned"),
+    "repaired_polygon": ("多边形无效（{value}），已用 make_valid 修复", "invalid polygon ({value}) repaired with make_valid"),
+    "no_crs": ("未声明坐标系且文件中也没有，按 EPSG:4326（WGS-84）处理；如有不同请在 riskmap.toml 中声明 crs",
+               "no CRS declared and none in the file; assumed EPSG:4326 (WGS-84); declare `crs` in riskmap.toml if not"),
+    "bad_crs": ("坐标系 '{value}' 无法识别；允许：pyproj 可识别的任何 CRS（如 EPSG:4326、EPSG:4490、EPSG:4547）或 gcj02 / bd09",
+                "CRS '{value}' is not known; allowed: any CRS pyproj knows (EPSG:4326, EPSG:4490, EPSG:4547, ...) or gcj02 / bd09"),
+    "near_border": ("位于区域边界外 {dist:.0f} 米，已就近归入 {county}", "lies {dist:.0f} m outside the region; assigned to the nearest county, {county}"),
+    "outside_region": ("位于区域外（距最近区县 {county} {dist}）；未分配", "lies outside the region ({dist} from the nearest county, {county}); left unassigned"),
+    "county_mismatch": ("声明的 county_code '{value}' 与坐标所在区县 {actual} 不符；按坐标归入 {actual}",
+                        "declared county_code '{value}' disagrees with the location, which is in {actual}; the location wins"),
+    "unknown_enterprise": ("引用的企业编号 '{value}' 不在企业表中", "names enterprise '{value}', which is not in the enterprise list"),
+    "no_hazard_location": ("既无企业也无坐标；未分配", "has neither a known enterprise nor a location; left unassigned"),
+    "lec_incomplete": ("LEC 三项不全（{value}），改用下一种方法", "LEC factors incomplete ({value}); the next method is used"),
+    "unsnapped": ("距最近道路单元超过 {dist:.0f} 米，未吸附（仍计入所在区县）", "more than {dist:.0f} m from any road unit; not snapped (still counted for its county)"),
+    "road_outside": ("路段全部位于区域外；未分配", "the whole segment lies outside the region; left unassigned"),
+    "road_partly_outside": ("路段有 {value} 米位于区域外，未计入", "{value} m of the segment lie outside the region and are not counted"),
+    "more_rows": ("……另有 {n} 行同类问题", "... and {n} more rows with the same problem"),
+}
+
+
+def message(key: str, lang: str = "zh", **fmt) -> str:
+    """Return the message template ``key`` in ``lang``, formatted with ``fmt``."""
+    return _pick(MESSAGES[key], lang).format(**fmt)

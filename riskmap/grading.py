@@ -1,0 +1,222 @@
+"""Grading enterprises and counties by the standard (DESIGN §6).
+
+Functions take plain frames with canonical columns and return grades, scores and the
+reasons of every rule that fired, in the workspace language.  All numbers come from
+the :class:`~riskmap.standard.Standard`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from riskmap.grades import GRADES, RANK, from_rank, grade_by_thresholds
+from riskmap.i18n import grade_label, label, DATASET_LABELS
+from riskmap.standard import Standard
+
+
+def _join_reasons(parts: list[pd.Series]) -> pd.Series:
+    """Join per-rule reason columns ('' where a rule did not fire) with '; '."""
+    frame = pd.concat(parts, axis=1) if parts else pd.DataFrame()
+    return frame.apply(lambda row: "; ".join(r for r in row if r), axis=1) if len(frame.columns) else pd.Series(dtype=object)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: str,
+                      open_major: pd.Series, overdue: pd.Series, fatal_12m: pd.Series) -> pd.DataFrame:
+    """Grade enterprises: inherent grade, then floors, then one-step raises.
+
+    Parameters
+    ----------
+    enterprises
+        Canonical enterprise columns (``lec_l``, ``lec_e``, ``lec_c``, ``likelihood``,
+        ``severity``, ``major_hazard_level``, ``sector``).
+    open_major, overdue, fatal_12m
+        Per enterprise (same index): open or rectifying major hidden hazards, overdue
+        hidden hazards, production accidents with deaths in the last 12 months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``method``, ``inherent_value``, ``inherent_grade``, ``grade``, ``reasons`` and
+        ``red_by_major_hazard`` (the grade is red because of an open major hazard).
+    """
+    rules = standard.enterprise
+    zh = lang == "zh"
+    index = enterprises.index
+    lec = enterprises[["lec_l", "lec_e", "lec_c"]].astype(float)
+    has_lec = lec.notna().all(axis=1)
+    matrix = enterprises[["likelihood", "severity"]].astype(float)
+    has_matrix = matrix.notna().all(axis=1) & ~has_lec
+    baseline = ~has_lec & ~has_matrix
+
+    d_value = lec.prod(axis=1, min_count=3)
+    r_value = matrix.prod(axis=1, min_count=2)
+    inherent_value = pd.Series(np.where(has_lec, d_value, np.where(has_matrix, r_value, np.nan)), index=index)
+    method = pd.Series(np.where(has_lec, "lec", np.where(has_matrix, "matrix", "baseline")), index=index, dtype=object)
+
+    lec_grade = grade_by_thresholds(d_value.fillna(0), rules["lec"]["thresholds"])
+    matrix_grade = grade_by_thresholds(r_value.fillna(0), rules["matrix"]["thresholds"])
+    base_table = rules["baseline"]
+    base_grade = enterprises["sector"].map(lambda s: base_table.get(s, "blue")).to_numpy(dtype=object)
+    inherent = np.where(has_lec, lec_grade, np.where(has_matrix, matrix_grade, base_grade))
+    inherent = pd.Series(inherent, index=index, dtype=object)
+
+    reason_inherent = pd.Series("", index=index, dtype=object)
+    if has_lec.any():
+        lec_rows = lec[has_lec]
+        reason_inherent[has_lec] = [
+            (f"LEC：D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}，{grade_label(g, lang)}" if zh else
+             f"LEC: D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}, {grade_label(g, lang)}")
+            for (l, e, c), g in zip(lec_rows.itertuples(index=False), inherent[has_lec])
+        ]
+    if has_matrix.any():
+        m_rows = matrix[has_matrix]
+        reason_inherent[has_matrix] = [
+            (f"风险矩阵：R=可能性×严重性={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}，{grade_label(g, lang)}" if zh else
+             f"risk matrix: R=likelihood×severity={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}, {grade_label(g, lang)}")
+            for (a, b), g in zip(m_rows.itertuples(index=False), inherent[has_matrix])
+        ]
+    if baseline.any():
+        from riskmap.i18n import sector_label
+        reason_inherent[baseline] = [
+            (f"行业基准（{sector_label(s, lang)}）：{grade_label(g, lang)}" if zh else f"sector baseline ({sector_label(s, lang)}): {grade_label(g, lang)}")
+            for s, g in zip(enterprises.loc[baseline, "sector"], inherent[baseline])
+        ]
+
+    ranks = pd.Series(np.asarray([RANK[g] for g in inherent], dtype=np.int8), index=index)
+    reasons = [reason_inherent]
+
+    red_by_major = pd.Series(False, index=index)
+    rule = rules["rules"]["open_major_hazard"]
+    if rule.get("enabled", True):
+        fires = open_major.reindex(index).fillna(0) > 0
+        floor = RANK[rule.get("floor", "red")]
+        red_by_major = fires & (floor == RANK["red"])
+        ranks = ranks.where(~fires, np.maximum(ranks, floor))
+        counts = open_major.reindex(index).fillna(0).astype(int)
+        reasons.append(pd.Series(np.where(fires, [
+            (f"重大事故隐患未销号（{n} 项）→ {grade_label(rule.get('floor', 'red'), lang)}" if zh else
+             f"{n} open major hidden hazard(s) → {grade_label(rule.get('floor', 'red'), lang)}") for n in counts], ""), index=index))
+
+    rule = rules["rules"]["major_hazard_installation"]
+    if rule.get("enabled", True):
+        floors = {int(k): v for k, v in rule["floor_by_level"].items()}
+        level = enterprises["major_hazard_level"]
+        floor_grade = level.map(lambda v: floors.get(int(v)) if pd.notna(v) else None)
+        fires = floor_grade.notna()
+        floor_rank = floor_grade.map(lambda g: RANK.get(g, 0) if g else 0).astype(np.int8)
+        ranks = ranks.where(~fires, np.maximum(ranks, floor_rank))
+        names = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+        reasons.append(pd.Series(np.where(fires, [
+            (f"{names.get(int(v), v) if pd.notna(v) else ''}重大危险源 → 不低于{grade_label(g, lang) if g else ''}" if zh else
+             f"major hazard installation level {int(v) if pd.notna(v) else ''} → at least {grade_label(g, lang) if g else ''}")
+            for v, g in zip(level, floor_grade)], ""), index=index))
+
+    rule = rules["rules"]["fatal_accident_12m"]
+    if rule.get("enabled", True):
+        count = fatal_12m.reindex(index).fillna(0).astype(int)
+        fires = count > 0
+        ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
+        reasons.append(pd.Series(np.where(fires, [
+            (f"近12个月发生死亡生产安全事故 {n} 起，升一级" if zh else f"{n} fatal production accident(s) in the last 12 months: raised one grade")
+            for n in count], ""), index=index))
+
+    rule = rules["rules"]["overdue_hazards"]
+    if rule.get("enabled", True):
+        count = overdue.reindex(index).fillna(0).astype(int)
+        fires = count >= int(rule.get("min_count", 3))
+        ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
+        reasons.append(pd.Series(np.where(fires, [
+            (f"逾期未整改隐患 {n} 项（≥{rule.get('min_count', 3)}），升一级" if zh else f"{n} overdue hidden hazards (≥ {rule.get('min_count', 3)}): raised one grade")
+            for n in count], ""), index=index))
+
+    grade = pd.Series(from_rank(np.minimum(ranks.to_numpy(), 3)), index=index, dtype=object)
+    red_by_major &= grade == "red"
+    return pd.DataFrame({
+        "method": method,
+        "inherent_value": inherent_value,
+        "inherent_grade": inherent,
+        "grade": grade,
+        "reasons": _join_reasons(reasons),
+        "red_by_major_hazard": red_by_major,
+    }, index=index)
+
+
+def grade_counties(components: pd.DataFrame, standard: Standard, *, lang: str,
+                   floor: pd.Series, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Grade counties on the sum of their four components.
+
+    Parameters
+    ----------
+    components
+        ``points_enterprises``, ``points_roads``, ``points_hazards``,
+        ``points_accidents`` per county.
+    floor
+        Counties holding an enterprise that is red by a major hidden hazard.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``score``, ``grade``, ``reasons``.
+    """
+    table = standard.counties
+    zh = lang == "zh"
+    score = components[["points_enterprises", "points_roads", "points_hazards", "points_accidents"]].sum(axis=1)
+    scheme = table.get("scheme", "fixed")
+    if scheme == "fixed":
+        thresholds = table["thresholds"]
+        grade = pd.Series(grade_by_thresholds(score, thresholds), index=components.index, dtype=object)
+        reason = pd.Series([
+            (f"综合得分 {s:.1f}（{grade_label(g, lang)}下限 {thresholds[g]:g}）" if zh else f"score {s:.1f} (≥ {thresholds[g]:g} for {grade_label(g, lang)})")
+            if g != "blue" else (f"综合得分 {s:.1f}" if zh else f"score {s:.1f}")
+            for s, g in zip(score, grade)], index=components.index, dtype=object)
+    else:
+        import mapclassify
+
+        k = min(4, max(1, score.nunique()))
+        if k < 2:
+            classes = np.zeros(len(score), dtype=int)
+        elif scheme == "quantiles":
+            classes = mapclassify.Quantiles(score.to_numpy(), k=k).yb
+        else:
+            classes = mapclassify.NaturalBreaks(score.to_numpy(), k=k).yb
+        # Highest class is red; fewer classes than four fill from blue upward.
+        grade = pd.Series(from_rank(np.asarray(classes) + (4 - k)), index=components.index, dtype=object)
+        name = "分位数" if scheme == "quantiles" else "自然断点"
+        reason = pd.Series([(f"综合得分 {s:.1f}（{name}分级）" if zh else f"score {s:.1f} ({scheme} classes)") for s in score],
+                           index=components.index, dtype=object)
+    floor_grade = table.get("major_hazard_floor", "orange")
+    floor = floor.reindex(components.index).fillna(False).astype(bool)
+    raised = floor & (grade.map(RANK) < RANK[floor_grade])
+    grade = grade.where(~raised, floor_grade)
+    reason = reason.where(~floor, reason + np.where(
+        raised, "；有企业因重大事故隐患未销号判定为重大风险，区县不低于" + grade_label(floor_grade, lang) if zh else
+        "; an enterprise is red by an open major hidden hazard: at least " + grade_label(floor_grade, lang), ""))
+    return pd.DataFrame({"score": score, "grade": grade, "reasons": reason}, index=components.index)
+
+
+def describe_contributors(contributions: pd.DataFrame, *, lang: str, top: int) -> pd.Series:
+    """Name each county's top contributors to its score.
+
+    Parameters
+    ----------
+    contributions
+        One row per county and contributor with ``county``, ``label`` (text shown)
+        and ``points``.
+    top
+        How many to name per county.
+
+    Returns
+    -------
+    pandas.Series
+        Per county, e.g. ``"重大风险企业 3 家（30 分）；红色道路单元 12.0 km（60 分）"``.
+    """
+    if contributions.empty:
+        return pd.Series(dtype=object)
+    ordered = contributions[contributions["points"] > 0].sort_values(["county", "points"], ascending=[True, False])
+    sep = "；" if lang == "zh" else "; "
+    return ordered.groupby("county", sort=False).head(top).groupby("county", sort=False)["label"].agg(sep.join)

@@ -1,0 +1,152 @@
+"""Road screening: road units, accident snapping, EPDO rates and accident-prone units.
+
+Road segments are split at county borders (each connected part inside a county is one
+piece), each piece is cut into ``ceil(length / 1000 m)`` equal units, traffic
+accidents of the window snap to the nearest unit within 50 m, and each unit is graded
+on its EPDO rate, or red when it is accident-prone (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from riskmap.grades import grade_by_thresholds
+from riskmap.i18n import grade_label
+from riskmap.join import cut_units, snap_points, split_roads
+from riskmap.standard import Standard
+
+
+@dataclass
+class RoadUnits:
+    """Road units in the metric CRS, before grading.
+
+    Attributes
+    ----------
+    geometry
+        Unit lines (metric CRS).
+    segment, county
+        Positions of each unit's source segment and county.
+    piece, index
+        Each unit's piece number within its segment and county, and index along it.
+    inside_length
+        Per source segment, its length inside the counties (metres).
+    """
+
+    geometry: np.ndarray
+    segment: np.ndarray
+    county: np.ndarray
+    piece: np.ndarray
+    index: np.ndarray
+    inside_length: np.ndarray
+
+
+def build_units(lines_metric: np.ndarray, counties_metric: np.ndarray, *, unit_length_m: float) -> RoadUnits:
+    """Split road lines at county borders and cut the pieces into units."""
+    pieces = split_roads(lines_metric, counties_metric)
+    units, unit_piece, unit_index = cut_units(pieces.geometry, unit_length_m)
+    # Number the pieces of one segment within one county: 0, 1, ... in their order.
+    key = pd.DataFrame({"segment": pieces.segment, "county": pieces.county})
+    piece_number = key.groupby(["segment", "county"]).cumcount().to_numpy()
+    return RoadUnits(
+        geometry=units,
+        segment=pieces.segment[unit_piece],
+        county=pieces.county[unit_piece],
+        piece=piece_number[unit_piece],
+        index=unit_index,
+        inside_length=pieces.inside_length,
+    )
+
+
+def severity_class(deaths: pd.Series, injuries: pd.Series) -> pd.Series:
+    """``fatal`` with deaths ≥ 1, ``injury`` with injuries ≥ 1 and no deaths, else ``pdo``."""
+    return pd.Series(np.where(deaths >= 1, "fatal", np.where(injuries >= 1, "injury", "pdo")), index=deaths.index, dtype=object)
+
+
+def count_snapped(units_count: int, unit_of_accident: np.ndarray, severity: np.ndarray) -> pd.DataFrame:
+    """Count fatal, injury and property-only accidents per unit."""
+    counts = {}
+    for name in ("fatal", "injury", "pdo"):
+        chosen = (unit_of_accident >= 0) & (severity == name)
+        counts[name] = np.bincount(unit_of_accident[chosen], minlength=units_count).astype(float)
+    return pd.DataFrame(counts)
+
+
+def counts_from_road_columns(roads: pd.DataFrame, unit_segment: np.ndarray, unit_length: np.ndarray,
+                             inside_length: np.ndarray) -> pd.DataFrame:
+    """Stand-in counts from a road's own ``accidents``/``deaths``/``injuries`` columns.
+
+    Deaths count as fatal accidents, the remaining accidents with injuries as injury
+    accidents, the rest as property-only; a segment's counts are shared among its units
+    by length (so the counts of a unit may be fractional).
+    """
+    accidents = roads["accidents"].fillna(0).to_numpy(float)
+    deaths = roads["deaths"].fillna(0).to_numpy(float)
+    injuries = roads["injuries"].fillna(0).to_numpy(float)
+    fatal = np.minimum(deaths, np.maximum(accidents, deaths))
+    remaining = np.maximum(accidents - fatal, 0)
+    injury = np.minimum(remaining, injuries)
+    pdo = np.maximum(remaining - injury, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(inside_length[unit_segment] > 0, unit_length / inside_length[unit_segment], 0.0)
+    return pd.DataFrame({
+        "fatal": fatal[unit_segment] * share,
+        "injury": injury[unit_segment] * share,
+        "pdo": pdo[unit_segment] * share,
+    })
+
+
+def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, *, lang: str) -> pd.DataFrame:
+    """EPDO, rate, accident-prone flag, grade and reasons of each unit.
+
+    Parameters
+    ----------
+    counts
+        ``fatal``, ``injury`` and ``pdo`` accident counts per unit over the window.
+    length_m
+        Unit lengths in metres.
+    """
+    table = standard.roads
+    weights = table["epdo"]
+    years = float(table["window_months"]) / 12.0
+    epdo = weights["fatal"] * counts["fatal"] + weights["injury"] * counts["injury"] + weights["pdo"] * counts["pdo"]
+    km = np.maximum(np.asarray(length_m) / 1000.0, float(table["min_length_km"]))
+    rate = epdo.to_numpy() / km / years
+    prone_rule = table["accident_prone"]
+    prone = (counts["fatal"].to_numpy() >= prone_rule["fatal"]) | (counts["injury"].to_numpy() >= prone_rule["injury"])
+    thresholds = table["thresholds"]
+    grade = grade_by_thresholds(rate, thresholds)
+    grade = np.where(prone, "red", grade)
+    zh = lang == "zh"
+    months = int(table["window_months"])
+    reasons = []
+    for f, i, r, p, g in zip(counts["fatal"], counts["injury"], rate, prone, grade):
+        parts = []
+        if p:
+            parts.append(f"事故多发：{months}个月内死亡事故 {f:g} 起、受伤事故 {i:g} 起" if zh else
+                         f"accident-prone: {f:g} fatal and {i:g} injury accidents in {months} months")
+        if g != "blue" or r > 0:
+            parts.append(f"事故率 {r:.1f} 当量起/公里·年（{grade_label(g, lang)}）" if zh else
+                         f"rate {r:.1f} EPDO/km/yr ({grade_label(g, lang)})")
+        reasons.append("；".join(parts) if zh else "; ".join(parts))
+    return pd.DataFrame({
+        "epdo": epdo.to_numpy(),
+        "rate": rate,
+        "accident_prone": prone,
+        "grade": grade,
+        "score": rate,
+        "reasons": reasons,
+    })
+
+
+def snap_accidents(points_metric: np.ndarray, units_metric: np.ndarray, *, max_distance_m: float):
+    """Snap accident points to road units; see :func:`riskmap.join.snap_points`."""
+    return snap_points(points_metric, units_metric, max_distance=max_distance_m)
+
+
+def unit_lengths(units_metric: np.ndarray) -> np.ndarray:
+    """Lengths of unit lines in metres."""
+    return shapely.length(units_metric)

@@ -1,0 +1,586 @@
+"""The print-quality static four-colour map (PNG, PDF, SVG).
+
+:func:`render_map` draws an :class:`~riskmap.assessment.Assessment` on a page the way a
+map in a report needs it: counties filled in the four grade colours with their names,
+road units and enterprises coloured by grade, open major hazards marked, a legend with
+counts, an inset table of counts by grade, title and subtitle, north arrow, scale bar,
+data source and projection, and the words "示例数据 / demo data" on demo data.
+
+The map is drawn in a local metric projection (the UTM zone of
+:func:`riskmap.coords.local_metric_crs`), so distances on the page are true to within
+0.1 % and the scale bar means what it says.  Text uses the CJK font of
+:mod:`riskmap.fonts`; save the figure with :func:`save_figure` so the PDF and SVG embed
+it the right way.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Iterable
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch, Polygon as PolygonPatch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from riskmap import fonts
+from riskmap.assessment import Assessment
+from riskmap.errors import InputError
+from riskmap.filters import Filters, apply_filters, headline
+from riskmap.grades import GRADES, RANK, count_by_grade
+from riskmap.i18n import LANGUAGES, grade_label, t
+from riskmap.register import grade_colours
+
+PAPERS_MM: dict[str, tuple[float, float]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+"""Paper sizes, landscape (width, height) in millimetres."""
+
+ORIENTATIONS = ("landscape", "portrait")
+
+LAYERS: tuple[str, ...] = ("counties", "road_units", "enterprises", "hazards", "accidents")
+"""Layers the static map can draw, bottom to top."""
+
+DEFAULT_LAYERS: tuple[str, ...] = ("counties", "road_units", "enterprises", "hazards")
+"""Drawn when ``layers`` is not given (accidents would bury the grades in dots)."""
+
+LAYER_ALIASES = {"roads": "road_units", "road": "road_units", "county": "counties",
+                 "enterprise": "enterprises", "hazard": "hazards", "accident": "accidents"}
+
+MIN_DPI, MAX_DPI = 50, 1200
+
+_HAZARD_COLOUR = "#6A1B9A"  # purple: no grade uses it, so the mark never blends in
+_OUTLINE = "#3A3A3A"
+_CONTEXT_FILL = "#EDEDED"  # counties hidden by a filter, drawn for orientation
+
+
+# --- options ------------------------------------------------------------------------
+def check_layout(paper: str, orientation: str, dpi: int) -> tuple[str, str, int]:
+    """Validate page options; return them normalised (``a4`` → ``A4``).
+
+    Raises
+    ------
+    InputError
+        Naming the bad option and what is allowed.
+    """
+    paper_key = str(paper).upper()
+    if paper_key not in PAPERS_MM:
+        raise InputError(f"paper '{paper}' is not supported; allowed: {', '.join(PAPERS_MM)}")
+    orient = str(orientation).lower()
+    if orient not in ORIENTATIONS:
+        raise InputError(f"orientation '{orientation}' is not supported; allowed: {', '.join(ORIENTATIONS)}")
+    try:
+        dpi_value = int(dpi)
+    except (TypeError, ValueError):
+        raise InputError(f"dpi '{dpi}' is not a whole number; allowed: {MIN_DPI}–{MAX_DPI}") from None
+    if not MIN_DPI <= dpi_value <= MAX_DPI or dpi_value != dpi:
+        raise InputError(f"dpi {dpi} is out of range; allowed: a whole number from {MIN_DPI} to {MAX_DPI}")
+    return paper_key, orient, dpi_value
+
+
+def check_layers(layers: Iterable[str] | str | None) -> tuple[str, ...]:
+    """Validate layer names (``roads`` is accepted for ``road_units``).
+
+    Raises
+    ------
+    InputError
+        For an unknown name, listing the allowed ones.
+    """
+    if layers is None:
+        return DEFAULT_LAYERS
+    if isinstance(layers, str):
+        layers = [part for part in layers.replace(";", ",").split(",")]
+    chosen = []
+    for name in layers:
+        key = str(name).strip().lower()
+        if not key:
+            continue
+        key = LAYER_ALIASES.get(key, key)
+        if key not in LAYERS:
+            raise InputError(f"layer '{name}' is not known; allowed: {', '.join(LAYERS)} (or roads)")
+        if key not in chosen:
+            chosen.append(key)
+    return tuple(chosen)
+
+
+def check_lang(lang: str | None, assessment: Assessment) -> str:
+    """Return ``lang`` or the workspace language; raise InputError for others."""
+    value = lang or assessment.language or "zh"
+    if value not in LANGUAGES:
+        raise InputError(f"language '{lang}' is not supported; allowed: {', '.join(LANGUAGES)}")
+    return value
+
+
+def page_pixels(paper: str = "A4", orientation: str = "landscape", dpi: int = 300) -> tuple[int, int]:
+    """Pixel size of a page: A4 landscape at 300 dpi is 3508 × 2480."""
+    paper, orientation, dpi = check_layout(paper, orientation, dpi)
+    w_mm, h_mm = PAPERS_MM[paper]
+    if orientation == "portrait":
+        w_mm, h_mm = h_mm, w_mm
+    return round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi)
+
+
+# --- geometry helpers -----------------------------------------------------------------
+def _nice_length_km(max_km: float) -> float:
+    """The largest 1, 2 or 5 × 10^n km not above ``max_km``."""
+    if max_km <= 0 or not math.isfinite(max_km):
+        return 1.0
+    exp = math.floor(math.log10(max_km))
+    for mult in (5, 2, 1):
+        value = mult * 10**exp
+        if value <= max_km:
+            return float(value)
+    return float(10**exp)
+
+
+def _ring_codes(n: int) -> list[int]:
+    return [MplPath.MOVETO] + [MplPath.LINETO] * (n - 2) + [MplPath.CLOSEPOLY]
+
+
+def _polygon_path(geom) -> MplPath | None:
+    """A matplotlib path for a (multi)polygon, holes included."""
+    vertices, codes = [], []
+    for poly in shapely.get_parts(geom):
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in [poly.exterior, *poly.interiors]:
+            coords = np.asarray(ring.coords)[:, :2]
+            if len(coords) < 3:
+                continue
+            vertices.append(coords)
+            codes.extend(_ring_codes(len(coords)))
+    if not vertices:
+        return None
+    return MplPath(np.concatenate(vertices), codes)
+
+
+def _line_segments(geoms) -> tuple[list[np.ndarray], np.ndarray]:
+    """Coordinate arrays of every line part, and the index of the geometry it came from."""
+    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    segments = [np.asarray(shapely.get_coordinates(p)) for p in parts]
+    return segments, index
+
+
+# --- drawing --------------------------------------------------------------------------
+class _Page:
+    """Sizes of one page: font sizes scale with the paper, not the dpi."""
+
+    def __init__(self, paper: str, orientation: str, dpi: int):
+        self.paper, self.orientation, self.dpi = paper, orientation, dpi
+        self.px = page_pixels(paper, orientation, dpi)
+        # Inches from whole pixels so the PNG is exactly 3508 × 2480 at A4/300 dpi
+        # (matplotlib truncates width × dpi; 297 mm is 3507.87 px).  The tiny epsilon
+        # keeps floating error from truncating 3508 to 3507.
+        self.size_in = ((self.px[0] + 0.01) / dpi, (self.px[1] + 0.01) / dpi)
+        short_mm = min(PAPERS_MM[paper])
+        self.scale = short_mm / 210.0
+        self.landscape = orientation == "landscape"
+
+    def pt(self, size: float) -> float:
+        return size * self.scale
+
+
+def render_map(
+    assessment: Assessment,
+    *,
+    filters: Filters | None = None,
+    lang: str | None = None,
+    layers: Iterable[str] | str | None = None,
+    title: str | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    dpi: int = 300,
+) -> Figure:
+    """Draw the four-colour map of an assessment on a page.
+
+    Parameters
+    ----------
+    assessment
+        The graded assessment.
+    filters
+        What to show (:class:`~riskmap.filters.Filters`); the subtitle says which
+        filters are applied.  Counties hidden by a filter stay as grey outlines.
+    lang
+        ``zh`` or ``en``; the workspace language by default.
+    layers
+        Names from :data:`LAYERS` (``roads`` is accepted); :data:`DEFAULT_LAYERS`
+        when omitted.
+    title
+        The title; the workspace title by default.
+    paper, orientation, dpi
+        ``A4``/``A3``, ``landscape``/``portrait`` and the resolution; A4 landscape at
+        300 dpi saves as exactly 3508 × 2480 pixels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Not attached to pyplot (nothing is kept alive by a global figure manager).
+        Save it with :func:`save_figure`.
+
+    Raises
+    ------
+    InputError
+        For a bad option (listing what is allowed) or an assessment with no counties.
+    FontNotFoundError
+        When no CJK font is installed (the message says how to install one).
+    """
+    lang = check_lang(lang, assessment)
+    paper, orientation, dpi = check_layout(paper, orientation, dpi)
+    layer_set = set(check_layers(layers))
+    font = fonts.cjk_font()
+    page = _Page(paper, orientation, dpi)
+    shown = apply_filters(assessment, filters)
+    colours = grade_colours(assessment)
+
+    with matplotlib.rc_context(fonts.rc_params(font)):
+        fig = Figure(figsize=page.size_in, dpi=dpi, facecolor="white")
+        # Remember how to save it: the export and the caller's own savefig agree.
+        fig._riskmap_rc = fonts.rc_params(font)  # type: ignore[attr-defined]
+        if page.landscape:
+            map_rect = (0.025, 0.075, 0.705, 0.80)
+            panel = (0.75, 0.075, 0.225, 0.80)
+        else:
+            map_rect = (0.04, 0.30, 0.92, 0.58)
+            panel = (0.04, 0.065, 0.92, 0.215)
+        ax = fig.add_axes(map_rect)
+        crs = _draw_map(ax, assessment, shown, layer_set, colours, lang, page)
+        _draw_titles(fig, assessment, filters, title, lang, page)
+        _draw_panel(fig, shown, layer_set, colours, lang, page, panel)
+        _draw_footer(fig, assessment, crs, lang, page)
+    return fig
+
+
+def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours, lang, page) -> "object":
+    from riskmap.coords import local_metric_crs
+
+    all_counties = full.counties[~full.counties.geometry.isna() & ~full.counties.geometry.is_empty]
+    if all_counties.empty:
+        raise InputError("the assessment has no county boundaries to draw")
+    crs = local_metric_crs(tuple(all_counties.total_bounds))
+    base = all_counties.to_crs(crs)
+
+    ax.set_axis_off()
+    ax.set_aspect("equal", adjustable="datalim")
+
+    # Every county in light grey first: counties a filter hides still orient the reader.
+    context = [p for p in (_polygon_path(g) for g in base.geometry) if p is not None]
+    ax.add_collection(PatchCollection(
+        [PathPatch(p) for p in context], facecolor=_CONTEXT_FILL, edgecolor="#9A9A9A",
+        linewidth=page.pt(0.5), zorder=1))
+
+    counties = shown.counties[shown.counties.geometry.notna()].to_crs(crs)
+    if "counties" in layers and not counties.empty:
+        patches, faces = [], []
+        for geom, grade in zip(counties.geometry, counties["grade"]):
+            path = _polygon_path(geom)
+            if path is not None:
+                patches.append(PathPatch(path))
+                faces.append(colours.get(grade, _CONTEXT_FILL))
+        ax.add_collection(PatchCollection(
+            patches, facecolor=faces, edgecolor="white", linewidth=page.pt(1.6), zorder=2))
+    # Dark boundaries over the fills; the white line under them separates same-grade
+    # neighbours the way printed four-colour maps do.
+    ax.add_collection(PatchCollection(
+        [PathPatch(p) for p in context], facecolor="none", edgecolor=_OUTLINE,
+        linewidth=page.pt(0.6), zorder=3))
+
+    if "road_units" in layers and not shown.road_units.empty:
+        _draw_roads(ax, shown.road_units.to_crs(crs), colours, page)
+    if "accidents" in layers and not shown.accidents.empty:
+        acc = shown.accidents[shown.accidents["in_window"].fillna(False).astype(bool)]
+        acc = acc[acc.geometry.notna()].to_crs(crs)
+        if not acc.empty:
+            ax.scatter(acc.geometry.x, acc.geometry.y, s=page.pt(3), c="#222222",
+                       marker=".", linewidths=0, zorder=5, rasterized=len(acc) > 20000)
+    if "enterprises" in layers and not shown.enterprises.empty:
+        _draw_enterprises(ax, shown.enterprises.to_crs(crs), colours, page)
+    if "hazards" in layers:
+        major = _open_major(shown.hazards)
+        major = major[major.geometry.notna() & ~major.geometry.is_empty]
+        if not major.empty:
+            major = major.to_crs(crs)
+            ax.scatter(major.geometry.x, major.geometry.y, s=page.pt(70), marker="^",
+                       facecolors="none", edgecolors=_HAZARD_COLOUR, linewidths=page.pt(1.3), zorder=8)
+
+    # Frame the region with a margin; 'datalim' then widens one axis to fill the box.
+    minx, miny, maxx, maxy = base.total_bounds
+    pad = 0.04 * max(maxx - minx, maxy - miny, 1.0)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.apply_aspect()
+
+    _draw_county_names(ax, counties if "counties" in layers else base.iloc[0:0], page)
+    _draw_north_arrow(ax, crs, all_counties, lang, page)
+    _draw_scale_bar(ax, page)
+    return crs
+
+
+def _draw_roads(ax, units, colours, page) -> None:
+    units = units[units.geometry.notna()]
+    if units.empty:
+        return
+    order = np.argsort(units["grade"].map(RANK).fillna(0).to_numpy(), kind="stable")
+    units = units.iloc[order]
+    segments, index = _line_segments(units.geometry.to_numpy())
+    grades = units["grade"].to_numpy()[index]
+    widths = np.array([{"red": 2.0, "orange": 1.6, "yellow": 1.3, "blue": 1.1}.get(g, 1.0) for g in grades])
+    # A dark casing under each line: a red road across a red county stays visible.
+    ax.add_collection(LineCollection(segments, colors="#202020", linewidths=page.pt(widths + 1.2),
+                                     capstyle="round", joinstyle="round", zorder=4))
+    ax.add_collection(LineCollection(segments, colors=[colours.get(g, "#777777") for g in grades],
+                                     linewidths=page.pt(widths), capstyle="round", joinstyle="round", zorder=4.5))
+
+
+def _draw_enterprises(ax, ents, colours, page) -> None:
+    ents = ents[ents.geometry.notna() & ~ents.geometry.is_empty]
+    if ents.empty:
+        return
+    # Fewer, larger dots for a city; small ones for a province so the fill still shows.
+    size = 16 if len(ents) < 2000 else (6 if len(ents) < 20000 else 1.5)
+    edge = page.pt(0.45) if len(ents) < 20000 else 0
+    for grade in reversed(GRADES):  # blue first, red drawn on top
+        sub = ents[ents["grade"] == grade]
+        if sub.empty:
+            continue
+        ax.scatter(sub.geometry.x, sub.geometry.y, s=page.pt(size), c=colours[grade],
+                   edgecolors="#1A1A1A", linewidths=edge, zorder=6 + RANK[grade] * 0.1,
+                   rasterized=len(ents) > 20000)
+
+
+def _open_major(hazards):
+    if hazards.empty:
+        return hazards
+    return hazards[hazards["is_open"].fillna(False).astype(bool) & (hazards["level"] == "major")]
+
+
+def _draw_county_names(ax, counties, page) -> None:
+    if counties.empty:
+        return
+    size = page.pt(10 if len(counties) <= 20 else (7 if len(counties) <= 60 else 5))
+    halo = [patheffects.withStroke(linewidth=page.pt(2.4), foreground="white")]
+    points = counties.geometry.representative_point()
+    for point, name in zip(points, counties["county_name"]):
+        if point is None or point.is_empty or not isinstance(name, str):
+            continue
+        ax.text(point.x, point.y, name, fontsize=size, ha="center", va="center",
+                color="#111111", fontweight="bold", path_effects=halo, zorder=9, clip_on=True)
+
+
+def _draw_north_arrow(ax, crs, counties_wgs, lang, page) -> None:
+    from pyproj import Transformer
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    span = min(x1 - x0, y1 - y0)
+    # True north differs from grid north (meridian convergence, up to ~3° at a UTM
+    # zone edge): take the direction from the projected meridian through the centre.
+    lon_c, lat_c = counties_wgs.geometry.union_all().centroid.coords[0]
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    (ax_, bx), (ay, by) = to_map.transform([lon_c, lon_c], [lat_c, lat_c + 0.05])
+    dx, dy = bx - ax_, by - ay
+    norm = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / norm, dy / norm
+    length = 0.07 * span
+    tip = (x1 - 0.06 * (x1 - x0), y1 - 0.05 * (y1 - y0))
+    tail = (tip[0] - dx * length, tip[1] - dy * length)
+    # A two-tone arrowhead: one half filled, one white, the usual map north arrow.
+    half = 0.22 * length
+    px, py = -dy, dx  # perpendicular
+    base_pt = (tip[0] - dx * length * 0.55, tip[1] - dy * length * 0.55)
+    left = (base_pt[0] + px * half, base_pt[1] + py * half)
+    right = (base_pt[0] - px * half, base_pt[1] - py * half)
+    ax.add_patch(PolygonPatch([tip, left, tail], closed=True, facecolor="#111111",
+                              edgecolor="#111111", linewidth=page.pt(0.8), zorder=10))
+    ax.add_patch(PolygonPatch([tip, right, tail], closed=True, facecolor="white",
+                              edgecolor="#111111", linewidth=page.pt(0.8), zorder=10))
+    ax.text(tip[0] + dx * 0.02 * span, tip[1] + dy * 0.02 * span, t("north", lang),
+            fontsize=page.pt(12), fontweight="bold", ha="center", va="bottom", zorder=10,
+            path_effects=[patheffects.withStroke(linewidth=page.pt(2.5), foreground="white")])
+
+
+def _draw_scale_bar(ax, page) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    # UTM metres are ground metres to within 0.04 % inside the zone: a bar drawn in
+    # projected metres is true.
+    length_km = _nice_length_km(0.22 * (x1 - x0) / 1000.0)
+    length = length_km * 1000.0
+    left = x0 + 0.035 * (x1 - x0)
+    bottom = y0 + 0.04 * (y1 - y0)
+    height = 0.011 * (y1 - y0)
+    halo = [patheffects.withStroke(linewidth=page.pt(2.2), foreground="white")]
+    ax.add_patch(Rectangle((left - 0.01 * (x1 - x0), bottom - 0.035 * (y1 - y0)),
+                           length + 0.045 * (x1 - x0), height + 0.075 * (y1 - y0),
+                           facecolor="white", edgecolor="none", alpha=0.75, zorder=9.5))
+    for i in range(4):
+        ax.add_patch(Rectangle((left + i * length / 4, bottom), length / 4, height,
+                               facecolor="#111111" if i % 2 == 0 else "white",
+                               edgecolor="#111111", linewidth=page.pt(0.7), zorder=10))
+    labels = [(0.0, "0"), (0.5, _fmt_km(length_km / 2)), (1.0, f"{_fmt_km(length_km)} km")]
+    for frac, text in labels:
+        ax.text(left + frac * length, bottom + height * 1.6, text, fontsize=page.pt(8),
+                ha="center", va="bottom", zorder=10, path_effects=halo)
+
+
+def _fmt_km(value: float) -> str:
+    return f"{value:g}"
+
+
+def _draw_titles(fig, assessment, filters, title, lang, page) -> None:
+    info = assessment.info
+    fig.text(0.5, 0.962, title or info.title or t("app_title", lang), fontsize=page.pt(21),
+             fontweight="bold", ha="center", va="top")
+    parts = [info.region, f"{t('as_of', lang)} {info.as_of.isoformat() if isinstance(info.as_of, date) else info.as_of}"]
+    if filters is not None and filters.active:
+        parts.append(f"{t('filters_applied', lang)}{filters.describe(lang)}")
+    subtitle = "  ·  ".join(p for p in parts if p)
+    fig.text(0.5, 0.905, subtitle, fontsize=page.pt(11), ha="center", va="top", color="#333333",
+             wrap=True)
+    if info.demo:
+        fig.text(0.975, 0.975, t("demo_data", lang), fontsize=page.pt(12), fontweight="bold",
+                 ha="right", va="top", color="#B00010",
+                 bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#B00010",
+                       "linewidth": page.pt(1.2)})
+
+
+def _draw_panel(fig, shown: Assessment, layers, colours, lang, page, rect) -> None:
+    figures = headline(shown)
+    counties_by = figures["counties_by_grade"]
+    ents_by = figures["enterprises_by_grade"]
+    roads_by = count_by_grade(shown.road_units["grade"]) if not shown.road_units.empty else count_by_grade([])
+    x, y, w, h = rect
+    fs = page.pt(9.5)
+
+    # Legend 1: the county fill colours, with how many counties have each grade.
+    grade_handles = [Patch(facecolor=colours[g], edgecolor=_OUTLINE, linewidth=page.pt(0.6),
+                           label=f"{grade_label(g, lang)}  {counties_by[g]}") for g in GRADES]
+    if page.landscape:
+        anchor1, anchor2 = (x, y + h), (x, y + h * 0.70)
+    else:
+        anchor1, anchor2 = (x, y + h), (x + w * 0.25, y + h)
+    leg1 = fig.legend(handles=grade_handles, loc="upper left", bbox_to_anchor=anchor1,
+                      bbox_transform=fig.transFigure, title=t("legend_county_grades", lang),
+                      fontsize=fs, title_fontsize=page.pt(10.5), frameon=False,
+                      handlelength=2.2, handleheight=1.3, borderaxespad=0, labelspacing=0.55,
+                      alignment="left")
+    leg1.get_title().set_fontweight("bold")
+
+    # Legend 2: what the symbols are.
+    symbols = []
+    if "enterprises" in layers:
+        symbols.append(Line2D([], [], marker="o", linestyle="none", markersize=page.pt(6),
+                              markerfacecolor="#9E9E9E", markeredgecolor="#1A1A1A",
+                              label=t("legend_enterprise", lang)))
+    if "road_units" in layers:
+        symbols.append(Line2D([], [], color="#9E9E9E", linewidth=page.pt(2.2),
+                              path_effects=[patheffects.Stroke(linewidth=page.pt(3.4), foreground="#202020"),
+                                            patheffects.Normal()],
+                              label=t("legend_road", lang)))
+    if "hazards" in layers:
+        symbols.append(Line2D([], [], marker="^", linestyle="none", markersize=page.pt(9),
+                              markerfacecolor="none", markeredgecolor=_HAZARD_COLOUR,
+                              markeredgewidth=page.pt(1.3),
+                              label=t("legend_major_hazard", lang, n=figures["open_major_hazards"])))
+    if "accidents" in layers:
+        symbols.append(Line2D([], [], marker=".", linestyle="none", markersize=page.pt(5),
+                              color="#222222", label=t("legend_accident", lang)))
+    symbols.append(Patch(facecolor=_CONTEXT_FILL, edgecolor="#9A9A9A", linewidth=page.pt(0.5),
+                         label=t("legend_context", lang)))
+    leg2 = fig.legend(handles=symbols, loc="upper left", bbox_to_anchor=anchor2,
+                      bbox_transform=fig.transFigure, title=t("legend_symbols", lang),
+                      fontsize=fs, title_fontsize=page.pt(10.5), frameon=False,
+                      handlelength=2.2, borderaxespad=0, labelspacing=0.55, alignment="left")
+    leg2.get_title().set_fontweight("bold")
+
+    # Inset table: counts by grade for counties, enterprises and road units.
+    if page.landscape:
+        table_rect = (x, y + h * 0.02, w, h * 0.36)
+    else:
+        table_rect = (x + w * 0.62, y, w * 0.38, h)
+    _draw_count_table(fig, table_rect, counties_by, ents_by, roads_by, colours, lang, page)
+
+
+def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, page) -> None:
+    tax = fig.add_axes(rect)
+    tax.set_axis_off()
+    tax.set_xlim(0, 1)
+    tax.set_ylim(0, 1)
+    cols = [t("legend_title", lang), t("counties", lang), t("enterprises", lang), t("road_units", lang)]
+    rows = [[grade_label(g, lang), counties_by[g], ents_by[g], roads_by[g]] for g in GRADES]
+    rows.append([t("total", lang), sum(counties_by.values()), sum(ents_by.values()), sum(roads_by.values())])
+    fs = page.pt(8.5)
+    title_h = 0.13
+    tax.text(0, 1, t("table_title", lang), fontsize=page.pt(10.5), fontweight="bold", ha="left", va="top")
+    n_rows = len(rows) + 1
+    row_h = (1 - title_h) / n_rows
+    widths = [0.34, 0.20, 0.23, 0.23]
+    lefts = np.concatenate([[0], np.cumsum(widths)[:-1]])
+    for r in range(n_rows):
+        top = 1 - title_h - r * row_h
+        values = cols if r == 0 else rows[r - 1]
+        for c, value in enumerate(values):
+            face = "#F2F2F2" if r == 0 else "white"
+            colour, weight = "#111111", "bold" if r == 0 or r == n_rows - 1 else "normal"
+            if r >= 1 and r <= len(GRADES) and c == 0:
+                grade = GRADES[r - 1]
+                face = colours[grade]
+                colour = "white" if grade in ("red", "blue") else "#111111"
+                weight = "bold"
+            tax.add_patch(Rectangle((lefts[c], top - row_h), widths[c], row_h, facecolor=face,
+                                    edgecolor="#8A8A8A", linewidth=page.pt(0.5)))
+            tax.text(lefts[c] + (0.04 if c == 0 else widths[c] - 0.03), top - row_h / 2, str(value),
+                     fontsize=fs, ha="left" if c == 0 else "right", va="center", color=colour,
+                     fontweight=weight)
+
+
+def _draw_footer(fig, assessment, crs, lang, page) -> None:
+    from riskmap import __version__
+
+    info = assessment.info
+    standard = assessment.standard
+    std_name = info.standard
+    data = getattr(standard, "data", None)
+    if isinstance(data, dict):
+        std_name = data.get("title_zh" if lang == "zh" else "title_en") or getattr(standard, "name", std_name)
+    left = f"{t('source', lang)}：{info.source or info.region}" if lang == "zh" else f"{t('source', lang)}: {info.source or info.region}"
+    sep = "：" if lang == "zh" else ": "
+    middle = f"{t('standard', lang)}{sep}{std_name}"
+    epsg = crs.to_epsg()
+    right = t("footer_projection", lang, crs=f"{crs.name}" + (f" (EPSG:{epsg})" if epsg else ""),
+              version=__version__, today=date.today().isoformat())
+    fs = page.pt(7.5)
+    fig.text(0.025, 0.03, f"{left}    {middle}", fontsize=fs, ha="left", va="bottom", color="#333333")
+    fig.text(0.975, 0.03, right, fontsize=fs, ha="right", va="bottom", color="#333333")
+    # A hairline above the footer, as printed maps separate the map from its notes.
+    fig.add_artist(Line2D([0.025, 0.975], [0.06, 0.06], transform=fig.transFigure,
+                          color="#BBBBBB", linewidth=page.pt(0.6)))
+
+
+# --- saving ----------------------------------------------------------------------------
+FORMATS = ("png", "pdf", "svg")
+
+
+def save_figure(fig: Figure, target, *, fmt: str) -> None:
+    """Save a figure made by :func:`render_map` with the CJK font embedded properly.
+
+    Parameters
+    ----------
+    fig
+        From :func:`render_map`.
+    target
+        A path or a binary file object.
+    fmt
+        ``png``, ``pdf`` or ``svg``.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"format '{fmt}' is not a static map format; allowed: {', '.join(FORMATS)}")
+    rc = getattr(fig, "_riskmap_rc", None) or fonts.rc_params()
+    metadata = {"png": {"Software": "RiskMap"}, "pdf": {"Creator": "RiskMap"}, "svg": {"Creator": "RiskMap"}}[fmt]
+    with matplotlib.rc_context(rc):
+        # Never bbox_inches='tight': the page must keep its paper size.
+        fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)

@@ -15,10 +15,12 @@ from riskmap.i18n import grade_label, label, DATASET_LABELS
 from riskmap.standard import Standard
 
 
-def _join_reasons(parts: list[pd.Series]) -> pd.Series:
-    """Join per-rule reason columns ('' where a rule did not fire) with '; '."""
-    frame = pd.concat(parts, axis=1) if parts else pd.DataFrame()
-    return frame.apply(lambda row: "; ".join(r for r in row if r), axis=1) if len(frame.columns) else pd.Series(dtype=object)
+def _join_reasons(parts: list[pd.Series], lang: str) -> pd.Series:
+    """Join per-rule reason columns ('' where a rule did not fire)."""
+    sep = "；" if lang == "zh" else "; "
+    columns = [p.to_numpy(dtype=object) for p in parts]
+    joined = [sep.join(r for r in row if r) for row in zip(*columns)]
+    return pd.Series(joined, index=parts[0].index, dtype=object)
 
 
 def _fmt(value: float) -> str:
@@ -141,7 +143,7 @@ def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: st
         "inherent_value": inherent_value,
         "inherent_grade": inherent,
         "grade": grade,
-        "reasons": _join_reasons(reasons),
+        "reasons": _join_reasons(reasons, lang),
         "red_by_major_hazard": red_by_major,
     }, index=index)
 

@@ -168,7 +168,8 @@ def _line_segments(geoms) -> tuple[list[np.ndarray], np.ndarray]:
 
 # --- drawing --------------------------------------------------------------------------
 class _Page:
-    """Sizes of one page: font sizes scale with the paper, not the dpi."""
+    """Sizes of one page.  Layout is in millimetres of an A4 sheet and font sizes in
+    points, both scaled with the paper (A3 is √2 larger), never with the dpi."""
 
     def __init__(self, paper: str, orientation: str, dpi: int):
         self.paper, self.orientation, self.dpi = paper, orientation, dpi
@@ -177,12 +178,29 @@ class _Page:
         # (matplotlib truncates width × dpi; 297 mm is 3507.87 px).  The tiny epsilon
         # keeps floating error from truncating 3508 to 3507.
         self.size_in = ((self.px[0] + 0.01) / dpi, (self.px[1] + 0.01) / dpi)
-        short_mm = min(PAPERS_MM[paper])
-        self.scale = short_mm / 210.0
+        w_mm, h_mm = PAPERS_MM[paper]
         self.landscape = orientation == "landscape"
+        self.w_mm, self.h_mm = (w_mm, h_mm) if self.landscape else (h_mm, w_mm)
+        self.scale = min(w_mm, h_mm) / 210.0
 
     def pt(self, size: float) -> float:
         return size * self.scale
+
+    def x(self, mm: float) -> float:
+        """Figure fraction of a distance from the left edge, in A4 millimetres."""
+        return mm * self.scale / self.w_mm
+
+    def y(self, mm: float) -> float:
+        """Figure fraction of a distance from the top edge, in A4 millimetres."""
+        return 1 - mm * self.scale / self.h_mm
+
+    def rect(self, left_mm: float, top_mm: float, right_mm: float, bottom_mm: float) -> tuple[float, float, float, float]:
+        """(x, y, width, height) in figure fractions of a box given by its distances
+        from the left/top/right/bottom edges of the page."""
+        x0, x1 = self.x(left_mm), 1 - self.x(right_mm)
+        y1, y0 = self.y(top_mm), 1 - (1 - self.y(bottom_mm))
+        y0 = bottom_mm * self.scale / self.h_mm
+        return (x0, y0, x1 - x0, y1 - y0)
 
 
 def render_map(
@@ -242,11 +260,11 @@ def render_map(
         # Remember how to save it: the export and the caller's own savefig agree.
         fig._riskmap_rc = fonts.rc_params(font)  # type: ignore[attr-defined]
         if page.landscape:
-            map_rect = (0.025, 0.075, 0.705, 0.80)
-            panel = (0.75, 0.075, 0.225, 0.80)
+            map_rect = page.rect(7, 27, 82, 16)
+            panel = page.rect(222, 27, 7, 16)
         else:
-            map_rect = (0.04, 0.30, 0.92, 0.58)
-            panel = (0.04, 0.065, 0.92, 0.215)
+            map_rect = page.rect(7, 27, 7, 84)
+            panel = page.rect(7, 218, 7, 16)
         ax = fig.add_axes(map_rect)
         crs = _draw_map(ax, assessment, shown, layer_set, colours, lang, page)
         _draw_titles(fig, assessment, filters, title, lang, page)

@@ -341,7 +341,9 @@ def _text(series: pd.Series) -> pd.Series:
             return str(int(value))
         text = str(value).strip()
         return None if text.lower() in EMPTY else text
-    return series.map(one).astype(object)
+    # Built as an object Series so that empties stay None (pandas 3 would infer a
+    # string dtype with NaN).
+    return pd.Series([one(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype=object)
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
@@ -419,7 +421,8 @@ class _Checker:
                default: Any = None, required: bool = False) -> pd.Series:
         raw = _text(frame[column]) if column in frame else pd.Series(None, index=frame.index, dtype=object)
         lookup = {str(k).lower(): v for k, v in vocabulary.items()}
-        values = raw.map(lambda v: None if v is None else lookup.get(v.lower(), lookup.get(v.replace(" ", "").lower())))
+        values = pd.Series([None if v is None else lookup.get(v.lower(), lookup.get(v.replace(" ", "").lower()))
+                            for v in raw], index=raw.index, dtype=object)
         unknown = raw.notna() & values.isna()
         self.report("error", column, unknown, lambda v: message("bad_choice", self.lang, col=self.col(column), value=v, allowed=allowed), raw)
         if required:

@@ -1,0 +1,324 @@
+"""The ``riskmap`` command: validate, assess and export a workspace.
+
+Exit codes (DESIGN §7): 0 done (warnings allowed), 2 the input is wrong (the message
+says where), 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from riskmap.errors import InputError, Problem, RiskMapError
+
+EPILOG = """\
+examples:
+  riskmap validate data/demo                 check a workspace and list every problem
+  riskmap assess data/demo --out out/        grade it and write every output
+  riskmap export data/demo --format png --out map.png --sector coal_mine
+  riskmap export data/demo --format docx --out briefing.docx --lang zh
+
+A workspace is a folder holding riskmap.toml and the data files it names
+(counties are required; enterprises, roads, accidents and hazards are optional).
+See README.md and DESIGN.md §4 for the format.
+
+exit codes: 0 done (warnings allowed), 2 the input is wrong, 1 internal error.
+"""
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def format_table(header: list[str], rows: list[list[str]], *, right: set[int] = frozenset()) -> str:
+    """Render an aligned plain-text table (CJK characters count double)."""
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    line = "  ".join(_pad(h, w, i in right) for i, (h, w) in enumerate(zip(header, widths)))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(_pad(c, w, i in right) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    return "\n".join([line, rule, *body])
+
+
+def format_problems(problems: list[Problem], *, limit_per_file: int | None = None) -> str:
+    """Group problems by file: errors first, each naming row, column and the problem."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_file[problem.file].append(problem)
+    lines = []
+    for file, items in by_file.items():
+        errors = [p for p in items if p.severity == "error"]
+        warnings = [p for p in items if p.severity == "warning"]
+        lines.append(f"{file}: {len(errors)} error(s), {len(warnings)} warning(s)")
+        shown = 0
+        for problem in errors + warnings:
+            if limit_per_file is not None and shown >= limit_per_file:
+                lines.append(f"  ... {len(items) - shown} more")
+                break
+            where = []
+            if problem.row is not None:
+                where.append(f"{problem.unit} {problem.row}")
+            if problem.column:
+                where.append(f"column {problem.column}")
+            prefix = "ERROR  " if problem.severity == "error" else "warning"
+            location = f"{', '.join(where)}: " if where else ""
+            lines.append(f"  {prefix} {location}{problem.message}")
+            shown += 1
+    return "\n".join(lines)
+
+
+class _Progress:
+    """Progress on stderr: each stage's name as it starts, its time when it ends."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, stage: str, seconds: float | None) -> None:
+        if not self.enabled:
+            return
+        if seconds is None:
+            print(f"  {stage} ...", end="\r" if self.tty else "\n", file=sys.stderr, flush=True)
+        elif seconds >= 1.0 or not self.tty:
+            print(f"  {stage}: {seconds:.1f} s", file=sys.stderr, flush=True)
+
+
+def summary_text(assessment) -> str:
+    """The readable summary `riskmap assess` prints."""
+    from riskmap.grades import GRADES
+    from riskmap.i18n import grade_label
+
+    lang = assessment.language
+    s = assessment.summary
+    zh = lang == "zh"
+    labels = [grade_label(g, lang) for g in GRADES]
+    rows = []
+    names = {"counties": ("区县", "counties"), "enterprises": ("企业", "enterprises"), "roads": ("道路单元", "road units")}
+    for key in ("counties", "enterprises", "roads"):
+        by = s[key]["by_grade"]
+        total = sum(by.values())
+        rows.append([names[key][0 if zh else 1], *[str(by[g]) for g in GRADES], str(total)])
+    out = [f"{assessment.info.title} — {'评估日期' if zh else 'as of'} {s['as_of']} ({'标准' if zh else 'standard'}: {s['standard']})", ""]
+    out.append(format_table(["" , *labels, "合计" if zh else "total"], rows, right={1, 2, 3, 4, 5}))
+    out.append("")
+    e, r, a, h = s["enterprises"], s["roads"], s["accidents"], s["hazards"]
+    if zh:
+        out.append(f"企业 {e['input']} 家，已归属 {e['assigned']}，未归属 {e['unassigned']}")
+        out.append(f"道路 {r['segments_input']} 段，{r['input_length_m'] / 1000:.1f} km，区内 {r['assigned_length_m'] / 1000:.1f} km，"
+                   f"{r['units']} 个单元，事故多发 {r['accident_prone_units']} 个")
+        out.append(f"事故 {a['input']} 起，窗口内 {a['in_window']}，吸附 {a['snapped']}，未吸附 {a['unsnapped']}")
+        out.append(f"隐患 {h['input']} 项，未销号 {h['open']}，其中重大 {h['major_open']}，逾期 {h['overdue']}")
+    else:
+        out.append(f"enterprises {e['input']}: {e['assigned']} assigned, {e['unassigned']} unassigned")
+        out.append(f"roads {r['segments_input']} segments, {r['input_length_m'] / 1000:.1f} km, {r['assigned_length_m'] / 1000:.1f} km inside; "
+                   f"{r['units']} units, {r['accident_prone_units']} accident-prone")
+        out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
+        out.append(f"hazards {h['input']}: {h['open']} open, {h['major_open']} major open, {h['overdue']} overdue")
+    out.append("")
+    counties = assessment.counties.sort_values("score", ascending=False)
+    header = ["区县", "等级", "得分", "企业", "道路", "隐患", "事故", "主要因素"] if zh else \
+        ["county", "grade", "score", "enterprises", "roads", "hazards", "accidents", "top contributors"]
+    rows = [[str(c.county_name), grade_label(c.grade, lang), f"{c.score:.1f}", f"{c.points_enterprises:.1f}", f"{c.points_roads:.1f}",
+             f"{c.points_hazards:.1f}", f"{c.points_accidents:.1f}", str(c.top_contributors)]
+            for c in counties.itertuples()]
+    out.append(format_table(header, rows, right={2, 3, 4, 5, 6}))
+    if len(assessment.unassigned):
+        out.append("")
+        out.append(f"{'未分配记录' if zh else 'unassigned records'}: {len(assessment.unassigned)} "
+                   f"({'见' if zh else 'see'} unassigned.csv)")
+    return "\n".join(out)
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    from riskmap.grades import GRADES
+    from riskmap.i18n import SECTORS
+
+    parser.add_argument("--sector", action="append", metavar="KEY",
+                        help=f"show only these sectors (repeat or comma-separate): {', '.join(SECTORS)}")
+    parser.add_argument("--county", action="append", metavar="CODE_OR_NAME",
+                        help="show only these counties, by code or name (repeat or comma-separate)")
+    parser.add_argument("--grade", action="append", metavar="GRADE",
+                        help=f"show only these grades (repeat or comma-separate): {', '.join(GRADES)}")
+    parser.add_argument("--layers", metavar="LIST",
+                        help="comma-separated layers to draw: counties,roads,enterprises,hazards (default: all)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``riskmap`` command."""
+    parser = argparse.ArgumentParser(
+        prog="riskmap",
+        description="RiskMap: the safety risk spatial distribution map (安全风险空间分布图). "
+                    "Grades enterprises, road units and counties into red / orange / yellow / blue.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"riskmap {__import__('riskmap').__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check a workspace and report every problem",
+                              description="Read every dataset of a workspace and report errors and warnings, "
+                                          "grouped by file, each naming row, column, problem and what is allowed.")
+    validate.add_argument("workspace", help="folder holding riskmap.toml")
+
+    run = sub.add_parser("assess", help="grade a workspace and write its outputs",
+                         description="Grade a workspace and write counties/enterprises/road_units/hazards/accidents "
+                                     ".geojson, unassigned.csv, risk_register.xlsx and summary.json.")
+    run.add_argument("workspace", help="folder holding riskmap.toml")
+    run.add_argument("--out", default="out", help="output folder (default: ./out)")
+    run.add_argument("--register", choices=["key", "all"], default="key",
+                     help="key: red/orange enterprises, accident-prone and red road units, open hazards (default); all: every row")
+    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    export = sub.add_parser("export", help="export a map image, briefing, register or HTML map",
+                            description="Export the four-colour map (png/pdf/svg), a standalone HTML map, "
+                                        "the risk register (xlsx) or a briefing document (docx).")
+    export.add_argument("workspace", help="folder holding riskmap.toml")
+    export.add_argument("--format", required=True, choices=["png", "pdf", "svg", "html", "xlsx", "docx"])
+    export.add_argument("--out", required=True, help="output file")
+    _add_filter_options(export)
+    export.add_argument("--lang", choices=["zh", "en"], help="language (default: the workspace's)")
+    export.add_argument("--paper", choices=["A4", "A3"], default="A4")
+    export.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    export.add_argument("--dpi", type=int, default=300, help="resolution of PNG images (default 300: A4 = 3508 × 2480 px)")
+    export.add_argument("--title", help="map title (default: the workspace title)")
+    export.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def filters_from_args(args, assessment):
+    """Build :class:`~riskmap.filters.Filters` from the export options, checking values."""
+    from riskmap.filters import Filters
+    from riskmap.grades import GRADES
+    from riskmap.workspace import SECTOR_VALUES
+
+    problems = []
+    sectors = _split(args.sector)
+    if sectors:
+        mapped = []
+        for s in sectors:
+            key = SECTOR_VALUES.get(s) or SECTOR_VALUES.get(s.lower())
+            if key is None:
+                problems.append(Problem("error", "--sector", f"'{s}' is not a sector; allowed: {', '.join(sorted(set(SECTOR_VALUES.values())))}", value=s))
+            else:
+                mapped.append(key)
+        sectors = mapped
+    grades = _split(args.grade)
+    for g in grades or []:
+        if g not in GRADES:
+            problems.append(Problem("error", "--grade", f"'{g}' is not a grade; allowed: {', '.join(GRADES)}", value=g))
+    counties = _split(args.county)
+    codes = None
+    if counties:
+        table = assessment.counties
+        by_name = dict(zip(table["county_name"].astype(str), table["county_code"].astype(str)))
+        known = set(table["county_code"].astype(str))
+        codes = []
+        for c in counties:
+            if c in known:
+                codes.append(c)
+            elif c in by_name:
+                codes.append(by_name[c])
+            else:
+                problems.append(Problem("error", "--county", f"'{c}' is not a county of this workspace; allowed: "
+                                        + ", ".join(f"{k} ({n})" for n, k in by_name.items()), value=c))
+    if problems:
+        raise InputError("invalid filter options", problems)
+    return Filters(sectors=tuple(sectors) if sectors else None, counties=tuple(codes) if codes else None,
+                   grades=tuple(grades) if grades else None)
+
+
+def _cmd_validate(args) -> int:
+    from riskmap.standard import load_standard
+    from riskmap.workspace import load_workspace
+
+    workspace = load_workspace(args.workspace)
+    load_standard(workspace.standard_spec, base_dir=workspace.info.path)
+    counts = {name: len(frame) for name, frame in workspace.datasets.items()}
+    print(f"{args.workspace}: OK — " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    if workspace.problems:
+        print(format_problems(workspace.problems))
+    else:
+        print("no problems found")
+    return 0
+
+
+def _cmd_assess(args) -> int:
+    from riskmap.assess import assess
+    from riskmap.outputs import write_outputs
+
+    progress = _Progress(not args.quiet)
+    assessment = assess(args.workspace, progress=progress)
+    start = time.perf_counter()
+    progress("write outputs", None)
+    written = write_outputs(assessment, args.out, register_all=args.register == "all")
+    progress("write outputs", time.perf_counter() - start)
+    if assessment.problems:
+        print(format_problems(assessment.problems, limit_per_file=30), file=sys.stderr)
+    print(summary_text(assessment))
+    print()
+    print(("写出：" if assessment.language == "zh" else "written: ") + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from riskmap.assess import assess
+    from riskmap.export import export_file
+
+    progress = _Progress(not args.quiet)
+    assessment = assess(args.workspace, progress=progress)
+    filters = filters_from_args(args, assessment)
+    layers = _split([args.layers]) if args.layers else None
+    start = time.perf_counter()
+    progress(f"export {args.format}", None)
+    path = export_file(assessment, args.format, args.out, filters=filters, lang=args.lang, layers=layers,
+                       title=args.title, paper=args.paper, orientation=args.orientation, dpi=args.dpi)
+    progress(f"export {args.format}", time.perf_counter() - start)
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handlers = {"validate": _cmd_validate, "assess": _cmd_assess, "export": _cmd_export}
+    try:
+        return handlers[args.command](args)
+    except InputError as exc:
+        print(f"riskmap {args.command}: {exc}", file=sys.stderr)
+        if exc.problems:
+            print(format_problems(exc.problems), file=sys.stderr)
+        return 2
+    except RiskMapError as exc:
+        print(f"riskmap {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an internal error: say so plainly; the traceback helps a bug report
+        import traceback
+
+        print(f"riskmap {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("This is a bug in RiskMap, not in your data; please report it with the details below.", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

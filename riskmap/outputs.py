@@ -1,0 +1,86 @@
+"""Writing an assessment's outputs (DESIGN §7).
+
+``write_outputs(assessment, out_dir)`` writes, in WGS-84: ``counties.geojson``,
+``enterprises.geojson``, ``road_units.geojson``, ``hazards.geojson``,
+``accidents.geojson``, ``unassigned.csv``, ``risk_register.xlsx`` and
+``summary.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from riskmap.assessment import Assessment
+
+LAYER_FILES = {
+    "counties": "counties.geojson",
+    "enterprises": "enterprises.geojson",
+    "road_units": "road_units.geojson",
+    "hazards": "hazards.geojson",
+    "accidents": "accidents.geojson",
+}
+
+
+def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Make a frame writable as GeoJSON: dates as ISO text, no private columns."""
+    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+    for column in out.columns:
+        if column == out.geometry.name:
+            continue
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d").where(values.notna(), None)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.astype(object).where(values.notna(), None)
+    return out
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a GeoDataFrame as GeoJSON (WGS-84, 7 decimals ≈ 1 cm)."""
+    out = _for_file(frame)
+    if len(out) == 0:
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
+        return
+    out.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"COORDINATE_PRECISION": 7, "RFC7946": "YES"})
+
+
+def summary_json(assessment: Assessment) -> str:
+    """The summary as pretty JSON text (UTF-8, Chinese kept readable)."""
+    return json.dumps(assessment.summary, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    raise TypeError(type(value))
+
+
+def write_outputs(assessment: Assessment, out_dir: str | Path, *, register_all: bool = False) -> list[Path]:
+    """Write every output of DESIGN §7 into ``out_dir`` and return the paths written."""
+    from riskmap.register import write_register  # the register formats with openpyxl/xlsxwriter
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for attribute, name in LAYER_FILES.items():
+        path = out / name
+        write_geojson(getattr(assessment, attribute), path)
+        written.append(path)
+    unassigned = out / "unassigned.csv"
+    # UTF-8 with BOM so that Excel on a Chinese Windows opens it without mojibake.
+    assessment.unassigned.to_csv(unassigned, index=False, encoding="utf-8-sig")
+    written.append(unassigned)
+    register = out / "risk_register.xlsx"
+    write_register(assessment, register, all_rows=register_all)
+    written.append(register)
+    summary = out / "summary.json"
+    summary.write_text(summary_json(assessment) + "\n", encoding="utf-8")
+    written.append(summary)
+    return written

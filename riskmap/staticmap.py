@@ -198,8 +198,7 @@ class _Page:
         """(x, y, width, height) in figure fractions of a box given by its distances
         from the left/top/right/bottom edges of the page."""
         x0, x1 = self.x(left_mm), 1 - self.x(right_mm)
-        y1, y0 = self.y(top_mm), 1 - (1 - self.y(bottom_mm))
-        y0 = bottom_mm * self.scale / self.h_mm
+        y0, y1 = 1 - self.y(bottom_mm), self.y(top_mm)
         return (x0, y0, x1 - x0, y1 - y0)
 
 
@@ -267,7 +266,7 @@ def render_map(
             panel = page.rect(7, 218, 7, 16)
         ax = fig.add_axes(map_rect)
         crs = _draw_map(ax, assessment, shown, layer_set, colours, lang, page)
-        _draw_titles(fig, assessment, filters, title, lang, page)
+        _draw_titles(fig, ax, assessment, filters, title, lang, page)
         _draw_panel(fig, shown, layer_set, colours, lang, page, panel)
         _draw_footer(fig, assessment, crs, lang, page)
     return fig
@@ -283,7 +282,6 @@ def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours
     base = all_counties.to_crs(crs)
 
     ax.set_axis_off()
-    ax.set_aspect("equal", adjustable="datalim")
 
     # Every county in light grey first: counties a filter hides still orient the reader.
     context = [p for p in (_polygon_path(g) for g in base.geometry) if p is not None]
@@ -325,17 +323,38 @@ def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours
             ax.scatter(major.geometry.x, major.geometry.y, s=page.pt(70), marker="^",
                        facecolors="none", edgecolors=_HAZARD_COLOUR, linewidths=page.pt(1.3), zorder=8)
 
-    # Frame the region with a margin; 'datalim' then widens one axis to fill the box.
-    minx, miny, maxx, maxy = base.total_bounds
-    pad = 0.04 * max(maxx - minx, maxy - miny, 1.0)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.apply_aspect()
+    _frame(ax, base.total_bounds)
 
     _draw_county_names(ax, counties if "counties" in layers else base.iloc[0:0], page)
     _draw_north_arrow(ax, crs, all_counties, lang, page)
     _draw_scale_bar(ax, page)
     return crs
+
+
+def _frame(ax, bounds) -> None:
+    """Fit the region into the axes box at one scale in x and y, with a margin.
+
+    The limits are widened by hand to the box's shape (rather than through
+    ``adjustable='datalim'``) so the map fills its box and nothing is logged.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    width, height = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+    pad = 0.05 * max(width, height)
+    width, height = width + 2 * pad, height + 2 * pad
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box_ratio = (box.width * fig_w) / (box.height * fig_h)
+    if width / height < box_ratio:
+        width = height * box_ratio
+    else:
+        height = width / box_ratio
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - width / 2, cx + width / 2)
+    ax.set_ylim(cy - height / 2, cy + height / 2)
+    ax.set_aspect("equal", adjustable="box")
+    # A thin neatline round the map, as printed maps have.
+    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor="none",
+                           edgecolor="#8A8A8A", linewidth=0.6, zorder=20, clip_on=False))
 
 
 def _draw_roads(ax, units, colours, page) -> None:
@@ -432,9 +451,11 @@ def _draw_scale_bar(ax, page) -> None:
     bottom = y0 + 0.04 * (y1 - y0)
     height = 0.011 * (y1 - y0)
     halo = [patheffects.withStroke(linewidth=page.pt(2.2), foreground="white")]
-    ax.add_patch(Rectangle((left - 0.01 * (x1 - x0), bottom - 0.035 * (y1 - y0)),
-                           length + 0.045 * (x1 - x0), height + 0.075 * (y1 - y0),
-                           facecolor="white", edgecolor="none", alpha=0.75, zorder=9.5))
+    # A white card behind bar and labels keeps them legible over any fill.
+    ax.add_patch(Rectangle((left - 0.015 * (x1 - x0), bottom - 0.02 * (y1 - y0)),
+                           length + 0.05 * (x1 - x0), height + 0.075 * (y1 - y0),
+                           facecolor="white", edgecolor="#8A8A8A", linewidth=page.pt(0.5),
+                           alpha=0.9, zorder=9.5))
     for i in range(4):
         ax.add_patch(Rectangle((left + i * length / 4, bottom), length / 4, height,
                                facecolor="#111111" if i % 2 == 0 else "white",
@@ -449,21 +470,23 @@ def _fmt_km(value: float) -> str:
     return f"{value:g}"
 
 
-def _draw_titles(fig, assessment, filters, title, lang, page) -> None:
+def _draw_titles(fig, ax, assessment, filters, title, lang, page) -> None:
     info = assessment.info
-    fig.text(0.5, 0.962, title or info.title or t("app_title", lang), fontsize=page.pt(21),
+    fig.text(0.5, page.y(7), title or info.title or t("app_title", lang), fontsize=page.pt(20),
              fontweight="bold", ha="center", va="top")
-    parts = [info.region, f"{t('as_of', lang)} {info.as_of.isoformat() if isinstance(info.as_of, date) else info.as_of}"]
+    as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
+    parts = [info.region, f"{t('as_of', lang)} {as_of}"]
     if filters is not None and filters.active:
         parts.append(f"{t('filters_applied', lang)}{filters.describe(lang)}")
     subtitle = "  ·  ".join(p for p in parts if p)
-    fig.text(0.5, 0.905, subtitle, fontsize=page.pt(11), ha="center", va="top", color="#333333",
-             wrap=True)
+    fig.text(0.5, page.y(17.5), subtitle, fontsize=page.pt(11), ha="center", va="top", color="#333333")
     if info.demo:
-        fig.text(0.975, 0.975, t("demo_data", lang), fontsize=page.pt(12), fontweight="bold",
-                 ha="right", va="top", color="#B00010",
-                 bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#B00010",
-                       "linewidth": page.pt(1.2)})
+        # Inside the map frame, top left: never collides with the title, whatever
+        # its length, and stays with the map if the page is cropped.
+        ax.text(0.012, 0.985, t("demo_data", lang), transform=ax.transAxes, fontsize=page.pt(12),
+                fontweight="bold", ha="left", va="top", color="#B00010", zorder=30,
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#B00010",
+                      "linewidth": page.pt(1.2)})
 
 
 def _draw_panel(fig, shown: Assessment, layers, colours, lang, page, rect) -> None:
@@ -478,9 +501,9 @@ def _draw_panel(fig, shown: Assessment, layers, colours, lang, page, rect) -> No
     grade_handles = [Patch(facecolor=colours[g], edgecolor=_OUTLINE, linewidth=page.pt(0.6),
                            label=f"{grade_label(g, lang)}  {counties_by[g]}") for g in GRADES]
     if page.landscape:
-        anchor1, anchor2 = (x, y + h), (x, y + h * 0.70)
+        anchor1, anchor2 = (x, y + h), (x, y + h * 0.73)
     else:
-        anchor1, anchor2 = (x, y + h), (x + w * 0.25, y + h)
+        anchor1, anchor2 = (x, y + h), (x + w * 0.30, y + h)
     leg1 = fig.legend(handles=grade_handles, loc="upper left", bbox_to_anchor=anchor1,
                       bbox_transform=fig.transFigure, title=t("legend_county_grades", lang),
                       fontsize=fs, title_fontsize=page.pt(10.5), frameon=False,
@@ -517,9 +540,9 @@ def _draw_panel(fig, shown: Assessment, layers, colours, lang, page, rect) -> No
 
     # Inset table: counts by grade for counties, enterprises and road units.
     if page.landscape:
-        table_rect = (x, y + h * 0.02, w, h * 0.36)
+        table_rect = (x, y, w, h * 0.42)
     else:
-        table_rect = (x + w * 0.62, y, w * 0.38, h)
+        table_rect = (x + w * 0.64, y, w * 0.36, h)
     _draw_count_table(fig, table_rect, counties_by, ents_by, roads_by, colours, lang, page)
 
 
@@ -528,32 +551,57 @@ def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, 
     tax.set_axis_off()
     tax.set_xlim(0, 1)
     tax.set_ylim(0, 1)
-    cols = [t("legend_title", lang), t("counties", lang), t("enterprises", lang), t("road_units", lang)]
+    header = [t("legend_title", lang), t("counties", lang), t("enterprises", lang), t("road_units", lang)]
     rows = [[grade_label(g, lang), counties_by[g], ents_by[g], roads_by[g]] for g in GRADES]
     rows.append([t("total", lang), sum(counties_by.values()), sum(ents_by.values()), sum(roads_by.values())])
-    fs = page.pt(8.5)
-    title_h = 0.13
+    table = [header] + [[str(v) for v in row] for row in rows]
+    n_rows = len(table)
+    title_h = min(0.14, 0.5 / n_rows)
+    row_h = min((1 - title_h) / n_rows, 0.11)
     tax.text(0, 1, t("table_title", lang), fontsize=page.pt(10.5), fontweight="bold", ha="left", va="top")
-    n_rows = len(rows) + 1
-    row_h = (1 - title_h) / n_rows
-    widths = [0.34, 0.20, 0.23, 0.23]
-    lefts = np.concatenate([[0], np.cumsum(widths)[:-1]])
-    for r in range(n_rows):
-        top = 1 - title_h - r * row_h
-        values = cols if r == 0 else rows[r - 1]
+
+    texts = []
+    for r, values in enumerate(table):
+        line = []
         for c, value in enumerate(values):
-            face = "#F2F2F2" if r == 0 else "white"
             colour, weight = "#111111", "bold" if r == 0 or r == n_rows - 1 else "normal"
-            if r >= 1 and r <= len(GRADES) and c == 0:
+            if 1 <= r <= len(GRADES) and c == 0:
                 grade = GRADES[r - 1]
-                face = colours[grade]
                 colour = "white" if grade in ("red", "blue") else "#111111"
                 weight = "bold"
+            line.append(tax.text(0, 0, value, fontsize=page.pt(8.5), color=colour, fontweight=weight,
+                                 ha="left" if c == 0 else "right", va="center"))
+        texts.append(line)
+
+    # Size the columns to their longest entry (English labels are long), shrinking
+    # the type when the table would not fit its box.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    box_px = tax.get_window_extent(renderer).width
+    pad_px = page.pt(9) * fig.dpi / 72
+    needed = [max(line[c].get_window_extent(renderer).width for line in texts) + pad_px
+              for c in range(len(header))]
+    shrink = min(1.0, box_px / sum(needed))
+    if shrink < 1.0:
+        for line in texts:
+            for text in line:
+                text.set_fontsize(text.get_fontsize() * shrink)
+    widths = np.array(needed) * shrink / box_px
+    widths = widths + (1 - widths.sum()) * widths / widths.sum()  # spread the slack
+    lefts = np.concatenate([[0], np.cumsum(widths)[:-1]])
+    inset = pad_px * shrink / box_px / 2
+
+    for r, line in enumerate(texts):
+        top = 1 - title_h - r * row_h
+        for c, text in enumerate(line):
+            face = "#F2F2F2" if r == 0 else "white"
+            if 1 <= r <= len(GRADES) and c == 0:
+                face = colours[GRADES[r - 1]]
             tax.add_patch(Rectangle((lefts[c], top - row_h), widths[c], row_h, facecolor=face,
                                     edgecolor="#8A8A8A", linewidth=page.pt(0.5)))
-            tax.text(lefts[c] + (0.04 if c == 0 else widths[c] - 0.03), top - row_h / 2, str(value),
-                     fontsize=fs, ha="left" if c == 0 else "right", va="center", color=colour,
-                     fontweight=weight)
+            text.set_position((lefts[c] + inset if c == 0 else lefts[c] + widths[c] - inset, top - row_h / 2))
+            text.set_zorder(3)
 
 
 def _draw_footer(fig, assessment, crs, lang, page) -> None:
@@ -572,10 +620,12 @@ def _draw_footer(fig, assessment, crs, lang, page) -> None:
     right = t("footer_projection", lang, crs=f"{crs.name}" + (f" (EPSG:{epsg})" if epsg else ""),
               version=__version__, today=date.today().isoformat())
     fs = page.pt(7.5)
-    fig.text(0.025, 0.03, f"{left}    {middle}", fontsize=fs, ha="left", va="bottom", color="#333333")
-    fig.text(0.975, 0.03, right, fontsize=fs, ha="right", va="bottom", color="#333333")
+    bottom = 1 - page.y(6)
+    fig.text(page.x(7), bottom, f"{left}    {middle}", fontsize=fs, ha="left", va="bottom", color="#333333")
+    fig.text(1 - page.x(7), bottom, right, fontsize=fs, ha="right", va="bottom", color="#333333")
     # A hairline above the footer, as printed maps separate the map from its notes.
-    fig.add_artist(Line2D([0.025, 0.975], [0.06, 0.06], transform=fig.transFigure,
+    line_y = 1 - page.y(11.5)
+    fig.add_artist(Line2D([page.x(7), 1 - page.x(7)], [line_y, line_y], transform=fig.transFigure,
                           color="#BBBBBB", linewidth=page.pt(0.6)))
 
 

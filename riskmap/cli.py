@@ -242,17 +242,22 @@ def filters_from_args(args, assessment):
 
 
 def _cmd_validate(args) -> int:
-    from riskmap.standard import load_standard
-    from riskmap.workspace import load_workspace
+    from riskmap.assess import assess
 
-    workspace = load_workspace(args.workspace)
-    load_standard(workspace.standard_spec, base_dir=workspace.info.path)
-    counts = {name: len(frame) for name, frame in workspace.datasets.items()}
-    print(f"{args.workspace}: OK — " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    if workspace.problems:
-        print(format_problems(workspace.problems))
+    # Validation runs the joins too: points outside the region, county codes that
+    # disagree with the geometry and unknown enterprises are only found there.
+    assessment = assess(args.workspace)
+    s = assessment.summary
+    print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
+          f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
+    if assessment.problems:
+        print(format_problems(assessment.problems))
     else:
         print("no problems found")
+    if len(assessment.unassigned):
+        counts = assessment.unassigned.groupby("dataset").size()
+        print("unassigned: " + ", ".join(f"{name} {n}" for name, n in counts.items())
+              + " (reasons in unassigned.csv after `riskmap assess`)")
     return 0
 
 

@@ -584,9 +584,8 @@ def check_crs(crs: Any) -> str:
     return parsed.to_string()
 
 
-# pyproj CRSs are only hashable by value in recent versions; keying the cache on a
-# string (the name or WKT) works everywhere and makes equal names share an entry.
 def _crs_key(crs: Any) -> str:
+    """A hashable cache key for *crs*: the name as given, or the WKT of a CRS object."""
     if isinstance(crs, str):
         return crs.strip()
     return pyproj.CRS.from_user_input(crs).to_wkt()
@@ -615,7 +614,8 @@ def to_wgs84(x: ArrayLike, y: ArrayLike, crs: Any) -> LonLat:
     Returns
     -------
     tuple of numpy.ndarray
-        WGS-84 ``(lon, lat)`` as float64 arrays.
+        WGS-84 ``(lon, lat)`` as float64 arrays.  Points pyproj cannot transform
+        (far outside the CRS's area) come back as ``inf``, as pyproj returns them.
 
     Raises
     ------
@@ -685,7 +685,9 @@ def transform_geometries(geoms: ArrayLike, func: Transform) -> NDArray[np.object
     """
     arr = np.asarray(geoms, dtype=object)
 
-    def _apply(x: NDArray[np.float64], y: NDArray[np.float64], *z: NDArray[np.float64]):
+    def _apply(
+        x: NDArray[np.float64], y: NDArray[np.float64], *z: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], ...]:
         # interleaved=False hands us separate x/y(/z) arrays: no (N, 2) slicing and
         # restacking, and 3-D geometries keep their heights.
         nx, ny = func(x, y)
@@ -723,7 +725,9 @@ def geoseries_to_wgs84(
 
     if crs is None:
         if gs.crs is None:
-            raise ValueError(f"the geometries have no CRS and none was declared; allowed: {_ALLOWED}")
+            raise ValueError(
+                f"the geometries have no CRS and none was declared; allowed: {_ALLOWED}"
+            )
         crs = gs.crs
     name = check_crs(crs)
     if name in ("gcj02", "bd09"):
@@ -802,7 +806,7 @@ def local_metric_crs(bounds: tuple[float, float, float, float]) -> pyproj.CRS:
     lon = (minx + maxx) / 2.0
     lat = (miny + maxy) / 2.0
     # Wrap into [-180, 180) so bounds given in 0..360 or crossing 180° still map
-    # to a valid zone; the min() keeps exactly 180° in zone 60.
+    # to a valid zone; min() only guards against rounding at the wrap.
     lon = (lon + 180.0) % 360.0 - 180.0
     zone = min(int(math.floor((lon + 180.0) / 6.0)) + 1, 60)
     return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)

@@ -179,8 +179,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         file = ws.files.get("accidents", "accidents")
         if "sector" not in accidents:
             accidents["sector"] = None
-        known = accidents["enterprise_id"].map(lambda e: e in enterprise_pos.index if e is not None else False).astype(bool) \
-            if len(accidents) else pd.Series(dtype=bool)
+        known = accidents["enterprise_id"].isin(enterprise_pos.index)
         unknown = accidents["enterprise_id"].notna() & ~known if len(accidents) else pd.Series(dtype=bool)
         unassign("accidents", accidents.loc[unknown, "accident_id"],
                  [message("unknown_enterprise", lang, value=v) for v in accidents.loc[unknown, "enterprise_id"]])
@@ -211,7 +210,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         hazards = _dataset(ws, "hazards", HAZARD_COLUMNS).copy()
         file = ws.files.get("hazards", "hazards")
         ent_ids = hazards["enterprise_id"]
-        known = ent_ids.map(lambda e: e in enterprise_pos.index if e is not None else False).astype(bool) if len(hazards) else pd.Series(dtype=bool)
+        known = ent_ids.isin(enterprise_pos.index)
         unknown = ent_ids.notna() & ~known if len(hazards) else pd.Series(dtype=bool)
         unassign("hazards", hazards.loc[unknown, "hazard_id"], [message("unknown_enterprise", lang, value=v) for v in ent_ids[unknown]])
         own_point = ~(hazards.geometry.isna() | hazards.geometry.is_empty) if len(hazards) else pd.Series(dtype=bool)
@@ -232,8 +231,9 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         hazards["is_open"] = hazards["status"].isin(["open", "rectifying"])
         hazards["overdue"] = hazards["is_open"] & hazards["deadline"].notna() & (hazards["deadline"] < as_of)
         hazards["days_overdue"] = np.where(hazards["overdue"], (as_of - hazards["deadline"]).dt.days, 0).astype(int) if len(hazards) else []
-        hazards["name"] = hazards["enterprise_id"].map(lambda e: enterprises["name"].iat[enterprise_pos[e]] if e in enterprise_pos.index else "") if len(hazards) else []
-        hazards["sector"] = hazards["enterprise_id"].map(lambda e: enterprises["sector"].iat[enterprise_pos[e]] if e in enterprise_pos.index else None) if len(hazards) else []
+        by_id = enterprises.set_index(enterprises["enterprise_id"].astype(str))
+        hazards["name"] = hazards["enterprise_id"].map(by_id["name"]).astype(object).where(known, "")
+        hazards["sector"] = hazards["enterprise_id"].map(by_id["sector"]).astype(object).where(known, None)
 
     # --- enterprise grades ---------------------------------------------------------------
     with stages.stage("enterprises: grade"):
@@ -343,10 +343,16 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         code_index = pd.Series(np.arange(n), index=county_codes)
         contributions: list[pd.DataFrame] = []
 
+        positions: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
         def per_county(frame: pd.DataFrame, values) -> np.ndarray:
-            pos = frame["county_code"].map(code_index)
-            ok = pos.notna()
-            return np.bincount(pos[ok].astype(int), weights=np.asarray(values, float)[ok.to_numpy()], minlength=n)
+            # County positions of a frame's rows, looked up once per frame.
+            if id(frame) not in positions:
+                pos = frame["county_code"].map(code_index)
+                ok = pos.notna().to_numpy()
+                positions[id(frame)] = (pos.to_numpy()[ok].astype(int), ok)
+            pos, ok = positions[id(frame)]
+            return np.bincount(pos, weights=np.asarray(values, float)[ok], minlength=n)
 
         ent_points = enterprises["score"].fillna(0).to_numpy()
         counties["n_enterprises"] = per_county(enterprises, np.ones(len(enterprises))).astype(int)

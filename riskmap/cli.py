@@ -316,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the reader went away: not an error of ours.
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # an internal error: say so plainly; the traceback helps a bug report
         import traceback
 

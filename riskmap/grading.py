@@ -27,6 +27,25 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _format_unique(frame: pd.DataFrame, func) -> np.ndarray:
+    """Format each row with ``func(*row)``, calling it once per distinct row.
+
+    Reasons repeat a few LEC, matrix and baseline combinations over hundreds of
+    thousands of enterprises; formatting the distinct ones only keeps grading fast.
+    """
+    codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
+    texts = np.array([func(*values) for values in uniques], dtype=object)
+    return texts[codes]
+
+
+def _reason_where(fires: pd.Series, values: pd.Series, func) -> pd.Series:
+    """``func(value)`` where a rule fires, '' elsewhere (formatting only the rows that fire)."""
+    out = pd.Series("", index=fires.index, dtype=object)
+    if fires.any():
+        out[fires] = [func(v) for v in values[fires]]
+    return out
+
+
 def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: str,
                       open_major: pd.Series, overdue: pd.Series, fatal_12m: pd.Series) -> pd.DataFrame:
     """Grade enterprises: inherent grade, then floors, then one-step raises.
@@ -67,74 +86,71 @@ def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: st
     inherent = np.where(has_lec, lec_grade, np.where(has_matrix, matrix_grade, base_grade))
     inherent = pd.Series(inherent, index=index, dtype=object)
 
+    from riskmap.i18n import sector_label
+
     reason_inherent = pd.Series("", index=index, dtype=object)
     if has_lec.any():
-        lec_rows = lec[has_lec]
-        reason_inherent[has_lec] = [
-            (f"LEC：D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}，{grade_label(g, lang)}" if zh else
-             f"LEC: D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}, {grade_label(g, lang)}")
-            for (l, e, c), g in zip(lec_rows.itertuples(index=False), inherent[has_lec])
-        ]
+        frame = pd.concat([lec[has_lec], inherent[has_lec].rename("g")], axis=1)
+        reason_inherent[has_lec] = _format_unique(frame, lambda l, e, c, g: (
+            f"LEC：D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}，{grade_label(g, lang)}" if zh else
+            f"LEC: D=L×E×C={_fmt(l)}×{_fmt(e)}×{_fmt(c)}={_fmt(l * e * c)}, {grade_label(g, lang)}"))
     if has_matrix.any():
-        m_rows = matrix[has_matrix]
-        reason_inherent[has_matrix] = [
-            (f"风险矩阵：R=可能性×严重性={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}，{grade_label(g, lang)}" if zh else
-             f"risk matrix: R=likelihood×severity={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}, {grade_label(g, lang)}")
-            for (a, b), g in zip(m_rows.itertuples(index=False), inherent[has_matrix])
-        ]
+        frame = pd.concat([matrix[has_matrix], inherent[has_matrix].rename("g")], axis=1)
+        reason_inherent[has_matrix] = _format_unique(frame, lambda a, b, g: (
+            f"风险矩阵：R=可能性×严重性={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}，{grade_label(g, lang)}" if zh else
+            f"risk matrix: R=likelihood×severity={_fmt(a)}×{_fmt(b)}={_fmt(a * b)}, {grade_label(g, lang)}"))
     if baseline.any():
-        from riskmap.i18n import sector_label
-        reason_inherent[baseline] = [
-            (f"行业基准（{sector_label(s, lang)}）：{grade_label(g, lang)}" if zh else f"sector baseline ({sector_label(s, lang)}): {grade_label(g, lang)}")
-            for s, g in zip(enterprises.loc[baseline, "sector"], inherent[baseline])
-        ]
+        frame = pd.concat([enterprises.loc[baseline, "sector"].astype(object), inherent[baseline].rename("g")], axis=1)
+        reason_inherent[baseline] = _format_unique(frame, lambda s, g: (
+            f"行业基准（{sector_label(s, lang)}）：{grade_label(g, lang)}" if zh else
+            f"sector baseline ({sector_label(s, lang)}): {grade_label(g, lang)}"))
 
-    ranks = pd.Series(np.asarray([RANK[g] for g in inherent], dtype=np.int8), index=index)
+    ranks = pd.Series(inherent.map(RANK).to_numpy(dtype=np.int8), index=index)
     reasons = [reason_inherent]
 
     red_by_major = pd.Series(False, index=index)
     rule = rules["rules"]["open_major_hazard"]
     if rule.get("enabled", True):
-        fires = open_major.reindex(index).fillna(0) > 0
-        floor = RANK[rule.get("floor", "red")]
-        red_by_major = fires & (floor == RANK["red"])
-        ranks = ranks.where(~fires, np.maximum(ranks, floor))
         counts = open_major.reindex(index).fillna(0).astype(int)
-        reasons.append(pd.Series(np.where(fires, [
-            (f"重大事故隐患未销号（{n} 项）→ {grade_label(rule.get('floor', 'red'), lang)}" if zh else
-             f"{n} open major hidden hazard(s) → {grade_label(rule.get('floor', 'red'), lang)}") for n in counts], ""), index=index))
+        fires = counts > 0
+        floor_key = rule.get("floor", "red")
+        red_by_major = fires & (RANK[floor_key] == RANK["red"])
+        ranks = ranks.where(~fires, np.maximum(ranks, RANK[floor_key]))
+        reasons.append(_reason_where(fires, counts, lambda n: (
+            f"重大事故隐患未销号（{n} 项）→ {grade_label(floor_key, lang)}" if zh else
+            f"{n} open major hidden hazard(s) → {grade_label(floor_key, lang)}")))
 
     rule = rules["rules"]["major_hazard_installation"]
     if rule.get("enabled", True):
         floors = {int(k): v for k, v in rule["floor_by_level"].items()}
-        level = enterprises["major_hazard_level"]
+        level = enterprises["major_hazard_level"].astype(float)
         floor_grade = level.map(lambda v: floors.get(int(v)) if pd.notna(v) else None)
         fires = floor_grade.notna()
         floor_rank = floor_grade.map(lambda g: RANK.get(g, 0) if g else 0).astype(np.int8)
         ranks = ranks.where(~fires, np.maximum(ranks, floor_rank))
         names = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
-        reasons.append(pd.Series(np.where(fires, [
-            (f"{names.get(int(v), v) if pd.notna(v) else ''}重大危险源 → 不低于{grade_label(g, lang) if g else ''}" if zh else
-             f"major hazard installation level {int(v) if pd.notna(v) else ''} → at least {grade_label(g, lang) if g else ''}")
-            for v, g in zip(level, floor_grade)], ""), index=index))
+        reasons.append(_reason_where(fires, pd.Series(list(zip(level, floor_grade)), index=index), lambda vg: (
+            f"{names.get(int(vg[0]), vg[0])}重大危险源 → 不低于{grade_label(vg[1], lang)}" if zh else
+            f"major hazard installation level {int(vg[0])} → at least {grade_label(vg[1], lang)}")))
 
     rule = rules["rules"]["fatal_accident_12m"]
     if rule.get("enabled", True):
         count = fatal_12m.reindex(index).fillna(0).astype(int)
         fires = count > 0
         ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
-        reasons.append(pd.Series(np.where(fires, [
-            (f"近12个月发生死亡生产安全事故 {n} 起，升一级" if zh else f"{n} fatal production accident(s) in the last 12 months: raised one grade")
-            for n in count], ""), index=index))
+        reasons.append(_reason_where(fires, count, lambda n: (
+            f"近12个月发生死亡生产安全事故 {n} 起，升一级" if zh else
+            f"{n} fatal production accident(s) in the last 12 months: raised one grade")))
 
     rule = rules["rules"]["overdue_hazards"]
     if rule.get("enabled", True):
         count = overdue.reindex(index).fillna(0).astype(int)
-        fires = count >= int(rule.get("min_count", 3))
+        minimum = int(rule.get("min_count", 3))
+        fires = count >= minimum
         ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
-        reasons.append(pd.Series(np.where(fires, [
-            (f"逾期未整改隐患 {n} 项（≥{rule.get('min_count', 3)}），升一级" if zh else f"{n} overdue hidden hazards (≥ {rule.get('min_count', 3)}): raised one grade")
-            for n in count], ""), index=index))
+        reasons.append(_reason_where(fires, count, lambda n: (
+            f"逾期未整改隐患 {n} 项（≥{minimum}），升一级" if zh else
+            f"{n} overdue hidden hazards (≥ {minimum}): raised one grade")))
 
     grade = pd.Series(from_rank(np.minimum(ranks.to_numpy(), 3)), index=index, dtype=object)
     red_by_major &= grade == "red"

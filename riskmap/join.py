@@ -279,22 +279,23 @@ def snap_points(points: np.ndarray, lines: np.ndarray, *, max_distance: float) -
     """Snap points to the nearest line within ``max_distance`` (both metric).
 
     Returns the line position per point (-1 when none is close) and the distance
-    (NaN when not snapped).  Ties go to the line that comes first.
+    (NaN when not snapped).
     """
     target = np.full(len(points), -1, dtype=np.int64)
     distance = np.full(len(points), np.nan)
     if len(points) == 0 or len(lines) == 0:
         return target, distance
+    # A "dwithin" query then a vectorised distance is 3× faster than query_nearest
+    # with max_distance at province scale (bench/); ties go to the lowest line.
     tree = STRtree(lines)
-    point_idx, line_idx = tree.query_nearest(points, max_distance=max_distance, return_distance=False, all_matches=True)
+    point_idx, line_idx = tree.query(points, predicate="dwithin", distance=max_distance)
     if point_idx.size:
-        # all_matches returns every equidistant line: keep the smallest line position.
-        sort = np.lexsort((line_idx, point_idx))
-        point_idx, line_idx = point_idx[sort], line_idx[sort]
+        dist = shapely.distance(points[point_idx], lines[line_idx])
+        order = np.lexsort((line_idx, dist, point_idx))
+        point_idx, line_idx, dist = point_idx[order], line_idx[order], dist[order]
         first = np.r_[True, point_idx[1:] != point_idx[:-1]]
-        point_idx, line_idx = point_idx[first], line_idx[first]
-        target[point_idx] = line_idx
-        distance[point_idx] = shapely.distance(points[point_idx], lines[line_idx])
+        target[point_idx[first]] = line_idx[first]
+        distance[point_idx[first]] = dist[first]
     return target, distance
 
 

@@ -50,7 +50,7 @@ _STYLE_COMMON = {"colour", "colours", "colour_by", "opacity", "weight", "outline
 _STYLE_KEYS = {
     "polygon": _STYLE_COMMON | {"fill_opacity", "labels", "label_column", "simplify",
                                 "highlight_colour", "highlight_weight"},
-    "line": _STYLE_COMMON | {"emphasis"},
+    "line": _STYLE_COMMON | {"emphasis", "aggregate_above", "aggregate_keep", "aggregate_by"},
     "point": _STYLE_COMMON | {"radius", "fill_opacity", "emphasis", "cluster_above",
                               "aggregate_above", "aggregate_keep", "aggregate_cells",
                               "cluster_radius", "disable_clustering_at_zoom"},

@@ -31,6 +31,7 @@ import html
 import json
 import math
 import os
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -166,8 +167,39 @@ def _labels_of(table: Mapping[str, tuple[str, str]], lang: str) -> Callable[[Any
     return lambda v: label(table, v, lang)
 
 
-def format_value(series: pd.Series, fmt: str, *, lang: str = "zh", digits: int = 1) -> pd.Series:
-    """Format a column for display (not yet escaped); missing values become ``""``.
+def _format_unique(values: pd.Series, fmt: str, lang: str, digits: int) -> pd.Series:
+    """Format distinct, non-missing values (the slow per-value work happens once each)."""
+    if fmt in ("int", "float", "km", "percent"):
+        numbers = pd.to_numeric(values, errors="coerce")
+        if fmt == "km":
+            numbers = numbers / 1000.0
+        if fmt == "percent":
+            numbers = numbers * 100.0
+        if fmt == "int":
+            return numbers.map(lambda x: "" if pd.isna(x) else f"{int(round(x)):d}")
+        suffix = "%" if fmt == "percent" else ""
+        return numbers.map(lambda x: "" if pd.isna(x) else f"{x:.{digits}f}{suffix}")
+    if fmt == "date":
+        dates = pd.to_datetime(values, errors="coerce")
+        return dates.dt.strftime("%Y-%m-%d").fillna("")
+    if fmt == "bool":
+        yes, no = t("yes", lang), t("no", lang)
+        return values.map(lambda v: yes if bool(v) and str(v).lower() not in ("false", "0") else no)
+    mapper: Callable[[Any], str] = {
+        "grade": lambda v: grade_label(v, lang),
+        "sector": lambda v: sector_label(v, lang),
+        "hazard_level": _labels_of(HAZARD_LEVEL_LABELS, lang),
+        "hazard_status": _labels_of(HAZARD_STATUS_LABELS, lang),
+        "supervision": _labels_of(SUPERVISION_LABELS, lang),
+        "accident_kind": _labels_of(ACCIDENT_KIND_LABELS, lang),
+        "method": _labels_of(_METHOD_LABELS, lang),
+    }.get(fmt, str)
+    return values.map(mapper)
+
+
+def format_value(series: pd.Series, fmt: str, *, lang: str = "zh", digits: int = 1,
+                 escape: bool = False) -> pd.Series:
+    """Format a column for display; missing values become ``""``.
 
     Parameters
     ----------
@@ -179,51 +211,57 @@ def format_value(series: pd.Series, fmt: str, *, lang: str = "zh", digits: int =
         ``zh`` or ``en`` (labels of keys such as grades and sectors).
     digits
         Decimals for ``float``, ``km`` and ``percent``.
+    escape
+        ``html.escape`` the results (for tooltips and popups).
     """
-    blank = _blank(series)
-    values = series.where(~blank)
-    if fmt in ("int", "float", "km", "percent"):
-        numbers = pd.to_numeric(values, errors="coerce")
-        if fmt == "km":
-            numbers = numbers / 1000.0
-        if fmt == "percent":
-            numbers = numbers * 100.0
-        if fmt == "int":
-            out = numbers.map(lambda x: "" if pd.isna(x) else f"{int(round(x)):d}")
-        else:
-            suffix = "%" if fmt == "percent" else ""
-            out = numbers.map(lambda x: "" if pd.isna(x) else f"{x:.{digits}f}{suffix}")
-    elif fmt == "date":
-        dates = pd.to_datetime(values, errors="coerce")
-        out = dates.dt.strftime("%Y-%m-%d").fillna("")
-    elif fmt == "bool":
-        yes, no = t("yes", lang), t("no", lang)
-        out = values.map(lambda v: "" if pd.isna(v) else (yes if bool(v) and str(v).lower() not in ("false", "0") else no))
-    else:
-        mapper: Callable[[Any], str] | None = {
-            "grade": lambda v: grade_label(v, lang),
-            "sector": lambda v: sector_label(v, lang),
-            "hazard_level": _labels_of(HAZARD_LEVEL_LABELS, lang),
-            "hazard_status": _labels_of(HAZARD_STATUS_LABELS, lang),
-            "supervision": _labels_of(SUPERVISION_LABELS, lang),
-            "accident_kind": _labels_of(ACCIDENT_KIND_LABELS, lang),
-            "method": _labels_of(_METHOD_LABELS, lang),
-        }.get(fmt)
-        if mapper is None:
-            out = values.map(lambda v: "" if pd.isna(v) else str(v))
-        else:
-            out = values.map(lambda v: "" if pd.isna(v) else mapper(v))
-    return out.where(~blank, "").astype(str)
+    # Each distinct value is formatted (and escaped) once: a province has 200,000
+    # enterprises but only a handful of grades, sectors and dates.
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    uniques = pd.Series(uniques, dtype=object)
+    blank = _blank(uniques)
+    out = _format_unique(uniques.where(~blank), fmt, lang, digits).astype(object).where(~blank, "")
+    text = [str(v) if v is not None else "" for v in out]
+    if escape:
+        text = [html.escape(v, quote=True) for v in text]
+    table = np.array(text + [""], dtype=object)  # code -1 (missing) takes the last entry
+    return pd.Series(table[codes], index=series.index, dtype=object)
 
 
 def _escape(values: Iterable[str]) -> list[str]:
     return [html.escape(v, quote=True) for v in values]
 
 
+def _no_jinja(text: str) -> str:
+    """Break ``{{``, ``{%`` and ``{#`` inside JSON strings.
+
+    folium/branca feed rendered scripts through Jinja a second time, so data such as an
+    enterprise named ``{{ 7*7 }}`` would otherwise be evaluated as a template.  JSON
+    structure never contains these pairs, so only string contents change, and a
+    ``\\u`` escape reads back as the same character in the browser.
+    """
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
 def _js(obj: Any) -> str:
-    """JSON for embedding in a ``<script>``: no ``</script>`` or line separators inside."""
+    """JSON for embedding in a ``<script>``: no ``</script>`` or line separators inside.
+
+    Values of type :class:`_RawJSON` (already serialised and escaped) are spliced in.
+    """
+    raw: dict[str, str] = {}
+
+    def default(value: Any) -> Any:
+        if isinstance(value, _RawJSON):
+            marker = f"\u0000raw{len(raw)}\u0000"
+            raw[marker] = str(value)
+            return marker
+        raise TypeError(f"cannot serialise {type(value).__name__}")
+
+    if isinstance(obj, dict) and any(isinstance(v, _RawJSON) for v in obj.values()):
+        obj = {k: (default(v) if isinstance(v, _RawJSON) else v) for k, v in obj.items()}
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    for marker, value in raw.items():
+        text = text.replace(json.dumps(marker), value)
+    return _no_jinja(text).replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # --------------------------------------------------------------------------- data
@@ -369,8 +407,13 @@ def layer_frame(assessment: Assessment, spec: LayerSpec, filters: Filters | None
             frame = cache[key]
         frame = _generic_filter(frame, spec, sub, assessment.counties)
     frame = _where(frame, spec)
-    if frame.geometry.name in frame and len(frame):
-        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if len(frame):
+        # Nothing to draw for a record without a place (None, empty or NaN
+        # coordinates, e.g. a hazard with neither enterprise nor location); the
+        # tables still list it.
+        drawable = np.isfinite(shapely.bounds(frame.geometry.to_numpy())).all(axis=1)
+        if not drawable.all():
+            frame = frame[drawable]
     return frame
 
 
@@ -453,7 +496,7 @@ def _match(frame: pd.DataFrame, when: Mapping[str, Any]) -> np.ndarray:
         values = frame[column]
         if all(isinstance(a, bool) for a in allowed):
             values = values.fillna(False).astype(bool)
-        mask &= values.isin(allowed).to_numpy()
+        mask = mask & values.isin(allowed).to_numpy()
     return mask
 
 
@@ -524,8 +567,12 @@ def _feature_styles(frame: pd.DataFrame, spec: LayerSpec, *, selected: np.ndarra
 # --------------------------------------------------------------------------- fields
 
 def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str
-                  ) -> tuple[list[str], list[int], list[int], list[list[str]]]:
-    """Escaped labels, tooltip and popup indices, and escaped values per row."""
+                  ) -> tuple[list[str], list[int], list[int], list[list], list[list[str] | None]]:
+    """Escaped labels, tooltip and popup indices, values per row and value tables.
+
+    A field with few distinct values (grades, sectors, county names) is sent as a table
+    of its escaped strings plus an index per row; other fields as escaped strings.
+    """
     fields = []
     seen: dict[tuple, int] = {}
     tip_idx: list[int] = []
@@ -540,29 +587,44 @@ def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str
                 fields.append(f)
             target.append(seen[ident])
     labels = _escape(f.label(lang) for f in fields)
-    columns = [_escape(format_value(frame[f.column], f.format, lang=lang, digits=f.digits).tolist())
-               for f in fields]
+    columns: list[list] = []
+    dicts: list[list[str] | None] = []
+    for f in fields:
+        text = format_value(frame[f.column], f.format, lang=lang, digits=f.digits, escape=True)
+        codes, uniques = pd.factorize(text)
+        if len(text) >= 20 and len(uniques) <= len(text) // 4:
+            columns.append(codes.tolist())
+            dicts.append([str(u) for u in uniques])
+        else:
+            columns.append(text.tolist())
+            dicts.append(None)
     values = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
-    return labels, tip_idx, pop_idx, values
+    return labels, tip_idx, pop_idx, values, dicts
 
 
 # --------------------------------------------------------------------------- elements
 
 _HELPERS_JS = r"""
 window.RiskMap = window.RiskMap || (function () {
-  function table(labels, v, idx) {
+  function val(d, v, i) {
+    // A number stands for an entry of the field's table of distinct values.
+    var x = v[i];
+    return typeof x === 'number' ? d.dicts[i][x] : x;
+  }
+  function table(d, v, idx) {
     var h = '';
     for (var k = 0; k < idx.length; k++) {
-      var i = idx[k];
-      if (v[i] !== '') h += '<tr><th>' + labels[i] + '</th><td>' + v[i] + '</td></tr>';
+      var i = idx[k], x = val(d, v, i);
+      if (x !== '') h += '<tr><th>' + d.labels[i] + '</th><td>' + x + '</td></tr>';
     }
     return '<table class="rm-table">' + h + '</table>';
   }
-  function bind(layer, d, v, title) {
+  function bind(layer, d, v, withTitle) {
     // Values and labels arrive html-escaped from Python; here they are only joined.
-    if (d.tip.length) layer.bindTooltip(function () { return table(d.labels, v, d.tip); }, {sticky: true});
+    if (d.tip.length) layer.bindTooltip(function () { return table(d, v, d.tip); }, {sticky: true});
     if (d.pop.length) layer.bindPopup(function () {
-      return (title ? '<div class="rm-title">' + title + '</div>' : '') + table(d.labels, v, d.pop);
+      var title = withTitle && d.pop.length ? val(d, v, d.pop[0]) : '';
+      return (title ? '<div class="rm-title">' + title + '</div>' : '') + table(d, v, d.pop);
     }, {maxWidth: 360});
   }
   function pathStyle(s) {
@@ -595,7 +657,7 @@ window.RiskMap = window.RiskMap || (function () {
         var st = pathStyle(s); if (d.kind === 'line') { st.dashArray = null; } return st; },
       onEachFeature: function (f, layer) {
         layer.options.rmKey = f.properties.k;
-        bind(layer, d, f.properties.v, f.properties.n);
+        bind(layer, d, f.properties.v, false);
       }}).addTo(group);
     for (var i = 0; i < (d.names || []).length; i++) {
       var a = d.names[i];
@@ -614,7 +676,7 @@ window.RiskMap = window.RiskMap || (function () {
       var r = d.rows[i], s = d.styles[r[2]];
       var m = L.circleMarker([r[0], r[1]], {radius: s.r, color: s.o, weight: s.w, opacity: s.op,
         fillColor: s.c, fillOpacity: s.fo, dashArray: s.dash, rmStyle: r[2]});
-      bind(m, d, r[3], r[3][d.title_field] || '');
+      bind(m, d, r[3], true);
       markers.push(m);
     }
     if (d.cluster) { group.addLayers(markers); } else { for (var j = 0; j < markers.length; j++) markers[j].addTo(group); }
@@ -656,6 +718,17 @@ _CSS = """
 """
 
 
+class _Raw(branca.element.Element):
+    """Text put into the page as it is (not parsed as a template)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RiskMapRaw"
+        self.text = text
+
+
 class _Helpers(branca.element.MacroElement):
     """Shared JavaScript (the layer builders) and CSS; added once, before the layers.
 
@@ -689,10 +762,21 @@ var {{ this.get_name() }} = window.RiskMap.{{ this.builder }}({{ this.payload }}
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "RiskMapLayer"
         self.builder = builder
-        self.payload = _js(payload)
+        self.payload = payload.text if isinstance(payload, _Payload) else _js(payload)
         self.cluster = cluster
         self.default_js = [("markercluster", "")] if cluster else []
         self.default_css = [("markercluster_css", "")] if cluster else []
+
+    def render(self, **kwargs):
+        # As JSCSSMixin/MacroElement.render, but the script goes in as plain text: the
+        # stock path wraps it in a new Jinja template (slow for megabytes of data).
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(branca.element.JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(branca.element.CssLink(url), name=name)
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
 
 
 class _Legend(branca.element.MacroElement):
@@ -709,6 +793,7 @@ class _Legend(branca.element.MacroElement):
     return div;
   };
   legend.addTo({{ this._parent.get_name() }});
+  L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
 """)
@@ -721,51 +806,102 @@ class _Legend(branca.element.MacroElement):
 
 # --------------------------------------------------------------------------- layers
 
-def _geojson(geoms: np.ndarray, props: list[dict]) -> dict:
+class _RawJSON(str):
+    """Already serialised JSON to splice into a payload (GeoJSON from GEOS)."""
+
+
+def _geojson(geoms: np.ndarray, props: list[str]) -> _RawJSON:
+    # GEOS writes each geometry's JSON (fast, already rounded); only the small
+    # properties go through Python's json.
     texts = shapely.to_geojson(geoms)
-    features = [{"type": "Feature", "geometry": json.loads(g), "properties": p} for g, p in zip(texts, props)]
-    return {"type": "FeatureCollection", "features": features}
+    features = ",".join(f'{{"type":"Feature","geometry":{g},"properties":{p}}}' for g, p in zip(texts, props))
+    return _RawJSON('{"type":"FeatureCollection","features":[' + features + "]}")
+
+
+def _merge_lines(frame: gpd.GeoDataFrame, geoms: np.ndarray, style_idx: np.ndarray, values: list[list[str]],
+                 by: str) -> tuple[np.ndarray, np.ndarray, list[list[str]], list[int]]:
+    """Merge the units of one road (``by``) that share a style into one feature.
+
+    A field keeps its value where all merged units agree (the road name, the grade)
+    and is left blank where they differ (unit ids, lengths).
+    """
+    keys = frame[by].astype(str).to_numpy() if by in frame else np.arange(len(frame)).astype(str)
+    group, _ = pd.factorize(pd.Series(keys) + "\x00" + pd.Series(style_idx.astype(str)))
+    order = np.argsort(group, kind="stable")
+    merged = shapely.multilinestrings(geoms[order], indices=group[order])
+    merged = shapely.line_merge(merged)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
+    out_style = style_idx[first]
+    table = pd.DataFrame(values) if values and values[0] else pd.DataFrame(index=range(len(group)))
+    if table.shape[1]:
+        same = table.groupby(group).nunique() <= 1
+        firsts = table.groupby(group).first()
+        merged_values = firsts.where(same, "").to_numpy().tolist()
+    else:
+        merged_values = [[] for _ in range(n_groups)]
+    counts = pd.Series(group).value_counts().sort_index().tolist()
+    return merged, out_style, merged_values, counts
 
 
 def _geo_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
-                 selected_county: str | None, simplified: pd.Series | None) -> dict:
+                 selected_county: str | None, simplified: pd.Series | None,
+                 bounds: tuple[float, float, float, float]) -> dict:
+    style = spec.style
+    aggregated = False
+    if spec.geometry == "line" and style.get("aggregate_above") is not None and len(frame) > style["aggregate_above"]:
+        # Province scale: draw only the grades that matter (plus emphasised units,
+        # e.g. accident-prone ones), merged per road.  Filtering to a county brings
+        # the count under the threshold and every unit back.
+        aggregated = True
+        keep = style.get("aggregate_keep")
+        if keep and style.get("colour_by") in frame:
+            mask = frame[style["colour_by"]].isin(keep).to_numpy().copy()
+            for rule in style.get("emphasis", []):
+                mask |= _match(frame, rule["when"])
+            frame = frame[mask]
     selected = None
     if spec.geometry == "polygon" and selected_county is not None and "county_code" in frame:
         selected = (frame["county_code"].astype(str) == str(selected_county)).to_numpy()
     style_idx, styles = _feature_styles(frame, spec, selected=selected)
-    labels, tip, pop, values = _field_values(frame, spec, lang)
+    labels, tip, pop, values, dicts = _field_values(frame, spec, lang)
     geoms = frame.geometry.to_numpy()
     if simplified is not None:
         geoms = simplified.reindex(frame.index).to_numpy()
+    keys = frame["county_code"].astype(str).tolist() if spec.geometry == "polygon" and "county_code" in frame else None
     if spec.geometry == "line" and len(geoms):
-        # Lines: drop vertices closer than ~1 m apart after rounding.
-        geoms = shapely.simplify(geoms, 10 ** -COORD_DECIMALS, preserve_topology=False)
+        minx, miny, maxx, maxy = bounds
+        # Drop vertices the eye cannot see: ~1 m normally, 1/5000 of the region when
+        # the whole province's roads are drawn at once.
+        tolerance = math.hypot(maxx - minx, maxy - miny) / 5000.0 if aggregated else 10 ** -COORD_DECIMALS
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=False)
+        if aggregated:
+            geoms, style_idx, values, _counts = _merge_lines(frame, geoms, style_idx, values,
+                                                            style.get("aggregate_by", "segment_id"))
     geoms = _round(_transform(geoms, shift))
-    keys = frame["county_code"].astype(str).tolist() if "county_code" in frame else [""] * len(frame)
-    title_field = next((i for i, f in enumerate(spec.popup) if f.column in frame.columns), None)
     props = []
-    for i in range(len(frame)):
-        v = values[i]
-        p = {"s": int(style_idx[i]), "v": v}
-        if spec.geometry == "polygon":
+    for i in range(len(geoms)):
+        p = {"s": int(style_idx[i]), "v": values[i]}
+        if keys is not None:
             p["k"] = keys[i]
-        props.append(p)
+        props.append(_js(p))
     payload = {
         "kind": spec.geometry,
         "geojson": _geojson(geoms, props),
         "styles": styles,
         "labels": labels,
+        "dicts": dicts,
         "tip": tip,
         "pop": pop,
         "casing": any(s.get("casing") for s in styles),
+        "thinned": aggregated and bool(style.get("aggregate_keep")),
     }
-    del title_field
-    if spec.geometry == "polygon" and spec.style.get("labels", False):
-        column = spec.style.get("label_column", "county_name")
+    if spec.geometry == "polygon" and style.get("labels", False):
+        column = style.get("label_column", "county_name")
         if column in frame:
             anchors = _round(_transform(shapely.point_on_surface(frame.geometry.to_numpy()), shift))
             xy = shapely.get_coordinates(anchors)
-            names = _escape(format_value(frame[column], "text").tolist())
+            names = format_value(frame[column], "text", escape=True).tolist()
             payload["names"] = [[float(y), float(x), n] for (x, y), n in zip(xy, names)]
     return payload
 
@@ -787,28 +923,27 @@ def _cells(frame: gpd.GeoDataFrame, xy: np.ndarray, style_idx: np.ndarray, style
     size = max(maxx - minx, maxy - miny, 1e-6) / cells_across
     ix = np.floor((xy[:, 0] - minx) / size).astype(np.int64)
     iy = np.floor((xy[:, 1] - miny) / size).astype(np.int64)
-    cell = pd.DataFrame({"ix": ix, "iy": iy, "x": xy[:, 0], "y": xy[:, 1],
-                         "p": [styles[i]["p"] for i in style_idx], "s": style_idx})
-    column, _colours, _prio = _colour_table(spec)
-    cell["key"] = frame[column].astype(str).to_numpy() if column and column in frame else ""
-    grouped = cell.groupby(["ix", "iy"], sort=False)
-    summary = grouped.agg(x=("x", "mean"), y=("y", "mean"), n=("x", "size"))
-    best = cell.loc[cell.groupby(["ix", "iy"], sort=False)["p"].idxmax(), ["ix", "iy", "s"]].set_index(["ix", "iy"])
-    summary = summary.join(best)
-    by_key = cell.groupby(["ix", "iy", "key"], sort=False).size().unstack(fill_value=0)
+    cell_id, _ = pd.factorize(pd.Series(ix) * 1_000_003 + pd.Series(iy))
+    priority = np.array([styles[i]["p"] for i in range(len(styles))])[style_idx]
+    column, _colours, prio = _colour_table(spec)
+    keys = frame[column].astype(str).to_numpy() if column and column in frame else np.full(len(frame), "")
+    data = pd.DataFrame({"c": cell_id, "x": xy[:, 0], "y": xy[:, 1], "p": priority, "s": style_idx, "key": keys})
+    summary = data.groupby("c").agg(x=("x", "mean"), y=("y", "mean"), n=("x", "size"))
+    best = data.sort_values("p", ascending=False).groupby("c")["s"].first()
+    by_key = data.groupby(["c", "key"]).size().unstack(fill_value=0)
     fmt = "grade" if column == "grade" else ("hazard_level" if column == "level" else "text")
-    order = [k for k in (_prio or []) if k in by_key.columns] + [k for k in by_key.columns if k not in (_prio or [])]
-    names = {k: html.escape(format_value(pd.Series([k]), fmt, lang=lang).iloc[0]) for k in order}
+    order = [k for k in prio if k in by_key.columns] + [k for k in by_key.columns if k not in prio]
+    names = dict(zip(order, format_value(pd.Series(order, dtype=object), fmt, lang=lang, escape=True)))
+    rows = pd.Series("", index=by_key.index)
+    for k in order:  # a handful of keys: build each cell's table row by row, vectorised over cells
+        counts = by_key[k]
+        rows = rows + np.where(counts > 0, f"<tr><th>{names[k]}</th><td>" + counts.astype(str) + "</td></tr>", "")
     title = html.escape(spec.title(lang))
-    out = []
-    for (cx, cy), row in summary.iterrows():
-        counts = by_key.loc[(cx, cy)]
-        parts = "".join(f"<tr><th>{names[k]}</th><td>{int(counts[k])}</td></tr>" for k in order if counts[k])
-        tip = f'<div class="rm-title">{title}: {html.escape(_s("aggregated", lang, n=int(row.n)))}</div><table class="rm-table">{parts}</table>'
-        radius = float(min(16.0, 3.0 + 2.2 * math.sqrt(row.n)))
-        out.append([round(float(row.y), COORD_DECIMALS), round(float(row.x), COORD_DECIMALS),
-                    int(row.s), round(radius, 1), tip])
-    return out
+    heads = summary["n"].map(lambda n: f'<div class="rm-title">{title}: {html.escape(_s("aggregated", lang, n=int(n)))}</div>')
+    tips = heads + '<table class="rm-table">' + rows.reindex(summary.index) + "</table>"
+    radius = np.minimum(16.0, 3.0 + 2.2 * np.sqrt(summary["n"].to_numpy())).round(1)
+    return [[round(float(y), COORD_DECIMALS), round(float(x), COORD_DECIMALS), int(s), float(r), tip]
+            for x, y, s, r, tip in zip(summary["x"], summary["y"], best.reindex(summary.index), radius, tips)]
 
 
 def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
@@ -831,20 +966,19 @@ def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: 
         if rest.any():
             cells = _cells(frame[rest], xy[rest], style_idx[rest], styles, spec, bounds, lang)
     sub = frame[individual]
-    labels, tip, pop, values = _field_values(sub, spec, lang)
+    labels, tip, pop, values, dicts = _field_values(sub, spec, lang)
     xs, ys, sidx = xy[individual, 0], xy[individual, 1], style_idx[individual]
     rows = [[float(y), float(x), int(s), v] for x, y, s, v in zip(xs, ys, sidx, values)]
     cluster_above = style.get("cluster_above")
     cluster = cluster_above is not None and len(rows) > cluster_above
-    title_field = pop[0] if pop else 0
     payload = {
         "rows": rows,
         "cells": cells,
         "styles": styles,
         "labels": labels,
+        "dicts": dicts,
         "tip": tip,
         "pop": pop,
-        "title_field": title_field,
         "cluster": {"radius": int(style.get("cluster_radius", 45)),
                     "disable_at": int(style["disable_clustering_at_zoom"]) if "disable_clustering_at_zoom" in style else None}
         if cluster else None,
@@ -852,8 +986,9 @@ def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: 
     return payload, cluster
 
 
-def _heat_layer(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
-                bounds: tuple[float, float, float, float]) -> folium.plugins.HeatMap:
+def _heat_data(frame: gpd.GeoDataFrame, spec: LayerSpec, shift: bool,
+               bounds: tuple[float, float, float, float]) -> dict:
+    """Heat-map points ``[lat, lon, weight]`` and the HeatMap options of a layer."""
     style = spec.style
     xy = _point_xy(frame, shift)
     weight = np.full(len(frame), float(style.get("weight_base", 1.0)))
@@ -864,25 +999,18 @@ def _heat_layer(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool
     # Many points: sum the weights in small cells (a heat map cannot show finer anyway).
     if len(xy) > 20000:
         minx, miny, maxx, maxy = bounds
-        size = max(maxx - minx, maxy - miny, 1e-6) / 400.0
-        ix = np.floor((xy[:, 0] - minx) / size)
-        iy = np.floor((xy[:, 1] - miny) / size)
-        grid = pd.DataFrame({"ix": ix, "iy": iy, "x": xy[:, 0], "y": xy[:, 1], "w": weight})
+        size = max(maxx - minx, maxy - miny, 1e-6) / 160.0
+        grid = pd.DataFrame({"ix": np.floor((xy[:, 0] - minx) / size), "iy": np.floor((xy[:, 1] - miny) / size),
+                             "x": xy[:, 0], "y": xy[:, 1], "w": weight})
         agg = grid.groupby(["ix", "iy"]).agg(x=("x", "mean"), y=("y", "mean"), w=("w", "sum"))
         xy = np.round(agg[["x", "y"]].to_numpy(), 4)
         weight = agg["w"].to_numpy()
     data = [[float(y), float(x), round(float(w), 2)] for (x, y), w in zip(xy, weight)]
     gradient = {float(k): v for k, v in style.get("gradient", {}).items()} or None
-    return folium.plugins.HeatMap(
-        data,
-        name=html.escape(spec.title(lang)),
-        show=spec.show,
-        radius=style.get("radius", 18),
-        blur=style.get("blur", 15),
-        min_opacity=style.get("min_opacity", 0.35),
-        max_zoom=style.get("max_zoom", 12),
-        gradient=gradient,
-    )
+    options = {"radius": style.get("radius", 18), "blur": style.get("blur", 15),
+               "min_opacity": style.get("min_opacity", 0.35), "max_zoom": style.get("max_zoom", 12),
+               "gradient": gradient}
+    return {"data": data, "options": options}
 
 
 # --------------------------------------------------------------------------- legend
@@ -974,6 +1102,56 @@ def _region_bounds(assessment: Assessment, filters: Filters | None) -> tuple[flo
     return 73.5, 18.0, 135.1, 53.6  # China
 
 
+_LAYER_CACHES: dict[int, dict] = {}
+
+
+def _layer_cache(assessment: Assessment) -> dict:
+    """Encoded layers of one assessment object, dropped when the object is."""
+    ident = id(assessment)
+    if ident not in _LAYER_CACHES:
+        _LAYER_CACHES[ident] = {}
+        weakref.finalize(assessment, _LAYER_CACHES.pop, ident, None)
+    cache = _LAYER_CACHES[ident]
+    if len(cache) > 64:  # many filter combinations: start again rather than grow
+        cache.clear()
+    return cache
+
+
+def _encode_layer(assessment: Assessment, spec: LayerSpec, filters: Filters | None, lang: str, shift: bool,
+                  selected_county: str | None, bounds: tuple[float, float, float, float], cache: dict
+                  ) -> tuple[str | None, Any, str]:
+    """Encode one layer: (builder, payload as JSON text or heat data, layer-name suffix)."""
+    frame = layer_frame(assessment, spec, filters, _cache=cache)
+    if spec.geometry == "polygon":
+        simplified = None
+        if spec.dataset == "counties" and spec.style.get("simplify", False):
+            simplified = _simplified_counties(assessment.counties)
+        payload = _geo_payload(frame, spec, lang, shift, selected_county, simplified, bounds)
+        return "geo", _Payload(payload), ""
+    if spec.geometry == "line":
+        payload = _geo_payload(frame, spec, lang, shift, None, None, bounds)
+        suffix = ""
+        if payload["thinned"]:
+            # Say in the layer control that only some grades are drawn at this scale.
+            kept = ("、" if lang == "zh" else ", ").join(grade_label(g, lang) for g in spec.style["aggregate_keep"])
+            suffix = html.escape(f"（仅{kept}）" if lang == "zh" else f" ({kept} only)")
+        return "geo", _Payload(payload), suffix
+    if spec.geometry == "point":
+        payload, _cluster = _points_payload(frame, spec, lang, shift, bounds)
+        return "points", _Payload(payload), ""
+    if spec.geometry == "heatmap" and len(frame):
+        return "heat", _heat_data(frame, spec, shift, bounds), ""
+    return None, None, ""
+
+
+class _Payload(dict):
+    """A layer payload with its JSON text computed once (kept in the layer cache)."""
+
+    def __init__(self, payload: dict):
+        super().__init__(cluster=payload.get("cluster"))
+        self.text = _js(payload)
+
+
 def build_map(
     assessment: Assessment,
     *,
@@ -1027,35 +1205,38 @@ def build_map(
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     specs = list(load_layers(workspace=assessment.info.path) if layers is None else layers)
     specs.sort(key=lambda s: (s.order, s.id))
-    m = folium.Map(location=None, tiles=None, control_scale=True, zoom_start=8,
-                   width=width, height=height, prefer_canvas=False)
+    # maxZoom must be set on the map itself: with no tile layer Leaflet has none, and
+    # MarkerCluster refuses to work without it.  zoomSnap 0.25 lets the region fill
+    # the view instead of jumping to the next whole zoom level.
+    m = folium.Map(location=None, tiles=None, control_scale=False, zoom_start=8,
+                   width=width, height=height, prefer_canvas=False,
+                   zoom_snap=0.25, zoom_delta=0.5)
+    m.options.update({"maxZoom": 18, "minZoom": 3})
     shift = _basemap(m, basemap, lang)
     m.add_child(_Helpers(BACKGROUND if basemap in (None, "", "none") else "#ddd"))
 
     cache: dict = {}
-    bounds = _region_bounds(assessment, filters)
-    simplified = None
+    bounds = _region_bounds(assessment, _restrict(filters, ()))  # the whole region, for grids
+    view = _region_bounds(assessment, filters)  # what the map opens on
+    layer_cache = _layer_cache(assessment)
     for spec in specs:
-        frame = layer_frame(assessment, spec, filters, _cache=cache)
-        name = html.escape(spec.title(lang))
-        if spec.geometry == "polygon":
-            if spec.dataset == "counties" and spec.style.get("simplify", False):
-                if simplified is None:
-                    simplified = _simplified_counties(assessment.counties)
-                geoms = simplified
-            else:
-                geoms = None
-            payload = _geo_payload(frame, spec, lang, shift, selected_county, geoms)
-            _DataLayer(name, "geo", payload, show=spec.show).add_to(m)
-        elif spec.geometry == "line":
-            payload = _geo_payload(frame, spec, lang, shift, None, None)
-            _DataLayer(name, "geo", payload, show=spec.show).add_to(m)
-        elif spec.geometry == "point":
-            payload, cluster = _points_payload(frame, spec, lang, shift, bounds)
-            _DataLayer(name, "points", payload, show=spec.show, cluster=cluster).add_to(m)
-        elif spec.geometry == "heatmap":
-            if len(frame):
-                _heat_layer(frame, spec, lang, shift, bounds).add_to(m)
+        # Escaped, and braces as entities: folium re-reads rendered scripts as templates.
+        name = html.escape(spec.title(lang)).replace("{", "&#123;").replace("}", "&#125;")
+        # A layer's encoding depends only on the filters it lists: when the sector
+        # filter changes, the county layer is taken from the cache, not rebuilt.
+        key = (spec.id, spec.source, repr(spec), _restrict(filters, spec.filters), lang, shift,
+               selected_county if spec.geometry == "polygon" else None)
+        if key not in layer_cache:
+            layer_cache[key] = _encode_layer(assessment, spec, filters, lang, shift, selected_county, bounds, cache)
+        builder, payload, extra_name = layer_cache[key]
+        if builder is None:
+            continue
+        if builder == "heat":
+            folium.plugins.HeatMap(payload["data"], name=name + extra_name, show=spec.show,
+                                   **payload["options"]).add_to(m)
+        else:
+            _DataLayer(name + extra_name, builder, payload, show=spec.show,
+                       cluster=bool(payload.get("cluster"))).add_to(m)
 
     filtered = cache.get(("filtered", filters)) or apply_filters(assessment, filters)
     m.add_child(_Legend(_legend_html(filtered, specs, lang)))
@@ -1063,7 +1244,7 @@ def build_map(
                               title="全屏" if lang == "zh" else "Full screen",
                               title_cancel="退出全屏" if lang == "zh" else "Exit full screen").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    minx, miny, maxx, maxy = bounds
+    minx, miny, maxx, maxy = view
     if shift:
         from riskmap import coords
 
@@ -1141,15 +1322,6 @@ def asset_links(m: folium.Map, asset_base: str) -> tuple[list[str], list[str]]:
     """Return the (scripts, stylesheets) URLs the map needs, under ``asset_base``."""
     js, css = _asset_names(m)
     return [_asset_url(n, asset_base) for n in js], [_asset_url(n, asset_base) for n in css]
-
-
-class _Raw(branca.element.Element):
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "RiskMapInlineAssets"
-        self.text = text
 
 
 def _inline_assets(names_js: list[str], names_css: list[str]) -> str:

@@ -122,16 +122,17 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
     grade = np.where(prone, "red", grade)
     zh = lang == "zh"
     months = int(table["window_months"])
-    reasons = []
-    for f, i, r, p, g in zip(counts["fatal"], counts["injury"], rate, prone, grade):
+    reasons = np.full(len(rate), "", dtype=object)
+    # Only units with accidents get a reason; most of a network has none.
+    for k in np.flatnonzero(prone | (rate > 0)):
+        f, i, r, g = counts["fatal"].iat[k], counts["injury"].iat[k], rate[k], grade[k]
         parts = []
-        if p:
+        if prone[k]:
             parts.append(f"事故多发：{months}个月内死亡事故 {f:g} 起、受伤事故 {i:g} 起" if zh else
                          f"accident-prone: {f:g} fatal and {i:g} injury accidents in {months} months")
-        if g != "blue" or r > 0:
-            parts.append(f"事故率 {r:.1f} 当量起/公里·年（{grade_label(g, lang)}）" if zh else
-                         f"rate {r:.1f} EPDO/km/yr ({grade_label(g, lang)})")
-        reasons.append("；".join(parts) if zh else "; ".join(parts))
+        parts.append(f"事故率 {r:.1f} 当量起/公里·年（{grade_label(g, lang)}）" if zh else
+                     f"rate {r:.1f} EPDO/km/yr ({grade_label(g, lang)})")
+        reasons[k] = "；".join(parts) if zh else "; ".join(parts)
     return pd.DataFrame({
         "epdo": epdo.to_numpy(),
         "rate": rate,

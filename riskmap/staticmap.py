@@ -15,7 +15,10 @@ it the right way.
 
 from __future__ import annotations
 
+import io
 import math
+import os
+import re
 from datetime import date
 from typing import Iterable
 
@@ -75,10 +78,13 @@ def check_layout(paper: str, orientation: str, dpi: int) -> tuple[str, str, int]
     if orient not in ORIENTATIONS:
         raise InputError(f"orientation '{orientation}' is not supported; allowed: {', '.join(ORIENTATIONS)}")
     try:
-        dpi_value = int(dpi)
+        dpi_float = float(dpi)
     except (TypeError, ValueError):
         raise InputError(f"dpi '{dpi}' is not a whole number; allowed: {MIN_DPI}–{MAX_DPI}") from None
-    if not MIN_DPI <= dpi_value <= MAX_DPI or dpi_value != dpi:
+    if not dpi_float.is_integer():
+        raise InputError(f"dpi '{dpi}' is not a whole number; allowed: {MIN_DPI}–{MAX_DPI}")
+    dpi_value = int(dpi_float)
+    if not MIN_DPI <= dpi_value <= MAX_DPI:
         raise InputError(f"dpi {dpi} is out of range; allowed: a whole number from {MIN_DPI} to {MAX_DPI}")
     return paper_key, orient, dpi_value
 
@@ -259,11 +265,11 @@ def render_map(
         # Remember how to save it: the export and the caller's own savefig agree.
         fig._riskmap_rc = fonts.rc_params(font)  # type: ignore[attr-defined]
         if page.landscape:
-            map_rect = page.rect(7, 27, 82, 16)
-            panel = page.rect(222, 27, 7, 16)
+            map_rect = page.rect(7, 27, 82, 18)
+            panel = page.rect(222, 27, 7, 18)
         else:
-            map_rect = page.rect(7, 27, 7, 84)
-            panel = page.rect(7, 218, 7, 16)
+            map_rect = page.rect(7, 27, 7, 86)
+            panel = page.rect(7, 216, 7, 18)
         ax = fig.add_axes(map_rect)
         crs = _draw_map(ax, assessment, shown, layer_set, colours, lang, page)
         _draw_titles(fig, ax, assessment, filters, title, lang, page)
@@ -366,11 +372,15 @@ def _draw_roads(ax, units, colours, page) -> None:
     segments, index = _line_segments(units.geometry.to_numpy())
     grades = units["grade"].to_numpy()[index]
     widths = np.array([{"red": 2.0, "orange": 1.6, "yellow": 1.3, "blue": 1.1}.get(g, 1.0) for g in grades])
+    # Province-scale networks are rasterised inside PDF/SVG: 100,000 vector lines
+    # make a file viewers crawl through, at no gain in print.
+    many = len(segments) > 20000
     # A dark casing under each line: a red road across a red county stays visible.
     ax.add_collection(LineCollection(segments, colors="#202020", linewidths=page.pt(widths + 1.2),
-                                     capstyle="round", joinstyle="round", zorder=4))
+                                     capstyle="round", joinstyle="round", zorder=4, rasterized=many))
     ax.add_collection(LineCollection(segments, colors=[colours.get(g, "#777777") for g in grades],
-                                     linewidths=page.pt(widths), capstyle="round", joinstyle="round", zorder=4.5))
+                                     linewidths=page.pt(widths), capstyle="round", joinstyle="round",
+                                     zorder=4.5, rasterized=many))
 
 
 def _draw_enterprises(ax, ents, colours, page) -> None:
@@ -399,13 +409,24 @@ def _draw_county_names(ax, counties, page) -> None:
     if counties.empty:
         return
     size = page.pt(10 if len(counties) <= 20 else (7 if len(counties) <= 60 else 5))
-    halo = [patheffects.withStroke(linewidth=page.pt(2.4), foreground="white")]
     points = counties.geometry.representative_point()
     for point, name in zip(points, counties["county_name"]):
         if point is None or point.is_empty or not isinstance(name, str):
             continue
-        ax.text(point.x, point.y, name, fontsize=size, ha="center", va="center",
-                color="#111111", fontweight="bold", path_effects=halo, zorder=9, clip_on=True)
+        _halo_text(ax, point.x, point.y, name, halo=page.pt(2.4), fontsize=size, ha="center",
+                   va="center", color="#111111", fontweight="bold", zorder=9, clip_on=True)
+
+
+def _halo_text(ax, x, y, text, *, halo: float, zorder: float, **kwargs) -> None:
+    """Text with a white halo that stays text in PDF and SVG.
+
+    A path effect on the text itself would turn it into outlines (unsearchable); so
+    the halo is a second, stroke-only copy underneath and the text on top is plain.
+    """
+    ax.text(x, y, text, zorder=zorder - 0.01, color="white",
+            path_effects=[patheffects.Stroke(linewidth=halo, foreground="white")],
+            **{k: v for k, v in kwargs.items() if k != "color"})
+    ax.text(x, y, text, zorder=zorder, **kwargs)
 
 
 def _draw_north_arrow(ax, crs, counties_wgs, lang, page) -> None:
@@ -435,9 +456,9 @@ def _draw_north_arrow(ax, crs, counties_wgs, lang, page) -> None:
                               edgecolor="#111111", linewidth=page.pt(0.8), zorder=10))
     ax.add_patch(PolygonPatch([tip, right, tail], closed=True, facecolor="white",
                               edgecolor="#111111", linewidth=page.pt(0.8), zorder=10))
-    ax.text(tip[0] + dx * 0.02 * span, tip[1] + dy * 0.02 * span, t("north", lang),
-            fontsize=page.pt(12), fontweight="bold", ha="center", va="bottom", zorder=10,
-            path_effects=[patheffects.withStroke(linewidth=page.pt(2.5), foreground="white")])
+    _halo_text(ax, tip[0] + dx * 0.02 * span, tip[1] + dy * 0.02 * span, t("north", lang),
+               halo=page.pt(2.5), fontsize=page.pt(12), fontweight="bold", ha="center", va="bottom",
+               zorder=10)
 
 
 def _draw_scale_bar(ax, page) -> None:
@@ -450,7 +471,6 @@ def _draw_scale_bar(ax, page) -> None:
     left = x0 + 0.035 * (x1 - x0)
     bottom = y0 + 0.04 * (y1 - y0)
     height = 0.011 * (y1 - y0)
-    halo = [patheffects.withStroke(linewidth=page.pt(2.2), foreground="white")]
     # A white card behind bar and labels keeps them legible over any fill.
     ax.add_patch(Rectangle((left - 0.015 * (x1 - x0), bottom - 0.02 * (y1 - y0)),
                            length + 0.05 * (x1 - x0), height + 0.075 * (y1 - y0),
@@ -463,7 +483,7 @@ def _draw_scale_bar(ax, page) -> None:
     labels = [(0.0, "0"), (0.5, _fmt_km(length_km / 2)), (1.0, f"{_fmt_km(length_km)} km")]
     for frac, text in labels:
         ax.text(left + frac * length, bottom + height * 1.6, text, fontsize=page.pt(8),
-                ha="center", va="bottom", zorder=10, path_effects=halo)
+                ha="center", va="bottom", zorder=10)
 
 
 def _fmt_km(value: float) -> str:
@@ -575,9 +595,7 @@ def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, 
 
     # Size the columns to their longest entry (English labels are long), shrinking
     # the type when the table would not fit its box.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = _renderer(fig)
     box_px = tax.get_window_extent(renderer).width
     pad_px = page.pt(9) * fig.dpi / 72
     needed = [max(line[c].get_window_extent(renderer).width for line in texts) + pad_px
@@ -604,6 +622,47 @@ def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, 
             text.set_zorder(3)
 
 
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def _wrap(text: str, width_px: float, fontsize: float, renderer, *, weight: str = "normal") -> list[str]:
+    """Greedy line breaking for mixed Chinese/Latin text: a line may break after any
+    CJK character or at a space, never inside a Latin word."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=fontsize, weight=weight)
+
+    def width(s: str) -> float:
+        return renderer.get_text_width_height_descent(s, prop, ismath=False)[0]
+
+    tokens, word = [], ""
+    for ch in text:
+        if ch == " " or ord(ch) > 0x2E80:
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(ch)
+        else:
+            word += ch
+    if word:
+        tokens.append(word)
+    lines, line = [], ""
+    for token in tokens:
+        candidate = line + token
+        if line and width(candidate) > width_px:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 def _draw_footer(fig, assessment, crs, lang, page) -> None:
     from riskmap import __version__
 
@@ -613,18 +672,35 @@ def _draw_footer(fig, assessment, crs, lang, page) -> None:
     data = getattr(standard, "data", None)
     if isinstance(data, dict):
         std_name = data.get("title_zh" if lang == "zh" else "title_en") or getattr(standard, "name", std_name)
-    left = f"{t('source', lang)}：{info.source or info.region}" if lang == "zh" else f"{t('source', lang)}: {info.source or info.region}"
     sep = "：" if lang == "zh" else ": "
-    middle = f"{t('standard', lang)}{sep}{std_name}"
+    source = f"{t('source', lang)}{sep}{info.source or info.region}"
     epsg = crs.to_epsg()
-    right = t("footer_projection", lang, crs=f"{crs.name}" + (f" (EPSG:{epsg})" if epsg else ""),
-              version=__version__, today=date.today().isoformat())
-    fs = page.pt(7.5)
-    bottom = 1 - page.y(6)
-    fig.text(page.x(7), bottom, f"{left}    {middle}", fontsize=fs, ha="left", va="bottom", color="#333333")
-    fig.text(1 - page.x(7), bottom, right, fontsize=fs, ha="right", va="bottom", color="#333333")
+    right_lines = [
+        f"{t('standard', lang)}{sep}{std_name}",
+        t("footer_projection", lang, crs=f"{crs.name}" + (f" (EPSG:{epsg})" if epsg else "")),
+        t("footer_made", lang, version=__version__, today=date.today().isoformat()),
+    ]
+    renderer = _renderer(fig)
+    fs = page.pt(7)
+    px_per_frac = fig.bbox.width
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=fs)
+    right_w = max(renderer.get_text_width_height_descent(s, prop, ismath=False)[0] for s in right_lines)
+    left_w = (1 - 2 * page.x(7)) * px_per_frac - right_w - page.x(8) * px_per_frac
+    # The data source can be long (two languages, licences): wrap it into its column
+    # and, past three lines, set it smaller rather than let it run into the notes.
+    lines = _wrap(source, left_w, fs, renderer)
+    while len(lines) > 3 and fs > page.pt(4.5):
+        fs *= 0.9
+        lines = _wrap(source, left_w, fs, renderer)
+    bottom = 1 - page.y(5)
+    fig.text(page.x(7), bottom, "\n".join(lines), fontsize=fs, ha="left", va="bottom", color="#333333",
+             linespacing=1.35)
+    fig.text(1 - page.x(7), bottom, "\n".join(right_lines), fontsize=page.pt(7), ha="right", va="bottom",
+             color="#333333", linespacing=1.35, multialignment="right")
     # A hairline above the footer, as printed maps separate the map from its notes.
-    line_y = 1 - page.y(11.5)
+    line_y = 1 - page.y(15)
     fig.add_artist(Line2D([page.x(7), 1 - page.x(7)], [line_y, line_y], transform=fig.transFigure,
                           color="#BBBBBB", linewidth=page.pt(0.6)))
 
@@ -650,5 +726,32 @@ def save_figure(fig: Figure, target, *, fmt: str) -> None:
     rc = getattr(fig, "_riskmap_rc", None) or fonts.rc_params()
     metadata = {"png": {"Software": "RiskMap"}, "pdf": {"Creator": "RiskMap"}, "svg": {"Creator": "RiskMap"}}[fmt]
     with matplotlib.rc_context(rc):
-        # Never bbox_inches='tight': the page must keep its paper size.
-        fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
+        if fmt != "svg":
+            # Never bbox_inches='tight': the page must keep its paper size.
+            fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
+            return
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", dpi=fig.dpi, facecolor="white", metadata=metadata)
+    text = _svg_font_fallbacks(buffer.getvalue())
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    elif isinstance(target, io.TextIOBase):
+        target.write(text)
+    else:
+        target.write(text.encode("utf-8"))
+
+
+# The SVG keeps its text as text, so the viewer picks the font: name the CJK fonts of
+# Windows, macOS and Linux after ours, so the text is Chinese wherever it is opened.
+SVG_FALLBACK_FAMILIES = ("Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
+                         "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
+
+
+def _svg_font_fallbacks(svg: str) -> str:
+    def extend(match: re.Match) -> str:
+        families = match.group(1)
+        extra = [f"'{f}'" for f in SVG_FALLBACK_FAMILIES if f"'{f}'" not in families]
+        return "font-family: " + ", ".join([families.strip(), *extra, "sans-serif"])
+
+    return re.sub(r"font-family: ([^;\"]*?)(?=;|\")", extend, svg)

@@ -10,6 +10,7 @@ the returned :class:`Workspace`.
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 import tomllib
@@ -28,8 +29,10 @@ import shapely
 from riskmap import coords
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog, WorkspaceError
-from riskmap.i18n import SECTOR_LABELS, column_label, message
+from riskmap.i18n import DATASET_LABELS, SECTOR_LABELS, column_label, label, message
 from riskmap.settings import settings
+from riskmap.standard import BUILTIN as BUILTIN_STANDARDS
+from riskmap.standard import load_standard
 
 DATASETS = ("counties", "enterprises", "roads", "accidents", "hazards")
 BASEMAPS = ("none", "osm", "carto-light", "tianditu", "gaode")
@@ -162,15 +165,33 @@ class Workspace:
 # riskmap.toml
 # ---------------------------------------------------------------------------
 
-def _resolve_inside(root: Path, relative: str, *, key: str) -> Path:
+def _resolve_inside(root: Path, relative: str, *, key: str, lang: str = "zh") -> Path:
     """Resolve a path of riskmap.toml, refusing one that leaves the workspace."""
     candidate = (root / relative).resolve()
-    if root.resolve() != candidate and root.resolve() not in candidate.parents:
+    inside = root.resolve()
+    if Path(relative).is_absolute() or (inside != candidate and inside not in candidate.parents):
         raise WorkspaceError(
             f"riskmap.toml: {key} path '{relative}' leaves the workspace",
-            [Problem("error", "riskmap.toml", f"path '{relative}' leaves the workspace; paths must be relative and stay inside {root}", column=key, value=relative)],
+            [Problem("error", "riskmap.toml", message("ws_path_outside", lang, setting=_setting(key), value=relative),
+                     column=key, value=relative)],
         )
     return candidate
+
+
+def _setting(key: str) -> str:
+    """``datasets.roads.path`` → ``[datasets.roads] path``, as riskmap.toml shows it."""
+    section, _, leaf = key.rpartition(".")
+    return f"[{section}] {leaf}" if section else key
+
+
+def _both(key: str, **fmt) -> str:
+    """A message in both languages, for problems found before the language is known."""
+    return f"{message(key, 'zh', **fmt)} / {message(key, 'en', **fmt)}"
+
+
+def _sniff_language(text: str) -> str:
+    """The workspace language of a riskmap.toml that cannot be parsed (zh unless it says en)."""
+    return "en" if re.search(r"""^\s*language\s*=\s*["']en["']""", text, re.MULTILINE) else "zh"
 
 
 def read_config(root: str | Path) -> tuple[dict, Path]:
@@ -184,19 +205,25 @@ def read_config(root: str | Path) -> tuple[dict, Path]:
     root = Path(root)
     if not root.is_dir():
         raise WorkspaceError(f"workspace folder '{root}' does not exist",
-                             [Problem("error", str(root), "the workspace folder does not exist; give a folder holding riskmap.toml")])
+                             [Problem("error", str(root), _both("ws_no_folder", value=root))])
     toml_path = root / "riskmap.toml"
     if not toml_path.is_file():
         raise WorkspaceError(f"{root}: no riskmap.toml",
-                             [Problem("error", "riskmap.toml", f"missing: the folder {root} needs a riskmap.toml (see DESIGN §4 / README)")])
+                             [Problem("error", "riskmap.toml", _both("ws_no_toml", value=root))])
     try:
-        config = tomllib.loads(toml_path.read_text("utf-8-sig"))
+        text = toml_path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise WorkspaceError("riskmap.toml is not UTF-8",
-                             [Problem("error", "riskmap.toml", "the file is not UTF-8 text; save it as UTF-8")]) from None
+                             [Problem("error", "riskmap.toml", _both("ws_toml_not_utf8"))]) from None
+    try:
+        config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        lang = _sniff_language(text)
+        where = re.search(r"at line (\d+)", str(exc))  # Python < 3.14 has no exc.lineno
+        line = getattr(exc, "lineno", None) or (int(where.group(1)) if where else None)
         raise WorkspaceError(f"riskmap.toml is not valid TOML: {exc}",
-                             [Problem("error", "riskmap.toml", f"not valid TOML: {exc}")]) from None
+                             [Problem("error", "riskmap.toml", message("ws_toml_invalid", lang, value=exc),
+                                      row=line, unit="line")]) from None
     return config, root
 
 
@@ -204,22 +231,22 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
     table = config.get("workspace", {})
     if not isinstance(table, dict):
         table = {}
-        log.error("riskmap.toml", "[workspace] must be a table", column="workspace")
+        log.error("riskmap.toml", _both("ws_not_table", setting="workspace"), column="workspace")
     language = str(table.get("language", "zh"))
     if language not in ("zh", "en"):
-        log.error("riskmap.toml", f"language '{language}' is not supported; allowed: zh, en", column="language", value=language)
+        log.error("riskmap.toml", _both("ws_bad_language", value=language), column="language", value=language)
         language = "zh"
     raw_as_of = table.get("as_of")
     as_of: date
     if raw_as_of is None:
         as_of = date.today()
-        log.warning("riskmap.toml", f"no as_of given; using today, {as_of.isoformat()}", column="as_of")
+        log.warning("riskmap.toml", message("ws_no_as_of", language, value=as_of.isoformat()), column="as_of")
     elif isinstance(raw_as_of, datetime):
         as_of = raw_as_of.date()
     elif isinstance(raw_as_of, date):
         as_of = raw_as_of
     else:
-        parsed = parse_dates(pd.Series([raw_as_of]))
+        parsed = parse_dates(pd.Series([raw_as_of], dtype=object))
         if parsed.isna().iloc[0]:
             log.error("riskmap.toml", message("bad_date", language, col="as_of", value=raw_as_of), column="as_of", value=str(raw_as_of))
             as_of = date.today()
@@ -227,7 +254,7 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
             as_of = parsed.iloc[0].date()
     basemap = str(table.get("basemap", "none"))
     if basemap not in BASEMAPS and not ("{x}" in basemap and "{y}" in basemap and "{z}" in basemap):
-        log.error("riskmap.toml", f"basemap '{basemap}' is not known; allowed: {', '.join(BASEMAPS)} or an XYZ URL template with {{z}}/{{x}}/{{y}}",
+        log.error("riskmap.toml", message("ws_bad_basemap", language, value=basemap, allowed=", ".join(BASEMAPS)),
                   column="basemap", value=basemap)
         basemap = "none"
     return WorkspaceInfo(
@@ -247,51 +274,113 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
 # Files
 # ---------------------------------------------------------------------------
 
-def decode_text(raw: bytes, file: str) -> str:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{file}: not UTF-8 or GBK/GB18030 text",
-                     [Problem("error", file, "the file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV or XLSX")])
+FORMATS = ".csv, .tsv, .txt (UTF-8 / GBK), .xlsx, .xlsm, .geojson, .json, .gpkg, .shp, .zip (Shapefile), .parquet (GeoParquet), .fgb"
+FORMAT_NAMES = {".csv": "CSV", ".tsv": "TSV", ".txt": "CSV", ".xlsx": "Excel (XLSX)", ".xlsm": "Excel (XLSM)", ".xls": "Excel (XLS)",
+                ".parquet": "(Geo)Parquet", ".geoparquet": "GeoParquet", ".zip": "zipped Shapefile", ".geojson": "GeoJSON",
+                ".json": "GeoJSON", ".gpkg": "GeoPackage", ".shp": "Shapefile", ".fgb": "FlatGeobuf"}
 
 
-def _read_table(path: Path, file: str, sheet: Any = 0) -> tuple[pd.DataFrame | gpd.GeoDataFrame, str]:
-    """Read one data file.  Returns the frame and the unit of its rows (row/feature)."""
+def decode_text(raw: bytes, file: str, lang: str = "zh") -> str:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
+
+    A NUL byte never occurs in either but in every UTF-16 file, so it rules them out.
+    """
+    if b"\x00" not in raw:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise InputError(f"{file}: not UTF-8 or GBK/GB18030 text", [Problem("error", file, message("ws_not_text", lang))])
+
+
+def _read_vector(source: str, layer: Any, *, has_cpg: bool = True) -> gpd.GeoDataFrame:
+    """Read a vector file; a Shapefile without .cpg is tried as UTF-8, then GBK/GB18030."""
+    kwargs = {"layer": layer} if layer is not None else {}
+    if has_cpg:
+        return gpd.read_file(source, engine="pyogrio", **kwargs)
+    try:
+        return gpd.read_file(source, engine="pyogrio", encoding="utf-8", **kwargs)
+    except UnicodeDecodeError:
+        return gpd.read_file(source, engine="pyogrio", encoding="gb18030", **kwargs)
+
+
+def _read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh") -> tuple[pd.DataFrame | gpd.GeoDataFrame, str]:
+    """Read one data file.  Returns the frame and the unit of its rows.
+
+    The unit is ``row`` for CSV and XLSX (numbered as a spreadsheet shows them: the
+    header is row 1), ``feature`` for vector files and ``record`` for a plain Parquet
+    table (both numbered from 1).
+
+    ``spec`` may name a ``sheet`` (XLSX) or a ``layer`` (GeoPackage, zip holding
+    several Shapefiles).
+    """
+    spec = spec or {}
     suffix = path.suffix.lower()
+    layer = spec.get("layer")
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            text = decode_text(path.read_bytes(), file)
-            sep = "\t" if suffix == ".tsv" else None
+            text = decode_text(path.read_bytes(), file, lang)
             # Everything as text: numbers stored as text and codes with leading zeros
-            # are then parsed per column with one rule.
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep or ",")
+            # are then parsed per column with one rule.  Blank lines are kept (and
+            # dropped later) so that row numbers match what a spreadsheet shows.
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                sep="\t" if suffix == ".tsv" else ",")
             return frame, "row"
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl" if suffix != ".xls" else None)
+            frame = pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=object,
+                                  engine="openpyxl" if suffix != ".xls" else None)
             return frame, "row"
         if suffix in (".parquet", ".geoparquet"):
+            # No header line: features / records count from 1.
             try:
-                return gpd.read_parquet(path), "row"
-            except ValueError:
-                return pd.read_parquet(path), "row"
+                return gpd.read_parquet(path), "feature"
+            except ValueError:  # a plain Parquet table (lon/lat columns, no geo metadata)
+                return pd.read_parquet(path), "record"
         if suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
-                shapefiles = [n for n in archive.namelist() if n.lower().endswith(".shp")]
+                names = archive.namelist()
+            shapefiles = [n for n in names if n.lower().endswith(".shp")]
             if not shapefiles:
-                raise InputError(f"{file}: no .shp inside", [Problem("error", file, "the zip holds no .shp file; a zipped Shapefile needs .shp, .shx and .dbf")])
-            return gpd.read_file(f"/vsizip/{path}/{shapefiles[0]}", engine="pyogrio"), "feature"
-        if suffix in (".geojson", ".json", ".gpkg", ".shp", ".fgb"):
-            return gpd.read_file(path, engine="pyogrio"), "feature"
+                raise InputError(f"{file}: no .shp inside", [Problem("error", file, message("ws_zip_no_shp", lang))])
+            chosen = next((n for n in shapefiles if layer is not None and Path(n).stem == str(layer)), shapefiles[0])
+            has_cpg = any(n.lower() == chosen[:-4].lower() + ".cpg" for n in names)
+            return _read_vector(f"/vsizip/{path}/{chosen}", None, has_cpg=has_cpg), "feature"
+        if suffix == ".shp":
+            has_cpg = path.with_suffix(".cpg").is_file() or path.with_suffix(".CPG").is_file()
+            return _read_vector(str(path), None, has_cpg=has_cpg), "feature"
+        if suffix in (".geojson", ".json", ".gpkg", ".fgb"):
+            return _read_vector(str(path), layer), "feature"
     except InputError:
         raise
     except Exception as exc:  # the readers raise many types; the user needs the file and the cause
         raise InputError(f"{file}: cannot be read ({type(exc).__name__}: {exc})",
-                         [Problem("error", file, f"cannot be read: {exc}")]) from None
+                         [Problem("error", file, message("ws_unreadable", lang, value=f"{type(exc).__name__}: {exc}",
+                                                         fmt=FORMAT_NAMES.get(suffix, suffix)))]) from None
     raise InputError(f"{file}: unknown format '{suffix}'",
-                     [Problem("error", file, f"format '{suffix}' is not supported; allowed: .csv, .xlsx, .geojson, .json, .gpkg, .shp, .zip (Shapefile), .parquet")])
+                     [Problem("error", file, message("ws_unknown_format", lang, value=suffix or path.name, allowed=FORMATS),
+                              value=suffix or path.name)])
+
+
+def _drop_blank_rows(frame: pd.DataFrame, rows: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """Drop rows with no value at all (blank spreadsheet lines), keeping the row numbers."""
+    if not len(frame):
+        return frame, rows
+    values = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
+    if values.shape[1] == 0:
+        return frame, rows
+    blank = np.ones(len(frame), dtype=bool)
+    for column in values.columns:
+        series = values[column]
+        blank &= (series.isna() | (series.astype(object) == "")).to_numpy()
+        if not blank.any():
+            return frame, rows
+    keep = pd.Series(~blank, index=frame.index)
+    if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame:
+        keep |= frame.geometry.notna().to_numpy()
+    if keep.all():
+        return frame, rows
+    return frame[keep].reset_index(drop=True), rows[keep].reset_index(drop=True)
 
 
 def _normalise_name(name: Any) -> str:
@@ -306,8 +395,9 @@ def _map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], fil
     rename: dict[Any, str] = {}
     for canonical, source in mapping.items():
         if canonical not in aliases:
-            log.warning("riskmap.toml", f"columns maps unknown canonical column '{canonical}' for {dataset}; known: {', '.join(aliases)}",
-                        column="columns", value=canonical)
+            log.warning("riskmap.toml", message("ws_unknown_mapping", lang, value=canonical, dataset=f"[datasets.{dataset}]",
+                                                allowed=", ".join(aliases)),
+                        column=f"datasets.{dataset}.columns", value=str(canonical))
             continue
         key = _normalise_name(source)
         if key not in present:
@@ -325,6 +415,11 @@ def _map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], fil
                 rename[present.pop(key)] = canonical
                 taken.add(canonical)
                 break
+    # A column left unmapped must not shadow a canonical name another column took
+    # (a file with both "name" and a mapped "企业全称", say).
+    for column in frame.columns:
+        if column != "geometry" and column not in rename and column in taken:
+            rename[column] = f"{column} (unused)"
     return frame.rename(columns=rename)
 
 
@@ -376,6 +471,15 @@ def parse_dates(series: pd.Series) -> pd.Series:
     return result
 
 
+def _integer_text(value: str) -> str | None:
+    """'3.0' → '3' (a level written by a program that stores every number as a float)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return str(int(number)) if np.isfinite(number) and number.is_integer() else None
+
+
 def _numbers(series: pd.Series) -> pd.Series:
     return pd.to_numeric(_text(series), errors="coerce").astype(float)
 
@@ -390,6 +494,12 @@ class _Checker:
         return column_label(column, self.lang, both=True)
 
     def report(self, severity: str, column: str, mask: pd.Series, make_message, values: pd.Series | None = None) -> None:
+        """Log one problem per row where ``mask`` holds (at most a bounded number).
+
+        ``make_message(value)`` gets the offending value as text (or None); it may
+        instead be a Series of ready messages by row label.
+        """
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index) if not isinstance(mask, pd.Series) else mask.astype(bool)
         index = mask[mask].index
         limit = settings.max_problems_per_column
         for position, label in enumerate(index):
@@ -398,7 +508,8 @@ class _Checker:
                 break
             value = None if values is None else values.get(label)
             value_text = None if value is None else str(value)
-            getattr(self.log, severity)(self.file, make_message(value_text), row=int(self.rows[label]), column=column,
+            text = make_message[label] if isinstance(make_message, pd.Series) else make_message(value_text)
+            getattr(self.log, severity)(self.file, text, row=int(self.rows[label]), column=column,
                                         value=value_text, unit=self.unit)
 
     def numbers(self, frame: pd.DataFrame, column: str, *, allowed: str | None = None, low=None, high=None,
@@ -408,9 +519,13 @@ class _Checker:
         bad = raw.notna() & values.isna()
         self.report("error", column, bad, lambda v: message("bad_number", self.lang, col=self.col(column), value=v), raw)
         if choices is not None:
-            wrong = values.notna() & ~values.isin(choices)
+            allowed_values = np.asarray(choices, dtype=float)
+            known = np.isclose(values.to_numpy(float)[:, None], allowed_values[None, :], rtol=1e-9, atol=1e-12).any(axis=1) \
+                if len(allowed_values) else np.zeros(len(values), dtype=bool)
+            wrong = values.notna() & ~pd.Series(known, index=values.index)
+            text = allowed or ", ".join(f"{c:g}" for c in choices)
             self.report("error", column, wrong, lambda v: message("out_of_range", self.lang, col=self.col(column), value=v,
-                                                                  allowed=", ".join(f"{c:g}" for c in choices)), raw)
+                                                                  allowed=text), raw)
         elif low is not None or high is not None:
             wrong = values.notna() & ((values < (low if low is not None else -np.inf)) | (values > (high if high is not None else np.inf)))
             self.report("error", column, wrong, lambda v: message("out_of_range", self.lang, col=self.col(column), value=v,
@@ -419,10 +534,18 @@ class _Checker:
 
     def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str, *,
                default: Any = None, required: bool = False) -> pd.Series:
-        raw = _text(frame[column]) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        raw = _text(frame[column]) if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
         lookup = {str(k).lower(): v for k, v in vocabulary.items()}
-        values = pd.Series([None if v is None else lookup.get(v.lower(), lookup.get(v.replace(" ", "").lower()))
-                            for v in raw], index=raw.index, dtype=object)
+
+        def find(value: str | None):
+            if not isinstance(value, str):
+                return None
+            for key in (value.lower(), value.replace(" ", "").lower(), _integer_text(value)):
+                if key is not None and key in lookup:
+                    return lookup[key]
+            return None
+
+        values = pd.Series([find(v) for v in raw], index=raw.index, dtype=object)
         unknown = raw.notna() & values.isna()
         self.report("error", column, unknown, lambda v: message("bad_choice", self.lang, col=self.col(column), value=v, allowed=allowed), raw)
         if required:
@@ -458,23 +581,47 @@ class _Checker:
 # Datasets
 # ---------------------------------------------------------------------------
 
-def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str) -> np.ndarray:
-    """Build WGS-84 points from lon/lat columns (None where a row has no location)."""
+def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str,
+                        region: tuple[float, float, float, float] | None = None) -> np.ndarray:
+    """Build WGS-84 points from lon/lat columns (empty points where a row has no location).
+
+    ``region`` is the counties' WGS-84 bounding box: a point outside it whose swapped
+    coordinates fall inside is reported as swapped.
+    """
     lon = check.numbers(frame, "lon") if "lon" in frame else pd.Series(np.nan, index=frame.index)
     lat = check.numbers(frame, "lat") if "lat" in frame else pd.Series(np.nan, index=frame.index)
     x, y = lon.to_numpy(float), lat.to_numpy(float)
+    lon_text = _text(frame["lon"]) if "lon" in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    lat_text = _text(frame["lat"]) if "lat" in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if "lon" in frame and "lat" in frame:
+        # One coordinate given, the other empty (not merely unreadable: that is reported).
+        partial = pd.Series(lon_text.isna().to_numpy() ^ lat_text.isna().to_numpy(), index=frame.index)
+        if partial.any():
+            texts = pd.Series([message("ws_partial_location", check.lang, lon=a or "", lat=b or "")
+                               for a, b in zip(lon_text, lat_text)], index=frame.index)
+            check.report("warning", "lon" if lon_text.isna().any() else "lat", partial, texts, lon_text)
     if _is_geographic(crs):
-        swapped = (np.abs(y) > 90) & (np.abs(x) <= 90)
+        finite = np.isfinite(x) & np.isfinite(y)
+        swapped = finite & (np.abs(y) > 90) & (np.abs(x) <= 90)
+        if region is not None:
+            margin = 0.5  # degrees; GCJ-02/BD-09 offsets and border points fit well inside
+            minx, miny, maxx, maxy = region
+            inside = (x >= minx - margin) & (x <= maxx + margin) & (y >= miny - margin) & (y <= maxy + margin)
+            inside_swapped = (y >= minx - margin) & (y <= maxx + margin) & (x >= miny - margin) & (x <= maxy + margin)
+            swapped |= finite & ~inside & inside_swapped
         if swapped.any():
-            bad = pd.Series(swapped, index=frame.index)
-            check.report("error", "lon", bad, lambda v: message("lonlat_swapped", check.lang, lon=v, lat=""), _text(frame["lon"]))
-        wrong = ~swapped & ((np.abs(x) > 180) | (np.abs(y) > 90))
-        if wrong.any():
-            check.report("error", "lon", pd.Series(wrong, index=frame.index),
-                         lambda v: message("out_of_range", check.lang, col=check.col("lon"), value=v, allowed="经度 -180…180、纬度 -90…90" if check.lang == "zh" else "lon -180…180, lat -90…90"),
-                         _text(frame["lon"]))
-        x = np.where(swapped | wrong, np.nan, x)
-        y = np.where(swapped | wrong, np.nan, y)
+            texts = pd.Series([message("lonlat_swapped", check.lang, lon=a, lat=b) for a, b in zip(lon_text, lat_text)],
+                              index=frame.index)
+            check.report("error", "lon", pd.Series(swapped, index=frame.index), texts, lon_text)
+        lon_wrong = ~swapped & (np.abs(x) > 180)
+        lat_wrong = ~swapped & (np.abs(y) > 90)
+        check.report("error", "lon", pd.Series(lon_wrong, index=frame.index),
+                     lambda v: message("out_of_range", check.lang, col=check.col("lon"), value=v, allowed="-180…180"), lon_text)
+        check.report("error", "lat", pd.Series(lat_wrong, index=frame.index),
+                     lambda v: message("out_of_range", check.lang, col=check.col("lat"), value=v, allowed="-90…90"), lat_text)
+        bad = swapped | lon_wrong | lat_wrong
+        x = np.where(bad, np.nan, x)
+        y = np.where(bad, np.nan, y)
     lon84, lat84 = coords.to_wgs84(x, y, crs)
     return shapely.points(lon84, lat84)  # NaN coordinates give empty points
 
@@ -485,21 +632,34 @@ def _is_geographic(crs: str) -> bool:
     return bool(pyproj.CRS.from_user_input(crs).is_geographic)
 
 
-def _declared_crs(spec: dict, file: str, lang: str, log: ProblemLog) -> str | None:
+def _declared_crs(spec: dict, dataset: str, lang: str, log: ProblemLog) -> str | None:
     declared = spec.get("crs")
     if declared is None:
         return None
     try:
         return coords.check_crs(str(declared))
     except ValueError:
-        log.error("riskmap.toml", message("bad_crs", lang, value=declared), column=f"{file}: crs", value=str(declared))
+        log.error("riskmap.toml", message("ws_bad_crs", lang, dataset=dataset, value=declared),
+                  column=f"datasets.{dataset}.crs", value=str(declared))
         return None
 
 
 def _geometry_to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, file: str, lang: str, log: ProblemLog) -> gpd.GeoSeries:
+    """The frame's geometry in WGS-84: a declared CRS wins, else the file's own, else EPSG:4326."""
     geometry = frame.geometry
     if declared is not None:
         crs = declared
+        if frame.crs is not None and not coords.is_special_crs(declared):
+            # Worth a word only when it changes the meaning of the numbers (metres vs
+            # degrees, or another projection); GeoJSON always says WGS-84.
+            try:
+                wanted = pyproj.CRS.from_user_input(declared)
+                same = wanted.equals(frame.crs, ignore_axis_order=True) or (wanted.is_geographic and frame.crs.is_geographic)
+            except pyproj.exceptions.CRSError:
+                same = True
+            if not same:
+                log.warning(file, message("ws_crs_override", lang, value=declared, file_crs=frame.crs.to_string()), column="crs",
+                            value=str(declared))
     elif frame.crs is not None:
         crs = frame.crs.to_string()
     else:
@@ -508,20 +668,39 @@ def _geometry_to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, file: str,
     return coords.geoseries_to_wgs84(geometry, crs)
 
 
-def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemLog) -> tuple[gpd.GeoDataFrame, str]:
+def _dataset_path(name: str, spec: dict, root: Path, lang: str) -> tuple[Path, str]:
+    """The checked path of ``[datasets.<name>]`` and its name for messages."""
+    key = f"datasets.{name}.path"
     relative = spec.get("path")
-    if not relative:
-        raise WorkspaceError(f"riskmap.toml: [datasets.{dataset}] has no path",
-                             [Problem("error", "riskmap.toml", f"[datasets.{dataset}] needs path = \"<file inside the workspace>\"", column=f"datasets.{dataset}.path")])
-    path = _resolve_inside(root, str(relative), key=f"datasets.{dataset}.path")
-    file = str(relative)
+    if not relative or not isinstance(relative, str):
+        raise WorkspaceError(f"riskmap.toml: [datasets.{name}] has no path",
+                             [Problem("error", "riskmap.toml", message("ws_no_path", lang, dataset=name), column=key)])
+    path = _resolve_inside(root, relative, key=key, lang=lang)
     if not path.is_file():
-        raise InputError(f"{file}: file not found",
-                         [Problem("error", "riskmap.toml", f"[datasets.{dataset}] path '{relative}' does not exist in the workspace", column=f"datasets.{dataset}.path", value=file)])
-    frame, unit = _read_table(path, file, spec.get("sheet", 0))
+        raise InputError(f"{relative}: file not found",
+                         [Problem("error", "riskmap.toml", message("ws_path_missing", lang, setting=_setting(key), value=relative),
+                                  column=key, value=relative)])
+    return path, relative
+
+
+def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemLog, *,
+                  region: tuple[float, float, float, float] | None = None,
+                  lec_allowed: dict[str, tuple[tuple[float, ...], str]] | None = None) -> tuple[gpd.GeoDataFrame, str]:
+    """Read, check and normalise one of the five datasets.
+
+    ``region`` is the counties' WGS-84 bounds (to spot swapped coordinates);
+    ``lec_allowed`` maps ``lec_l``/``lec_e``/``lec_c`` to (allowed values, their text).
+    """
+    path, file = _dataset_path(dataset, spec, root, lang)
+    frame, unit = _read_table(path, file, spec, lang)
     frame = frame.reset_index(drop=True)
     rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
+    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
+        frame, rows = _drop_blank_rows(frame, rows)
     mapping = spec.get("columns", {}) or {}
+    if not isinstance(mapping, dict):
+        log.error("riskmap.toml", _both("ws_not_table", setting=f"datasets.{dataset}.columns"), column=f"datasets.{dataset}.columns")
+        mapping = {}
     frame = _map_columns(frame, dataset, dict(mapping), file, lang, log)
     check = _Checker(dataset, file, unit, rows, lang, log)
 
@@ -532,14 +711,15 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
             missing += [c for c in ("lon", "lat") if c not in frame]
     if dataset in ("counties", "roads") and not has_geometry:
         raise InputError(f"{file}: no geometry",
-                         [Problem("error", file, f"{dataset} need geometries; give GeoJSON, GeoPackage, Shapefile or GeoParquet")])
+                         [Problem("error", file, message("ws_needs_geometry", lang, dataset=_dataset_name(dataset, lang),
+                                                         allowed=_ALLOWED_TYPES[dataset][1]))])
     for column in missing:
         names = ", ".join((column, *ALIASES[dataset].get(column, ())))
         log.error(file, message("missing_column", lang, col=column_label(column, lang, both=True), aliases=names), column=column)
     if missing:
         return gpd.GeoDataFrame({"_row": rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 
-    declared = _declared_crs(spec, file, lang, log)
+    declared = _declared_crs(spec, dataset, lang, log)
     out = pd.DataFrame({"_row": rows})
     out[ID_COLUMN[dataset]] = check.ids(frame, ID_COLUMN[dataset])
 
@@ -552,15 +732,15 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
         check.report("error", "name", out["name"].isna(), lambda v: message("empty_required", lang, col=check.col("name")))
         allowed = ", ".join(f"{k} ({zh})" for k, (zh, _en) in SECTOR_LABELS.items())
         out["sector"] = check.choice(frame, "sector", SECTOR_VALUES, allowed, required=True)
-        lec = {"lec_l": "L", "lec_e": "E", "lec_c": "C"}
-        for column, key in lec.items():
-            out[column] = check.numbers(frame, column, choices=None) if column in frame else np.nan
+        # LEC factors must be values of the standard's tables (DESIGN §6: "other
+        # values are an input error").
+        lec_allowed = lec_allowed or _lec_allowed(None, lang)
+        for column in ("lec_l", "lec_e", "lec_c"):
+            choices, text = lec_allowed[column]
+            out[column] = check.numbers(frame, column, choices=choices, allowed=text) if column in frame else np.nan
         for column in ("likelihood", "severity"):
-            out[column] = check.numbers(frame, column, low=1, high=5, allowed="1–5") if column in frame else np.nan
-            if column in frame:
-                fractional = out[column].notna() & (out[column] % 1 != 0)
-                check.report("error", column, fractional, lambda v, c=column: message("out_of_range", lang, col=check.col(c), value=v, allowed="1, 2, 3, 4, 5"), _text(frame[column]))
-        out["major_hazard_level"] = (check.choice(frame, "major_hazard_level", MHI_LEVEL_VALUES, "1–4, 一级…四级").astype(float)
+            out[column] = check.numbers(frame, column, choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5") if column in frame else np.nan
+        out["major_hazard_level"] = (check.choice(frame, "major_hazard_level", MHI_LEVEL_VALUES, "1, 2, 3, 4, 一级, 二级, 三级, 四级").astype(float)
                                      if "major_hazard_level" in frame else np.nan)
         out["employees"] = check.numbers(frame, "employees", low=0) if "employees" in frame else np.nan
         out["address"] = _text(frame["address"]) if "address" in frame else None
@@ -595,14 +775,14 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
             empty = geometry.isna() | geometry.is_empty
             if empty.any():
                 crs = declared or "EPSG:4326"
-                geometry = geometry.where(~empty, gpd.GeoSeries(_points_from_lonlat(frame, check, crs), index=frame.index, crs=4326))
+                geometry = geometry.where(~empty, gpd.GeoSeries(_points_from_lonlat(frame, check, crs, region), index=frame.index, crs=4326))
         geometry = geometry.to_numpy()
     elif {"lon", "lat"} <= set(frame.columns):
         crs = declared
         if crs is None:
             log.warning(file, message("no_crs", lang))
             crs = "EPSG:4326"
-        geometry = _points_from_lonlat(frame, check, crs)
+        geometry = _points_from_lonlat(frame, check, crs, region)
     else:
         geometry = np.array([None] * len(frame), dtype=object)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
@@ -624,7 +804,7 @@ def _check_geometry_types(frame: gpd.GeoDataFrame, dataset: str, check: _Checker
     types = frame.geometry.geom_type
     wrong = types.notna() & ~types.isin(allowed) & ~frame.geometry.is_empty
     check.report("error", "geometry", wrong,
-                 lambda v: message("bad_geometry_type", check.lang, value=v, dataset=dataset, allowed=text), types)
+                 lambda v: message("bad_geometry_type", check.lang, value=v, dataset=_dataset_name(dataset, check.lang), allowed=text), types)
     if dataset == "counties":
         invalid = types.isin(allowed) & ~frame.geometry.is_valid
         if invalid.any():
@@ -635,7 +815,29 @@ def _check_geometry_types(frame: gpd.GeoDataFrame, dataset: str, check: _Checker
             repaired = np.array([_polygonal(g) for g in repaired], dtype=object)
             frame.loc[invalid, "geometry"] = repaired
         empty = frame.geometry.isna() | frame.geometry.is_empty
-        check.report("error", "geometry", empty, lambda v: message("empty_geometry", check.lang))
+        check.report("error", "geometry", empty, lambda v: message("ws_county_no_geometry", check.lang))
+
+
+def _dataset_name(dataset: str, lang: str) -> str:
+    """``区县（counties）`` in a Chinese workspace, ``counties`` in an English one."""
+    return f"{label(DATASET_LABELS, dataset, 'zh')}（{dataset}）" if lang == "zh" else dataset
+
+
+def _lec_allowed(standard, lang: str) -> dict[str, tuple[tuple[float, ...], str]]:
+    """The allowed LEC factor values of a standard (the default one when ``None``)."""
+    if standard is None:
+        standard = load_standard("default")
+    table = standard.enterprise.get("lec", {})
+    result = {}
+    for column, key in (("lec_l", "L"), ("lec_e", "E"), ("lec_c", "C")):
+        try:
+            values = tuple(float(v) for v in table[key])
+        except (KeyError, TypeError, ValueError):  # a malformed standard: leave the factor unchecked
+            result[column] = (None, None)
+            continue
+        text = message("ws_lec_allowed", lang, values=", ".join(f"{v:g}" for v in values), standard=standard.name, setting=key)
+        result[column] = (values, text)
+    return result
 
 
 def _polygonal(geometry):
@@ -647,32 +849,52 @@ def _polygonal(geometry):
 
 def _load_extra(name: str, spec: dict, root: Path, lang: str, log: ProblemLog) -> gpd.GeoDataFrame | None:
     """Read a dataset beyond the five (schools, hospitals ...) for extra map layers."""
-    relative = spec.get("path")
-    if not relative:
-        log.error("riskmap.toml", f"[datasets.{name}] needs a path", column=f"datasets.{name}.path")
-        return None
-    path = _resolve_inside(root, str(relative), key=f"datasets.{name}.path")
-    if not path.is_file():
-        log.error("riskmap.toml", f"[datasets.{name}] path '{relative}' does not exist", column=f"datasets.{name}.path", value=str(relative))
-        return None
-    frame, unit = _read_table(path, str(relative), spec.get("sheet", 0))
-    declared = _declared_crs(spec, str(relative), lang, log)
+    path, relative = _dataset_path(name, spec, root, lang)
+    frame, unit = _read_table(path, relative, spec, lang)
+    declared = _declared_crs(spec, name, lang, log)
     if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame:
-        geometry = _geometry_to_wgs84(frame, declared, str(relative), lang, log)
+        geometry = _geometry_to_wgs84(frame, declared, relative, lang, log)
         return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=4326)
     names = {_normalise_name(c): c for c in frame.columns}
     lon_col = next((names[k] for k in ("lon", "经度", "longitude", "lng") if k in names), None)
     lat_col = next((names[k] for k in ("lat", "纬度", "latitude") if k in names), None)
     if lon_col is None or lat_col is None:
-        log.error(str(relative), "needs geometry or lon/lat (经度/纬度) columns", column="lon")
+        for column, present in (("lon", lon_col), ("lat", lat_col)):
+            if present is None:
+                log.error(relative, message("missing_column", lang, col=column_label(column, lang, both=True),
+                                            aliases=", ".join((column, *ALIASES["enterprises"][column]))), column=column)
         return None
+    if declared is None:
+        log.warning(relative, message("no_crs", lang))
     lon, lat = _numbers(frame[lon_col]).to_numpy(), _numbers(frame[lat_col]).to_numpy()
     lon, lat = coords.to_wgs84(lon, lat, declared or "EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=4326)
 
 
+def _load_standard(spec: str, root: Path, lang: str, log: ProblemLog):
+    """The workspace's standard, or None (its problems logged) when it cannot be used."""
+    try:
+        if spec not in BUILTIN_STANDARDS:
+            path = _resolve_inside(root, spec, key="workspace.standard", lang=lang)
+            if not path.is_file():
+                text = message("ws_path_missing", lang, setting="[workspace] standard", value=spec)
+                builtin = ", ".join(BUILTIN_STANDARDS)
+                text += f"；内置标准：{builtin}" if lang == "zh" else f"; built-in standards: {builtin}"
+                log.error("riskmap.toml", text, column="standard", value=spec)
+                return None
+        return load_standard(spec, base_dir=root)
+    except InputError as exc:
+        log.problems.extend(exc.problems or [Problem("error", "riskmap.toml", str(exc), column="standard", value=spec)])
+        return None
+
+
 def load_workspace(root: str | Path) -> Workspace:
     """Read and validate a workspace folder.
+
+    Every problem is collected before anything is raised, so that ``riskmap
+    validate`` lists them all: the datasets are read even when ``riskmap.toml`` has
+    errors, and the standard is checked too (its LEC tables say which factor values
+    are allowed).
 
     Parameters
     ----------
@@ -694,32 +916,41 @@ def load_workspace(root: str | Path) -> Workspace:
     info = _parse_info(config, root, log)
     lang = info.language
     specs = config.get("datasets", {})
-    if not isinstance(specs, dict) or "counties" not in specs:
-        raise WorkspaceError("riskmap.toml: no [datasets.counties]",
-                             [Problem("error", "riskmap.toml", "[datasets.counties] is required: a polygon file of the counties (区县)", column="datasets.counties")])
-    if info.standard != "default":
-        _resolve_inside(root, info.standard, key="workspace.standard")
+    if not isinstance(specs, dict):
+        log.error("riskmap.toml", message("ws_not_table", lang, setting="datasets"), column="datasets")
+        specs = {}
+    if "counties" not in specs:
+        log.error("riskmap.toml", message("ws_no_counties", lang), column="datasets.counties")
+    standard = _load_standard(info.standard, root, lang, log)
+    lec_allowed = _lec_allowed(standard, lang) if standard is not None else None
     datasets: dict[str, gpd.GeoDataFrame] = {}
     files: dict[str, str] = {}
     extra: dict[str, gpd.GeoDataFrame] = {}
-    for name, spec in specs.items():
+    region = None
+    # Counties first: their extent tells swapped coordinates in the point files.
+    for name in sorted(specs, key=lambda n: n != "counties"):
+        spec = specs[name]
         if not isinstance(spec, dict):
-            log.error("riskmap.toml", f"[datasets.{name}] must be a table with path = ...", column=f"datasets.{name}")
+            log.error("riskmap.toml", message("ws_not_table", lang, setting=f"datasets.{name}"), column=f"datasets.{name}")
             continue
-        if name in DATASETS:
-            try:
-                datasets[name], files[name] = _load_dataset(name, spec, root, lang, log)
-            except InputError as exc:
-                log.problems.extend(exc.problems or [Problem("error", str(spec.get("path", name)), str(exc))])
-        else:
-            try:
+        try:
+            if name in DATASETS:
+                datasets[name], files[name] = _load_dataset(name, spec, root, lang, log, region=region, lec_allowed=lec_allowed)
+                if name == "counties":
+                    geoms = datasets[name].geometry
+                    good = geoms.notna() & ~geoms.is_empty
+                    if good.any():
+                        region = tuple(float(v) for v in geoms[good].total_bounds)
+            else:
+                guess = difflib.get_close_matches(name, DATASETS, n=1, cutoff=0.75)
+                if guess:
+                    log.warning("riskmap.toml", message("ws_extra_dataset", lang, value=name, guess=guess[0]), column=f"datasets.{name}")
                 frame = _load_extra(name, spec, root, lang, log)
-            except InputError as exc:
-                log.problems.extend(exc.problems)
-                frame = None
-            if frame is not None:
-                extra[name] = frame
-                files[name] = str(spec.get("path"))
+                if frame is not None:
+                    extra[name] = frame
+                    files[name] = str(spec.get("path"))
+        except InputError as exc:
+            log.problems.extend(exc.problems or [Problem("error", str(spec.get("path", name)), str(exc))])
     log.raise_if_errors("The workspace has errors" if lang == "en" else "工作区数据有错误")
     return Workspace(info=info, datasets=datasets, files=files, problems=log.problems,
                      standard_spec=info.standard, extra=extra)

@@ -1,0 +1,468 @@
+"""The briefing document (DOCX): what a briefing writer puts before a leader.
+
+:func:`write_briefing` writes, in the workspace language (or ``lang``):
+
+1. the title, region, date, standard and data source;
+2. an overview paragraph written from the figures: counties and enterprises in each
+   grade, the highest-scoring counties and what drives them, open and overdue major
+   hazards, accident-prone road units and deaths in the last 12 months;
+3. the four-colour map (:func:`riskmap.staticmap.render_map`);
+4. a table of the counties with grade, score and the four score components;
+5. the top red and orange enterprises with the reasons for their grade;
+6. the accident-prone road units;
+7. the overdue major hidden hazards with their supervision level.
+
+Every figure comes from the (filtered) :class:`~riskmap.assessment.Assessment` through
+:func:`riskmap.filters.headline`, so the document, the map and the app agree.  Word
+needs an East Asian font named on each style (``w:eastAsia``) or it draws Chinese in
+whatever it finds; the styles here name 宋体 for text and 黑体 for headings, the fonts
+every Chinese Windows has.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from riskmap.assessment import Assessment
+from riskmap.errors import InputError
+from riskmap.filters import Filters, apply_filters, headline
+from riskmap.grades import GRADES, RANK
+from riskmap.i18n import (
+    LANGUAGES,
+    SUPERVISION_LABELS,
+    column_label,
+    grade_label,
+    label,
+    sector_label,
+    t,
+)
+from riskmap.register import GRADE_TEXT, grade_colours, register_tables
+
+TOP_ENTERPRISES = 20
+"""How many red and orange enterprises the briefing lists (the register has them all)."""
+TOP_ROAD_UNITS = 20
+TOP_HAZARDS = 30
+TOP_COUNTIES_IN_SUMMARY = 3
+
+# Fonts named in the styles.  Word falls back sensibly when one is missing, but only if
+# an East Asian font is named at all.
+ZH_BODY_FONT, ZH_HEADING_FONT = "宋体", "黑体"
+LATIN_BODY_FONT, LATIN_HEADING_FONT = "Times New Roman", "Arial"
+
+MAP_DPI = 150
+"""Resolution of the map rendered when none is given: sharp at 16 cm, quick to draw."""
+
+
+# --- the words ------------------------------------------------------------------------
+def _join(items: Sequence[str], lang: str) -> str:
+    items = [i for i in items if i]
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names(frame: pd.DataFrame, lang: str, limit: int = 6) -> str:
+    names = [str(n) for n in frame["county_name"].tolist() if isinstance(n, str) and n]
+    text = ("、" if lang == "zh" else ", ").join(names[:limit])
+    if len(names) > limit:
+        text += t("brief_and_more", lang)
+    return text
+
+
+def _num(value: float) -> str:
+    """A score for prose: 77, 77.5 (never 77.500000)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".") if pd.notna(value) else "–"
+
+
+def _fixed(value: float) -> str:
+    """A number for a table column: one decimal, so the column lines up."""
+    return f"{float(value):,.1f}" if pd.notna(value) else "–"
+
+
+def _as_of(assessment: Assessment, lang: str) -> str:
+    as_of = assessment.info.as_of
+    if isinstance(as_of, date):
+        return f"{as_of.year}年{as_of.month}月{as_of.day}日" if lang == "zh" else as_of.isoformat()
+    return str(as_of)
+
+
+_POINTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
+
+
+def _drivers(row: pd.Series, lang: str, assessment: Assessment) -> str:
+    """What drives a county's score: the engine's top contributors when they are in this
+    language, else the two largest score components."""
+    top = row.get("top_contributors")
+    if isinstance(top, str) and top.strip() and lang == assessment.language:
+        sep = "，" if lang == "zh" else ", "
+        # The engine joins contributors with "；" (zh) or "; " (en); the first two say why.
+        items = [p.strip() for p in top.replace("；", ";").split(";") if p.strip()][:2]
+        return t("brief_drivers_top", lang, top=sep.join(items))
+    parts = sorted(((float(row.get(c) or 0), c) for c in _POINTS), reverse=True)
+    parts = [(v, c) for v, c in parts if v > 0][:2]
+    if not parts:
+        return ""
+    items = [f"{column_label(c, lang)} {_num(v)}" for v, c in parts]
+    return t("brief_drivers_points", lang, items=_join(items, lang))
+
+
+def summary_paragraphs(assessment: Assessment, *, filters: Filters | None = None,
+                       lang: str | None = None) -> list[str]:
+    """The overview written from the figures, one string per paragraph.
+
+    Parameters
+    ----------
+    assessment
+        The unfiltered assessment.
+    filters
+        Applied before counting; the text says so.
+    lang
+        ``zh`` or ``en``; the workspace language by default.
+    """
+    lang = lang or assessment.language
+    shown = apply_filters(assessment, filters)
+    figures = headline(shown)
+    counties = shown.counties
+    region = assessment.info.region or t("brief_the_region", lang)
+
+    # Counties per grade, naming the red and orange ones.
+    parts = []
+    for grade in GRADES:
+        n = figures["counties_by_grade"][grade]
+        item = t("brief_count_county", lang, label=grade_label(grade, lang), n=n)
+        if n and grade in ("red", "orange"):
+            item += t("brief_names", lang, names=_names(counties[counties["grade"] == grade], lang))
+        parts.append(item)
+    first = t("brief_counties", lang, as_of=_as_of(assessment, lang), region=region,
+              n=len(counties), breakdown=_join(parts, lang))
+    ents = figures["enterprises_by_grade"]
+    first += t("brief_enterprises", lang, n=sum(ents.values()),
+               breakdown=_join([t("brief_count_enterprise", lang, label=grade_label(g, lang), n=ents[g])
+                                for g in GRADES], lang))
+
+    # The highest-scoring counties and why.
+    second = ""
+    if not counties.empty:
+        top = counties.sort_values("score", ascending=False, kind="stable").head(TOP_COUNTIES_IN_SUMMARY)
+        items = []
+        for _, row in top.iterrows():
+            drivers = _drivers(row, lang, assessment)
+            items.append(t("brief_top_item", lang, name=row["county_name"],
+                           grade=grade_label(row["grade"], lang), score=_num(row["score"]),
+                           drivers=drivers))
+        second = t("brief_top_counties", lang, items=_join(items, lang) if lang == "en" else "；".join(items))
+
+    # Hidden hazards, roads and accidents.
+    hz = shown.hazards
+    major_open = hz[hz["is_open"].fillna(False).astype(bool) & (hz["level"] == "major")] if not hz.empty else hz
+    overdue_major = major_open[major_open["overdue"].fillna(False).astype(bool)] if not major_open.empty else major_open
+    third = t("brief_hazards", lang, m=len(major_open), k=len(overdue_major))
+    if len(overdue_major):
+        sup = overdue_major["supervision"].fillna("none").value_counts()
+        listed = [t("brief_supervision_item", lang, level=label(SUPERVISION_LABELS, key, lang), n=int(sup[key]))
+                  for key in ("province", "city", "county") if key in sup]
+        if listed:
+            third += t("brief_supervised", lang, items=_join(listed, lang))
+    third += t("brief_period", lang)
+    third += t("brief_roads", lang, p=figures["accident_prone_units"], d=figures["deaths_12m"])
+
+    paragraphs = [first, second, third]
+    if filters is not None and filters.active:
+        paragraphs.append(t("brief_filtered", lang, desc=filters.describe(lang)))
+    if assessment.info.demo:
+        paragraphs.append(t("brief_demo", lang))
+    return [p for p in paragraphs if p]
+
+
+# --- the document -----------------------------------------------------------------------
+def _set_fonts(style, latin: str, east_asia: str, lang: str) -> None:
+    from docx.oxml.ns import qn
+
+    style.font.name = latin  # w:ascii and w:hAnsi
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+    if lang == "zh":
+        lang_el = rpr.find(qn("w:lang"))
+        if lang_el is None:
+            lang_el = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang_el)
+        lang_el.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _setup_styles(doc, lang: str) -> None:
+    from docx.shared import Pt, RGBColor
+
+    normal = doc.styles["Normal"]
+    _set_fonts(normal, LATIN_BODY_FONT, ZH_BODY_FONT, lang)
+    normal.font.size = Pt(11 if lang == "en" else 12)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.25
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Caption", 9.5)):
+        style = doc.styles[name]
+        heading = name != "Caption"
+        _set_fonts(style, LATIN_HEADING_FONT if heading else LATIN_BODY_FONT,
+                   ZH_HEADING_FONT if heading else ZH_BODY_FONT, lang)
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x11, 0x11, 0x11) if heading else RGBColor(0x44, 0x44, 0x44)
+        style.font.bold = heading
+    table = doc.styles["Table Grid"]
+    _set_fonts(table, LATIN_BODY_FONT, ZH_BODY_FONT, lang)
+    table.font.size = Pt(9.5)
+
+
+def _shade(cell, colour: str) -> None:
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = tc_pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
+                                            qn("w:fill"): colour.lstrip("#").upper()})
+    tc_pr.append(shd)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+
+
+def _add_table(doc, headers: list[str], rows: list[list[str]], *, grade_col: int | None = None,
+               grades: list[str] | None = None, numeric: Sequence[int] = (), colours=None,
+               widths_cm: Sequence[float] | None = None):
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
+
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    head = table.rows[0]
+    _repeat_header(head)  # a long table repeats its header on each page
+    for cell, text in zip(head.cells, headers):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        _shade(cell, "#D9E1F2")
+    for r, values in enumerate(rows):
+        cells = table.add_row().cells
+        for c, text in enumerate(values):
+            para = cells[c].paragraphs[0]
+            run = para.add_run(text)
+            if c in numeric:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if grade_col is not None and c == grade_col and grades is not None:
+                grade = grades[r]
+                if grade in (colours or {}):
+                    _shade(cells[c], colours[grade])
+                    fg = GRADE_TEXT[grade].lstrip("#")
+                    run.font.color.rgb = RGBColor.from_string(fg.upper())
+                    run.bold = grade in ("red", "blue")
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.space_after = Pt(0)
+                para.paragraph_format.line_spacing = 1.0
+    if widths_cm:
+        # Word reads the cell widths, LibreOffice the grid columns: set both, and turn
+        # autofit off so neither squeezes the reasons column.
+        table.autofit = False
+        for column, width in zip(table.columns, widths_cm):
+            column.width = Cm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_cm):
+                cell.width = Cm(width)
+    return table
+
+
+def _text(value, default: str = "") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return default
+    try:
+        if pd.isna(value):
+            return default
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _date(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def write_briefing(
+    assessment: Assessment,
+    path: str | Path | io.BufferedIOBase,
+    *,
+    filters: Filters | None = None,
+    lang: str | None = None,
+    map_png: bytes | None = None,
+) -> Path | io.BufferedIOBase:
+    """Write the briefing document.
+
+    Parameters
+    ----------
+    assessment
+        The unfiltered assessment.
+    path
+        The ``.docx`` file to write, or a binary file object.
+    filters
+        What to include (:class:`~riskmap.filters.Filters`); the text says which.
+    lang
+        ``zh`` or ``en``; the workspace language by default.
+    map_png
+        The map image to include; rendered with :func:`riskmap.staticmap.render_map`
+        at :data:`MAP_DPI` when omitted.
+
+    Returns
+    -------
+    pathlib.Path or file object
+        Where the document went.
+
+    Raises
+    ------
+    InputError
+        For a language other than ``zh`` or ``en``.
+    FontNotFoundError
+        When the map must be rendered and no CJK font is installed.
+    """
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    lang = lang or assessment.language or "zh"
+    if lang not in LANGUAGES:
+        raise InputError(f"language '{lang}' is not supported; allowed: {', '.join(LANGUAGES)}")
+    shown = apply_filters(assessment, filters)
+    colours = grade_colours(assessment)
+    info = assessment.info
+
+    if map_png is None:
+        from riskmap.staticmap import render_map, save_figure
+
+        fig = render_map(assessment, filters=filters, lang=lang, dpi=MAP_DPI)
+        buffer = io.BytesIO()
+        save_figure(fig, buffer, fmt="png")
+        map_png = buffer.getvalue()
+
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    _setup_styles(doc, lang)
+    doc.core_properties.title = t("brief_title", lang, region=info.region)
+    doc.core_properties.author = "RiskMap"
+    doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
+
+    # 1. Title, region and date.
+    title = doc.add_paragraph(t("brief_title", lang, region=info.region), style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    std = assessment.standard
+    std_name = getattr(std, "data", {}).get("title_zh" if lang == "zh" else "title_en") if std is not None else None
+    meta = doc.add_paragraph(t("brief_meta", lang, as_of=_as_of(assessment, lang),
+                               standard=std_name or info.standard, source=info.source or info.region))
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta.runs[0].font.size = Pt(10)
+    if info.demo:
+        demo = doc.add_paragraph()
+        demo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = demo.add_run(t("demo_data", lang))
+        run.bold = True
+        run.font.color.rgb = docx.shared.RGBColor(0xB0, 0x00, 0x10)
+
+    # 2. Overview.
+    doc.add_paragraph(t("brief_h_overview", lang), style="Heading 1")
+    for text in summary_paragraphs(assessment, filters=filters, lang=lang):
+        para = doc.add_paragraph(text)
+        if lang == "zh":
+            para.paragraph_format.first_line_indent = Pt(24)  # two characters, as Chinese prose is set
+
+    # 3. The map.
+    doc.add_paragraph(t("brief_h_map", lang), style="Heading 1")
+    doc.add_picture(io.BytesIO(map_png), width=Cm(16.0))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(t("brief_map_caption", lang, region=info.region, as_of=_as_of(assessment, lang)),
+                      style="Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    tables = register_tables(shown)
+    L = lambda c: column_label(c, lang)  # noqa: E731 - a short alias keeps the headers readable
+
+    # 4. Counties.
+    doc.add_paragraph(t("brief_h_counties", lang), style="Heading 1")
+    counties = shown.counties.sort_values("score", ascending=False, kind="stable")
+    rows = [[_text(r.county_name), grade_label(r.grade, lang), _fixed(r.score)]
+            + [_fixed(getattr(r, c)) for c in _POINTS] for r in counties.itertuples()]
+    _add_table(doc, [L("county_name"), L("grade"), L("score")] + [L(c) for c in _POINTS], rows,
+               grade_col=1, grades=counties["grade"].tolist(), numeric=range(2, 7), colours=colours,
+               widths_cm=[3.0, 2.6, 2.0, 2.2, 2.2, 2.2, 2.2])
+
+    # 5. Red and orange enterprises.
+    doc.add_paragraph(t("brief_h_enterprises", lang), style="Heading 1")
+    ents = tables["enterprises"]
+    by = headline(shown)["enterprises_by_grade"]
+    if ents.empty:
+        doc.add_paragraph(t("brief_none", lang))
+    else:
+        listed = ents.head(TOP_ENTERPRISES)
+        doc.add_paragraph(t("brief_enterprises_intro", lang, r=by["red"], o=by["orange"], k=len(listed)))
+        rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang),
+                 grade_label(r.grade, lang), _text(r.reasons, "–")] for r in listed.itertuples()]
+        _add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
+                   grade_col=3, grades=listed["grade"].tolist(), colours=colours,
+                   widths_cm=[4.2, 2.2, 2.4, 2.3, 5.5])
+
+    # 6. Accident-prone road units.
+    doc.add_paragraph(t("brief_h_roads", lang), style="Heading 1")
+    units = shown.road_units
+    prone = units[units["accident_prone"].fillna(False).astype(bool)] if not units.empty else units
+    if prone.empty:
+        doc.add_paragraph(t("brief_none", lang))
+    else:
+        prone = prone.sort_values(["epdo", "rate"], ascending=False, kind="stable")
+        listed = prone.head(TOP_ROAD_UNITS)
+        doc.add_paragraph(t("brief_roads_intro", lang, n=len(prone), k=len(listed)))
+        rows = [[_text(r.unit_id), _text(r.road_name, "–"), _text(r.county_name), _text(r.fatal),
+                 _text(r.injury), _num(r.epdo), f"{r.rate:.1f}"] for r in listed.itertuples()]
+        _add_table(doc, [L("unit_id"), L("road_name"), L("county_name"), L("fatal"), L("injury"),
+                         L("epdo"), L("rate")], rows, numeric=range(3, 7),
+                   widths_cm=[4.0, 2.8, 1.7, 1.5, 1.5, 1.7, 2.4])
+
+    # 7. Overdue major hazards.
+    doc.add_paragraph(t("brief_h_hazards", lang), style="Heading 1")
+    hz = tables["hazards"]
+    if not hz.empty:
+        hz = hz[(hz["level"] == "major") & hz["overdue"].fillna(False).astype(bool)]
+    if hz.empty:
+        doc.add_paragraph(t("brief_none", lang))
+    else:
+        listed = hz.head(TOP_HAZARDS)
+        doc.add_paragraph(t("brief_hazards_intro", lang, n=len(hz), k=len(listed)))
+        rows = [[_text(r.hazard_id), _text(r.name, "–"), _text(r.county_name, t("unassigned", lang)),
+                 _date(r.deadline), _text(int(r.days_overdue) if pd.notna(r.days_overdue) else ""),
+                 label(SUPERVISION_LABELS, _text(r.supervision, "none"), lang), _text(r.description, "")]
+                for r in listed.itertuples()]
+        _add_table(doc, [L("hazard_id"), L("name"), L("county_name"), L("deadline"), L("days_overdue"),
+                         L("supervision"), L("description")], rows, numeric=(4,),
+                   widths_cm=[2.6, 3.4, 1.6, 2.4, 1.5, 1.5, 3.6])
+
+    from riskmap import __version__
+
+    closing = doc.add_paragraph(t("brief_closing", lang, version=__version__, today=date.today().isoformat()))
+    closing.paragraph_format.space_before = Pt(12)
+    closing.runs[0].font.size = Pt(9)
+
+    target = path if not isinstance(path, (str, Path)) else Path(path)
+    doc.save(target if not isinstance(target, Path) else str(target))
+    return target

@@ -405,7 +405,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         counties["reasons"] = graded["reasons"]
         top = describe_contributors(pd.concat(contributions, ignore_index=True), lang=lang,
                                     top=int(standard.counties.get("top_contributors", 3)))
-        counties["top_contributors"] = pd.Series(np.arange(n)).map(top).fillna("").to_numpy()
+        counties["top_contributors"] = pd.Series(np.arange(n)).map(top).astype(object).fillna("").to_numpy()
         counties["area_km2"] = shapely.area(counties_metric) / 1e6
 
     # --- summary -----------------------------------------------------------------------

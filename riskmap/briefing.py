@@ -31,7 +31,7 @@ import pandas as pd
 from riskmap.assessment import Assessment
 from riskmap.errors import InputError
 from riskmap.filters import Filters, apply_filters, headline
-from riskmap.grades import GRADES, RANK
+from riskmap.grades import GRADES
 from riskmap.i18n import (
     LANGUAGES,
     SUPERVISION_LABELS,

@@ -141,6 +141,7 @@ STRINGS = {
     "legend_county_grades": ("区县风险等级（个数）", "County risk grade (count)"),
     "legend_symbols": ("图例", "Symbols"),
     "legend_enterprise": ("企业（颜色示风险等级）", "Enterprise (colour = grade)"),
+    "legend_enterprise_high": ("重大、较大风险企业", "Major/significant-risk enterprise"),
     "legend_road": ("道路单元（颜色示风险等级）", "Road unit (colour = grade)"),
     "legend_major_hazard": ("未销号重大隐患（{n} 处）", "Open major hazard ({n})"),
     "legend_accident": ("事故（近36个月）", "Accident (36 months)"),

@@ -1117,11 +1117,10 @@ def _layer_cache(assessment: Assessment) -> dict:
     return cache
 
 
-def _encode_layer(assessment: Assessment, spec: LayerSpec, filters: Filters | None, lang: str, shift: bool,
-                  selected_county: str | None, bounds: tuple[float, float, float, float], cache: dict
+def _encode_layer(frame: gpd.GeoDataFrame, assessment: Assessment, spec: LayerSpec, lang: str, shift: bool,
+                  selected_county: str | None, bounds: tuple[float, float, float, float]
                   ) -> tuple[str | None, Any, str]:
-    """Encode one layer: (builder, payload as JSON text or heat data, layer-name suffix)."""
-    frame = layer_frame(assessment, spec, filters, _cache=cache)
+    """Encode one layer's rows: (builder, payload as JSON text or heat data, name suffix)."""
     if spec.geometry == "polygon":
         simplified = None
         if spec.dataset == "counties" and spec.style.get("simplify", False):
@@ -1224,10 +1223,14 @@ def build_map(
         name = html.escape(spec.title(lang)).replace("{", "&#123;").replace("}", "&#125;")
         # A layer's encoding depends only on the filters it lists: when the sector
         # filter changes, the county layer is taken from the cache, not rebuilt.
-        key = (spec.id, spec.source, repr(spec), _restrict(filters, spec.filters), lang, shift,
+        # The key is the rows drawn (their index), so two filters that keep the same
+        # rows (sectors without road transport: no road units) share one encoding.
+        frame = layer_frame(assessment, spec, filters, _cache=cache)
+        rows = hashlib.sha1(pd.util.hash_pandas_object(frame.index, index=False).to_numpy().tobytes()).hexdigest()
+        key = (spec.id, spec.source, repr(spec), rows, len(frame), lang, shift,
                selected_county if spec.geometry == "polygon" else None)
         if key not in layer_cache:
-            layer_cache[key] = _encode_layer(assessment, spec, filters, lang, shift, selected_county, bounds, cache)
+            layer_cache[key] = _encode_layer(frame, assessment, spec, lang, shift, selected_county, bounds)
         builder, payload, extra_name = layer_cache[key]
         if builder is None:
             continue

@@ -17,9 +17,7 @@ Each sheet has its header row frozen, filters on and column widths set.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -198,17 +196,6 @@ def _coord(gdf, axis: str) -> pd.Series:
 
 
 # --- writing -------------------------------------------------------------------------------
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value)) if np.ndim(value) == 0 else False
-    except (TypeError, ValueError):
-        return False
-
-
 def _display_text(value: Any, kind: str, lang: str) -> str:
     if kind == "grade" or kind == "gradelabel":
         return grade_label(str(value), lang)
@@ -311,6 +298,65 @@ def write_register(
     return Path(path) if isinstance(path, (str, Path)) else path
 
 
+WIDTH_SAMPLE = 2000
+
+
+def _write_column(ws, j: int, series: pd.Series, col: Col, lang: str, fmt_text, fmt_wrap, fmt_date,
+                  fmt_grade, fmt_number) -> list[str]:
+    """Write one column below the header; return the displayed texts (for widths)."""
+    values = series.tolist()
+    missing = series.isna().to_numpy(dtype=bool)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        missing = missing | (series == "").fillna(False).to_numpy(dtype=bool)
+    texts: list[str] = []
+    if col.kind in ("int", "float"):
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        finite = np.isfinite(numbers)
+        pattern = "{:,.2f}" if col.kind == "float" else "{:,.0f}"
+        for i in range(len(values)):
+            if finite[i]:
+                ws.write_number(i + 1, j, float(numbers[i]), fmt_number)
+                if len(texts) < WIDTH_SAMPLE:
+                    texts.append(pattern.format(numbers[i]))
+            elif not missing[i] and not isinstance(values[i], float):
+                # Text in a number column (e.g. "n/a" in an input file): shown as is.
+                ws.write_string(i + 1, j, str(values[i]), fmt_text)
+                texts.append(str(values[i]))
+            else:
+                ws.write_blank(i + 1, j, None, fmt_text)
+        return texts
+    if col.kind == "date":
+        stamps = pd.to_datetime(series, errors="coerce")
+        for i, stamp in enumerate(stamps):
+            if pd.isna(stamp):
+                ws.write_blank(i + 1, j, None, fmt_text)
+            else:
+                ws.write_datetime(i + 1, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
+        return ["2026-10-31"] if len(stamps) else []
+    # Text-like columns: translate each distinct value once.
+    cache: dict[Any, str] = {}
+    cell_format = fmt_wrap if col.width is not None else fmt_text
+    for i, value in enumerate(values):
+        if missing[i]:
+            ws.write_blank(i + 1, j, None, fmt_text)
+            continue
+        try:
+            text = cache[value]
+        except KeyError:
+            text = cache[value] = _display_text(value, col.kind, lang)
+        except TypeError:  # an unhashable value
+            text = _display_text(value, col.kind, lang)
+        if col.kind == "grade":
+            ws.write_string(i + 1, j, text, fmt_grade.get(value, fmt_text))
+        else:
+            # Long free text (reasons, descriptions) wraps in a fixed-width column
+            # instead of spilling over its neighbours.
+            ws.write_string(i + 1, j, text, cell_format)
+        if len(texts) < WIDTH_SAMPLE:
+            texts.append(text)
+    return texts
+
+
 def _write_sheet(workbook, name, frame: pd.DataFrame, cols, lang, fmt_header, fmt_text, fmt_wrap,
                  fmt_date, fmt_grade, number_format: Callable) -> None:
     ws = workbook.add_worksheet(name)
@@ -323,40 +369,16 @@ def _write_sheet(workbook, name, frame: pd.DataFrame, cols, lang, fmt_header, fm
     ws.set_row(0, 30)
 
     for j, col in enumerate(cols):
-        values = frame[col.key].tolist() if col.key in frame.columns else []
-        measured = widths[j]
-        fmt_n = number_format(col.fmt if col.kind == "float" else "0")
-        for i, value in enumerate(values, start=1):
-            if _is_missing(value) or (isinstance(value, str) and value == ""):
-                ws.write_blank(i, j, None, fmt_grade.get(value) if col.kind == "grade" else fmt_text)
-                continue
-            if col.kind == "grade":
-                text = _display_text(value, col.kind, lang)
-                ws.write_string(i, j, text, fmt_grade.get(value, fmt_text))
-            elif col.kind in ("int", "float"):
-                try:
-                    number = float(value)
-                except (TypeError, ValueError):
-                    text = str(value)
-                    ws.write_string(i, j, text, fmt_text)
-                    measured = max(measured, _text_width(text))
-                    continue
-                if not math.isfinite(number):
-                    ws.write_blank(i, j, None, fmt_text)
-                    continue
-                ws.write_number(i, j, number, fmt_n)
-                text = f"{number:,.2f}" if col.kind == "float" else f"{number:,.0f}"
-            elif col.kind == "date":
-                stamp = pd.Timestamp(value)
-                ws.write_datetime(i, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
-                text = "2026-10-31"
-            else:
-                text = _display_text(value, col.kind, lang)
-                # Long free text (reasons, descriptions) wraps in a fixed-width column
-                # instead of spilling over its neighbours.
-                ws.write_string(i, j, text, fmt_wrap if col.width is not None else fmt_text)
-            measured = max(measured, _text_width(text))
-        widths[j] = col.width if col.width is not None else min(measured + 2, 50)
+        series = frame[col.key] if col.key in frame.columns else pd.Series([], dtype=object)
+        texts = _write_column(ws, j, series, col, lang, fmt_text, fmt_wrap, fmt_date, fmt_grade,
+                              number_format(col.fmt if col.kind == "float" else "0"))
+        if col.width is not None:
+            widths[j] = col.width
+        else:
+            # The widest of the first rows (the sheet is sorted worst first, so these are
+            # the ones read); measuring 200,000 rows would cost seconds for nothing.
+            measured = max([widths[j] - 2, *(_text_width(x) for x in texts[:WIDTH_SAMPLE])])
+            widths[j] = min(measured + 2, 50)
 
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)

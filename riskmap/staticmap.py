@@ -281,7 +281,7 @@ def render_map(
 def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours, lang, page) -> "object":
     from riskmap.coords import local_metric_crs
 
-    all_counties = full.counties[~full.counties.geometry.isna() & ~full.counties.geometry.is_empty]
+    all_counties = _drawable(full.counties)
     if all_counties.empty:
         raise InputError("the assessment has no county boundaries to draw")
     crs = local_metric_crs(tuple(all_counties.total_bounds))
@@ -295,7 +295,7 @@ def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours
         [PathPatch(p) for p in context], facecolor=_CONTEXT_FILL, edgecolor="#9A9A9A",
         linewidth=page.pt(0.5), zorder=1))
 
-    counties = shown.counties[shown.counties.geometry.notna()].to_crs(crs)
+    counties = _drawable(shown.counties).to_crs(crs)
     if "counties" in layers and not counties.empty:
         patches, faces = [], []
         for geom, grade in zip(counties.geometry, counties["grade"]):
@@ -315,7 +315,7 @@ def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours
         _draw_roads(ax, shown.road_units.to_crs(crs), colours, page)
     if "accidents" in layers and not shown.accidents.empty:
         acc = shown.accidents[shown.accidents["in_window"].fillna(False).astype(bool)]
-        acc = acc[acc.geometry.notna()].to_crs(crs)
+        acc = _drawable(acc).to_crs(crs)
         if not acc.empty:
             ax.scatter(acc.geometry.x, acc.geometry.y, s=page.pt(3), c="#222222",
                        marker=".", linewidths=0, zorder=5, rasterized=len(acc) > 20000)
@@ -323,10 +323,10 @@ def _draw_map(ax, full: Assessment, shown: Assessment, layers: set[str], colours
         _draw_enterprises(ax, shown.enterprises.to_crs(crs), colours, page)
     if "hazards" in layers:
         major = _open_major(shown.hazards)
-        major = major[major.geometry.notna() & ~major.geometry.is_empty]
+        major = _drawable(major)
         if not major.empty:
             major = major.to_crs(crs)
-            ax.scatter(major.geometry.x, major.geometry.y, s=page.pt(70), marker="^",
+            ax.scatter(major.geometry.x, major.geometry.y, s=page.pt(70 if len(major) <= 100 else 18), marker="^",
                        facecolors="none", edgecolors=_HAZARD_COLOUR, linewidths=page.pt(1.3), zorder=8)
 
     _frame(ax, base.total_bounds)
@@ -363,40 +363,73 @@ def _frame(ax, bounds) -> None:
                            edgecolor="#8A8A8A", linewidth=0.6, zorder=20, clip_on=False))
 
 
+def _drawable(gdf):
+    """Rows with a geometry that is neither missing nor empty.
+
+    (Through shapely, not ``GeoSeries.notna``, which warns about empty geometries.)
+    """
+    if gdf.empty:
+        return gdf
+    geoms = gdf.geometry.values
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return gdf if keep.all() else gdf[keep]
+
+
+_ROAD_WIDTHS = {"red": 2.0, "orange": 1.6, "yellow": 1.3, "blue": 1.1}
+
+
 def _draw_roads(ax, units, colours, page) -> None:
-    units = units[units.geometry.notna()]
+    units = _drawable(units)
     if units.empty:
         return
-    order = np.argsort(units["grade"].map(RANK).fillna(0).to_numpy(), kind="stable")
-    units = units.iloc[order]
-    segments, index = _line_segments(units.geometry.to_numpy())
-    grades = units["grade"].to_numpy()[index]
-    widths = np.array([{"red": 2.0, "orange": 1.6, "yellow": 1.3, "blue": 1.1}.get(g, 1.0) for g in grades])
-    # Province-scale networks are rasterised inside PDF/SVG: 100,000 vector lines
-    # make a file viewers crawl through, at no gain in print.
+    grades = units["grade"].to_numpy(dtype=object)
+    order = np.argsort(pd.Series(grades).map(RANK).fillna(0).to_numpy(), kind="stable")  # red on top
+    parts, index = shapely.get_parts(units.geometry.values[order], return_index=True)
+    coords, owner = shapely.get_coordinates(parts, return_index=True)
+    segments = np.split(coords, np.cumsum(np.bincount(owner, minlength=len(parts)))[:-1])
+    part_grades = pd.Series(grades[order][index])
+    widths = part_grades.map(_ROAD_WIDTHS).fillna(1.0).to_numpy()
+    line_colours = part_grades.map(colours).fillna("#777777").tolist()
+    # Province-scale networks: thinner lines without casing (it would bury the fills),
+    # rasterised inside PDF/SVG (100,000 vector lines make viewers crawl).
     many = len(segments) > 20000
-    # A dark casing under each line: a red road across a red county stays visible.
-    ax.add_collection(LineCollection(segments, colors="#202020", linewidths=page.pt(widths + 1.2),
-                                     capstyle="round", joinstyle="round", zorder=4, rasterized=many))
-    ax.add_collection(LineCollection(segments, colors=[colours.get(g, "#777777") for g in grades],
-                                     linewidths=page.pt(widths), capstyle="round", joinstyle="round",
-                                     zorder=4.5, rasterized=many))
+    if many:
+        widths = widths * 0.45
+    else:
+        # A dark casing under each line: a red road across a red county stays visible.
+        ax.add_collection(LineCollection(segments, colors="#202020", linewidths=page.pt(widths + 1.2),
+                                         capstyle="round", joinstyle="round", zorder=4))
+    ax.add_collection(LineCollection(segments, colors=line_colours, linewidths=page.pt(widths),
+                                     capstyle="round", joinstyle="round", zorder=4.5, rasterized=many))
+
+
+MAX_ALL_ENTERPRISES = 20000
+"""Above this many enterprises (a province) only the red and orange ones are drawn:
+200,000 dots would bury the county colours, and the legend says what is shown."""
+
+
+def _enterprises_shown(ents):
+    """The enterprises the map draws, and whether only the red and orange ones are."""
+    ents = _drawable(ents)
+    if len(ents) > MAX_ALL_ENTERPRISES:
+        return ents[ents["grade"].isin(["red", "orange"])], True
+    return ents, False
 
 
 def _draw_enterprises(ax, ents, colours, page) -> None:
-    ents = ents[ents.geometry.notna() & ~ents.geometry.is_empty]
+    ents, _ = _enterprises_shown(ents)
     if ents.empty:
         return
-    # Fewer, larger dots for a city; small ones for a province so the fill still shows.
-    size = 16 if len(ents) < 2000 else (6 if len(ents) < 20000 else 1.5)
-    edge = page.pt(0.45) if len(ents) < 20000 else 0
+    # Larger dots for a city; smaller ones when there are many, so the fill still shows.
+    size = 16 if len(ents) < 2000 else (6 if len(ents) < 10000 else 2.5)
+    edge = page.pt(0.45) if len(ents) < 10000 else 0
     for grade in reversed(GRADES):  # blue first, red drawn on top
         sub = ents[ents["grade"] == grade]
         if sub.empty:
             continue
         ax.scatter(sub.geometry.x, sub.geometry.y, s=page.pt(size), c=colours[grade],
                    edgecolors="#1A1A1A", linewidths=edge, zorder=6 + RANK[grade] * 0.1,
-                   rasterized=len(ents) > 20000)
+                   rasterized=len(ents) > 10000)
 
 
 def _open_major(hazards):
@@ -536,7 +569,8 @@ def _draw_panel(fig, shown: Assessment, layers, colours, lang, page, rect) -> No
     if "enterprises" in layers:
         symbols.append(Line2D([], [], marker="o", linestyle="none", markersize=page.pt(6),
                               markerfacecolor="#9E9E9E", markeredgecolor="#1A1A1A",
-                              label=t("legend_enterprise", lang)))
+                              label=t("legend_enterprise_high" if _enterprises_shown(shown.enterprises)[1]
+                                      else "legend_enterprise", lang)))
     if "road_units" in layers:
         symbols.append(Line2D([], [], color="#9E9E9E", linewidth=page.pt(2.2),
                               path_effects=[patheffects.Stroke(linewidth=page.pt(3.4), foreground="#202020"),
@@ -574,7 +608,7 @@ def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, 
     header = [t("legend_title", lang), t("counties", lang), t("enterprises", lang), t("road_units", lang)]
     rows = [[grade_label(g, lang), counties_by[g], ents_by[g], roads_by[g]] for g in GRADES]
     rows.append([t("total", lang), sum(counties_by.values()), sum(ents_by.values()), sum(roads_by.values())])
-    table = [header] + [[str(v) for v in row] for row in rows]
+    table = [header] + [[f"{v:,}" if isinstance(v, int) else str(v) for v in row] for row in rows]
     n_rows = len(table)
     title_h = min(0.14, 0.5 / n_rows)
     row_h = min((1 - title_h) / n_rows, 0.11)

@@ -14,6 +14,7 @@ import difflib
 import io
 import re
 import tomllib
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -141,7 +142,8 @@ class Workspace:
         The ``[workspace]`` settings.
     datasets
         Canonical GeoDataFrames in WGS-84, keyed by dataset name; each keeps the source
-        row number in ``_row`` (1-based as a spreadsheet shows it, or feature number).
+        row number in ``_row``: for CSV/XLSX as a spreadsheet shows it (the header is
+        row 1, blank lines count), else the 1-based feature number.
     files
         The file name of each dataset, for messages.
     problems
@@ -427,18 +429,50 @@ def _map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], fil
 # Values
 # ---------------------------------------------------------------------------
 
+def _one_text(value: Any) -> str | None:
+    """One cell as stripped text, None when empty (140212.0 → '140212')."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return None if text.lower() in EMPTY else text
+
+
 def _text(series: pd.Series) -> pd.Series:
-    """Values as stripped text with empties as None (numbers like 140212.0 lose .0)."""
-    def one(value: Any) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        text = str(value).strip()
-        return None if text.lower() in EMPTY else text
-    # Built as an object Series so that empties stay None (pandas 3 would infer a
-    # string dtype with NaN).
-    return pd.Series([one(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype=object)
+    """Values as stripped text with empties as None (numbers like 140212.0 lose .0).
+
+    Vectorised by dtype (a province has hundreds of thousands of rows): text columns
+    with pandas string methods, float columns with numpy, anything else once per
+    distinct value.  The result is an object Series so that empties stay None
+    (pandas 3 would infer a string dtype with NaN).
+    """
+    index = series.index
+    if len(series) == 0:
+        return pd.Series([], index=index, dtype=object)
+    dtype = series.dtype
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        out = np.full(len(values), None, dtype=object)
+        present = ~np.isnan(values)
+        integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
+        out[integral] = values[integral].astype(np.int64).astype(str)
+        rest = present & ~integral
+        out[rest] = values[rest].astype(str)
+        return pd.Series(out, index=index, dtype=object)
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
+        return pd.Series(series.astype(str).to_numpy(dtype=object), index=index, dtype=object)
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
+        stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+        empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
+        return pd.Series(np.where(empty.to_numpy(), None, stripped.to_numpy(dtype=object)), index=index, dtype=object)
+    if "mixed" in kind or "bool" in kind:  # 1 == 1.0 == True would share one distinct value
+        return pd.Series([_one_text(v) for v in series.to_numpy(dtype=object)], index=index, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([_one_text(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=index, dtype=object)  # code -1 picks the trailing None
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
@@ -446,11 +480,18 @@ def parse_dates(series: pd.Series) -> pd.Series:
 
     Returns a datetime64 series with NaT where a value is empty or unreadable.
     """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # date cells of a Parquet / GeoPackage file
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_localize(None)
+        return series.astype("datetime64[ns]")
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    is_datetime = series.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp)))
-    if is_datetime.any():
-        result[is_datetime] = pd.to_datetime(series[is_datetime].map(lambda v: pd.Timestamp(v)))
-    rest = series[~is_datetime]
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty", "floating", "integer"):
+        rest = series
+    else:
+        is_datetime = series.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp))).astype(bool)
+        if is_datetime.any():
+            result[is_datetime] = pd.to_datetime(series[is_datetime].map(lambda v: pd.Timestamp(v)))
+        rest = series[~is_datetime]
     if rest.empty:
         return result
     text = _text(rest).dropna()
@@ -480,8 +521,23 @@ def _integer_text(value: str) -> str | None:
     return str(int(number)) if np.isfinite(number) and number.is_integer() else None
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _parse_numbers(raw: pd.Series) -> pd.Series:
+    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping."""
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    retry = raw.notna() & values.isna()
+    if retry.any():
+        def fix(text: str) -> str:
+            text = unicodedata.normalize("NFKC", str(text)).replace("，", ",").strip()
+            return text.replace(",", "") if _GROUPED.fullmatch(text) else text
+        values[retry] = pd.to_numeric(raw[retry].map(fix), errors="coerce").astype(float)
+    return values
+
+
 def _numbers(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(_text(series), errors="coerce").astype(float)
+    return _parse_numbers(_text(series))
 
 
 class _Checker:
@@ -489,6 +545,14 @@ class _Checker:
 
     def __init__(self, dataset: str, file: str, unit: str, rows: pd.Series, lang: str, log: ProblemLog):
         self.dataset, self.file, self.unit, self.rows, self.lang, self.log = dataset, file, unit, rows, lang, log
+        self._texts: dict[str, pd.Series] = {}
+
+    def text(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """The column as text (see :func:`_text`), computed once per column."""
+        if column not in self._texts:
+            self._texts[column] = (_text(frame[column]) if column in frame
+                                   else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+        return self._texts[column]
 
     def col(self, column: str) -> str:
         return column_label(column, self.lang, both=True)
@@ -514,8 +578,11 @@ class _Checker:
 
     def numbers(self, frame: pd.DataFrame, column: str, *, allowed: str | None = None, low=None, high=None,
                 choices: tuple[float, ...] | None = None) -> pd.Series:
-        raw = _text(frame[column])
-        values = pd.to_numeric(raw, errors="coerce").astype(float)
+        raw = self.text(frame, column)
+        if pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(frame[column].dtype):
+            values = frame[column].astype(float)
+        else:
+            values = _parse_numbers(raw)
         bad = raw.notna() & values.isna()
         self.report("error", column, bad, lambda v: message("bad_number", self.lang, col=self.col(column), value=v), raw)
         if choices is not None:
@@ -534,7 +601,7 @@ class _Checker:
 
     def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str, *,
                default: Any = None, required: bool = False) -> pd.Series:
-        raw = _text(frame[column]) if column in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        raw = self.text(frame, column)
         lookup = {str(k).lower(): v for k, v in vocabulary.items()}
 
         def find(value: str | None):
@@ -545,7 +612,9 @@ class _Checker:
                     return lookup[key]
             return None
 
-        values = pd.Series([find(v) for v in raw], index=raw.index, dtype=object)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # look each distinct spelling up once
+        found = np.array([find(v) for v in uniques] + [None], dtype=object)
+        values = pd.Series(found[codes], index=raw.index, dtype=object)
         unknown = raw.notna() & values.isna()
         self.report("error", column, unknown, lambda v: message("bad_choice", self.lang, col=self.col(column), value=v, allowed=allowed), raw)
         if required:
@@ -555,17 +624,17 @@ class _Checker:
     def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False) -> pd.Series:
         if column not in frame:
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        raw = frame[column]
-        parsed = parse_dates(raw)
-        present = _text(raw.map(lambda v: v.isoformat() if isinstance(v, (datetime, date)) else v)).notna()
+        parsed = parse_dates(frame[column])
+        raw = self.text(frame, column)
+        present = raw.notna()
         self.report("error", column, present & parsed.isna(),
-                    lambda v: message("bad_date", self.lang, col=self.col(column), value=v), _text(raw.astype(object)))
+                    lambda v: message("bad_date", self.lang, col=self.col(column), value=v), raw)
         if required:
             self.report("error", column, ~present, lambda v: message("empty_required", self.lang, col=self.col(column)))
         return parsed
 
     def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
-        values = _text(frame[column])
+        values = self.text(frame, column)
         self.report("error", column, values.isna(), lambda v: message("empty_id", self.lang, col=self.col(column)))
         duplicated = values.notna() & values.duplicated(keep="first")
         if duplicated.any():
@@ -583,7 +652,7 @@ class _Checker:
 
 def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str,
                         region: tuple[float, float, float, float] | None = None) -> np.ndarray:
-    """Build WGS-84 points from lon/lat columns (empty points where a row has no location).
+    """Build WGS-84 points from lon/lat columns (None where a row has no location).
 
     ``region`` is the counties' WGS-84 bounding box: a point outside it whose swapped
     coordinates fall inside is reported as swapped.
@@ -591,15 +660,15 @@ def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str,
     lon = check.numbers(frame, "lon") if "lon" in frame else pd.Series(np.nan, index=frame.index)
     lat = check.numbers(frame, "lat") if "lat" in frame else pd.Series(np.nan, index=frame.index)
     x, y = lon.to_numpy(float), lat.to_numpy(float)
-    lon_text = _text(frame["lon"]) if "lon" in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    lat_text = _text(frame["lat"]) if "lat" in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    lon_text, lat_text = check.text(frame, "lon"), check.text(frame, "lat")
     if "lon" in frame and "lat" in frame:
         # One coordinate given, the other empty (not merely unreadable: that is reported).
-        partial = pd.Series(lon_text.isna().to_numpy() ^ lat_text.isna().to_numpy(), index=frame.index)
-        if partial.any():
+        no_lon, no_lat = lon_text.isna(), lat_text.isna()
+        if (no_lon ^ no_lat).any():
             texts = pd.Series([message("ws_partial_location", check.lang, lon=a or "", lat=b or "")
                                for a, b in zip(lon_text, lat_text)], index=frame.index)
-            check.report("warning", "lon" if lon_text.isna().any() else "lat", partial, texts, lon_text)
+            check.report("warning", "lon", no_lon & ~no_lat, texts, lon_text)
+            check.report("warning", "lat", no_lat & ~no_lon, texts, lat_text)
     if _is_geographic(crs):
         finite = np.isfinite(x) & np.isfinite(y)
         swapped = finite & (np.abs(y) > 90) & (np.abs(x) <= 90)
@@ -623,7 +692,11 @@ def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str,
         x = np.where(bad, np.nan, x)
         y = np.where(bad, np.nan, y)
     lon84, lat84 = coords.to_wgs84(x, y, crs)
-    return shapely.points(lon84, lat84)  # NaN coordinates give empty points
+    points = shapely.points(lon84, lat84)
+    # No location → no geometry (None).  Shapely ≥ 2.1 makes POINT (NaN NaN) of NaN
+    # coordinates, which is not "empty" and would slip past every missing-location check.
+    points[~(np.isfinite(lon84) & np.isfinite(lat84))] = None
+    return points
 
 
 def _is_geographic(crs: str) -> bool:
@@ -641,7 +714,9 @@ def _declared_crs(spec: dict, dataset: str, lang: str, log: ProblemLog) -> str |
     except ValueError:
         log.error("riskmap.toml", message("ws_bad_crs", lang, dataset=dataset, value=declared),
                   column=f"datasets.{dataset}.crs", value=str(declared))
-        return None
+        # Go on reading (to find the file's other problems) without a second,
+        # misleading "no CRS declared" warning; the error stops the assessment.
+        return "EPSG:4326"
 
 
 def _geometry_to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, file: str, lang: str, log: ProblemLog) -> gpd.GeoSeries:
@@ -703,6 +778,7 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
         mapping = {}
     frame = _map_columns(frame, dataset, dict(mapping), file, lang, log)
     check = _Checker(dataset, file, unit, rows, lang, log)
+    declared = _declared_crs(spec, dataset, lang, log)
 
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame and frame.geometry.notna().any()
     missing = [c for c in REQUIRED[dataset] if c not in frame]
@@ -719,14 +795,13 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
     if missing:
         return gpd.GeoDataFrame({"_row": rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 
-    declared = _declared_crs(spec, dataset, lang, log)
     out = pd.DataFrame({"_row": rows})
     out[ID_COLUMN[dataset]] = check.ids(frame, ID_COLUMN[dataset])
 
     if dataset == "counties":
         out["county_name"] = _text(frame["county_name"])
         check.report("error", "county_name", out["county_name"].isna(), lambda v: message("empty_required", lang, col=check.col("county_name")))
-        out["population"] = check.numbers(frame, "population", low=0) if "population" in frame else np.nan
+        out["population"] = check.numbers(frame, "population", low=0, allowed=">= 0") if "population" in frame else np.nan
     elif dataset == "enterprises":
         out["name"] = _text(frame["name"])
         check.report("error", "name", out["name"].isna(), lambda v: message("empty_required", lang, col=check.col("name")))
@@ -742,7 +817,7 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
             out[column] = check.numbers(frame, column, choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5") if column in frame else np.nan
         out["major_hazard_level"] = (check.choice(frame, "major_hazard_level", MHI_LEVEL_VALUES, "1, 2, 3, 4, 一级, 二级, 三级, 四级").astype(float)
                                      if "major_hazard_level" in frame else np.nan)
-        out["employees"] = check.numbers(frame, "employees", low=0) if "employees" in frame else np.nan
+        out["employees"] = check.numbers(frame, "employees", low=0, allowed=">= 0") if "employees" in frame else np.nan
         out["address"] = _text(frame["address"]) if "address" in frame else None
         out["declared_county"] = _text(frame["county_code"]) if "county_code" in frame else None
     elif dataset == "roads":

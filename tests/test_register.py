@@ -1,0 +1,161 @@
+"""risk_register.xlsx as a reader opens it: sheets, headers, colours, order, formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+
+from riskmap.errors import InputError
+from riskmap.grades import DEFAULT_COLOURS
+from riskmap.register import sheet_name, write_register
+from test_export import synthetic_assessment
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("register") / "risk_register.xlsx"
+    assert write_register(synthetic_assessment(), path) == path
+    return openpyxl.load_workbook(path)
+
+
+def _rows(ws) -> list[dict]:
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+
+
+def _column(ws, title: str) -> int:
+    return [c.value for c in ws[1]].index(title) + 1
+
+
+def test_sheets_in_chinese(workbook):
+    assert workbook.sheetnames == ["区县", "企业", "道路单元", "隐患", "未分配"]
+
+
+def test_headers_are_chinese_labels(workbook):
+    header = [c.value for c in workbook["区县"][1]]
+    assert header[:8] == ["区划代码", "区县", "风险等级", "风险值", "企业得分", "道路得分", "隐患得分", "事故得分"]
+    assert "主要因素" in header
+    assert [c.value for c in workbook["未分配"][1]] == ["数据集", "编号", "原因"]
+
+
+def test_every_sheet_has_frozen_header_filter_and_widths(workbook):
+    for ws in workbook.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        last = openpyxl.utils.get_column_letter(ws.max_column)
+        assert ws.auto_filter.ref == f"A1:{last}{max(ws.max_row, 2)}", ws.title
+        for col in range(1, ws.max_column + 1):
+            width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
+            assert width and width >= 8, (ws.title, col)
+
+
+def test_grade_cells_show_the_label_in_the_grade_colour(workbook):
+    ws = workbook["区县"]
+    col = _column(ws, "风险等级")
+    seen = {}
+    for row in range(2, ws.max_row + 1):
+        cell = ws.cell(row, col)
+        seen[cell.value] = cell
+    assert set(seen) == {"重大风险", "较大风险", "一般风险", "低风险"}
+    for label, key in (("重大风险", "red"), ("较大风险", "orange"), ("一般风险", "yellow"), ("低风险", "blue")):
+        cell = seen[label]
+        assert cell.fill.fgColor.rgb.upper().endswith(DEFAULT_COLOURS[key].lstrip("#").upper())
+    # White bold text on the dark fills, dark text on the light ones.
+    assert seen["重大风险"].font.color.rgb.upper().endswith("FFFFFF") and seen["重大风险"].font.b
+    assert seen["低风险"].font.color.rgb.upper().endswith("FFFFFF") and seen["低风险"].font.b
+    assert seen["一般风险"].font.color.rgb.upper().endswith("000000")
+
+
+def test_counties_all_worst_first(workbook):
+    rows = _rows(workbook["区县"])
+    assert [r["区县"] for r in rows] == ["平城区", "云冈区", "新荣区", "阳高县"]
+    assert rows[0]["风险值"] == pytest.approx(77)
+
+
+def test_enterprises_red_and_orange_only_with_labels(workbook):
+    rows = _rows(workbook["企业"])
+    assert {r["风险等级"] for r in rows} == {"重大风险", "较大风险"}
+    assert len(rows) == 8
+    assert rows[0]["风险等级"] == "重大风险"
+    assert rows[0]["行业领域"] == "煤矿"  # a label, not coal_mine
+    assert rows[0]["评估方法"] == "作业条件危险性评价法（LEC）"
+    assert isinstance(rows[0]["经度"], float)
+
+
+def test_road_units_accident_prone_and_red_first(workbook):
+    rows = _rows(workbook["道路单元"])
+    assert len(rows) == 4  # the four red units; two of them accident-prone
+    assert [r["事故多发"] for r in rows] == ["是", "是", "否", "否"]
+
+
+def test_hazards_open_ones_overdue_first_with_dates(workbook):
+    rows = _rows(workbook["隐患"])
+    assert [r["隐患编号"] for r in rows] == ["H5", "H1", "H3", "H2", "H6"]  # 122, 61, 31 days; then not overdue
+    assert all(r["状态"] in ("未整改", "整改中") for r in rows)
+    assert rows[0]["挂牌督办"] == "省级" and rows[0]["隐患等级"] == "重大" and rows[0]["逾期"] == "是"
+    assert rows[0]["整改期限"] == dt.datetime(2026, 7, 1)
+    ws = workbook["隐患"]
+    assert ws.cell(2, _column(ws, "整改期限")).number_format == "yyyy-mm-dd"
+
+
+def test_unassigned_listed_with_reasons(workbook):
+    rows = _rows(workbook["未分配"])
+    assert [(r["数据集"], r["编号"]) for r in rows] == [("企业", "E900"), ("隐患", "H6")]
+    assert all(r["原因"] for r in rows)
+
+
+def test_all_rows(tmp_path):
+    path = write_register(synthetic_assessment(), tmp_path / "all.xlsx", all_rows=True)
+    wb = openpyxl.load_workbook(path)
+    assert wb["企业"].max_row - 1 == 17
+    assert wb["道路单元"].max_row - 1 == 16
+    hazards = _rows(wb["隐患"])
+    assert len(hazards) == 6 and hazards[-1]["状态"] == "已销号"  # closed ones last
+
+
+def test_english_register(tmp_path):
+    path = write_register(synthetic_assessment(), tmp_path / "en.xlsx", lang="en")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["counties", "enterprises", "road units", "hazards", "unassigned"]
+    assert [c.value for c in wb["counties"][1]][:3] == ["county code", "county", "grade"]
+    rows = _rows(wb["road units"])
+    assert rows[0]["accident-prone"] == "yes" and rows[0]["grade"] == "major risk"
+    assert _rows(wb["enterprises"])[0]["sector"] == "coal mines"
+    assert sheet_name("unassigned", "en") == "unassigned"
+
+
+def test_empty_datasets_still_get_their_sheet(tmp_path):
+    a = synthetic_assessment()
+    a.road_units = a.road_units.iloc[0:0]
+    a.hazards = gpd.GeoDataFrame(a.hazards.iloc[0:0], geometry="geometry", crs="EPSG:4326")
+    a.unassigned = pd.DataFrame(columns=["dataset", "id", "reason"])
+    wb = openpyxl.load_workbook(write_register(a, tmp_path / "empty.xlsx"))
+    assert wb["道路单元"].max_row == 1 and wb["道路单元"]["A1"].value == "单元编号"
+    assert wb["隐患"].max_row == 1
+
+
+def test_identifiers_stay_text(tmp_path):
+    a = synthetic_assessment()
+    a.enterprises.loc[0, "enterprise_id"] = "0012"
+    wb = openpyxl.load_workbook(write_register(a, tmp_path / "ids.xlsx"))
+    ids = [r["企业编号"] for r in _rows(wb["企业"])]
+    assert "0012" in ids
+
+
+def test_bad_language():
+    with pytest.raises(InputError, match="allowed: zh, en"):
+        write_register(synthetic_assessment(), "x.xlsx", lang="fr")
+
+
+def test_the_demo_register(demo_assessment, tmp_path):
+    wb = openpyxl.load_workbook(write_register(demo_assessment, tmp_path / "demo.xlsx"))
+    summary = demo_assessment.summary
+    assert wb["区县"].max_row - 1 == summary["counties"]["count"]
+    by_grade = summary["enterprises"]["by_grade"]
+    assert wb["企业"].max_row - 1 == by_grade["red"] + by_grade["orange"]
+    assert wb["隐患"].max_row - 1 == summary["hazards"]["open"]
+    overdue = [r["逾期"] for r in _rows(wb["隐患"])]
+    assert overdue == sorted(overdue, key=lambda v: v != "是")  # overdue ones first

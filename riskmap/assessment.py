@@ -117,5 +117,17 @@ class Assessment:
         return self.info.language
 
     @property
+    def colours(self) -> dict[str, str]:
+        """Grade colours of the standard (DESIGN §2 defaults unless it sets others)."""
+        from riskmap.grades import DEFAULT_COLOURS
+
+        return self.standard.colours if self.standard is not None else dict(DEFAULT_COLOURS)
+
+    @property
+    def county_names(self) -> dict[str, str]:
+        """County code → name."""
+        return dict(zip(self.counties["county_code"].astype(str), self.counties["county_name"].astype(str)))
+
+    @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]

@@ -175,7 +175,7 @@ def summary_paragraphs(assessment: Assessment, *, filters: Filters | None = None
 
     paragraphs = [first, second, third]
     if filters is not None and filters.active:
-        paragraphs.append(t("brief_filtered", lang, desc=filters.describe(lang)))
+        paragraphs.append(t("brief_filtered", lang, desc=filters.describe(lang, county_names=assessment.county_names)))
     if assessment.info.demo:
         paragraphs.append(t("brief_demo", lang))
     return [p for p in paragraphs if p]

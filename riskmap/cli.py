@@ -189,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
     export.add_argument("--dpi", type=int, default=300, help="resolution of PNG images (default 300: A4 = 3508 × 2480 px)")
     export.add_argument("--title", help="map title (default: the workspace title)")
+    export.add_argument("--register", choices=["key", "all"], default="key",
+                        help="for xlsx: key rows only (default) or every row")
     export.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -290,7 +292,8 @@ def _cmd_export(args) -> int:
     start = time.perf_counter()
     progress(f"export {args.format}", None)
     path = export_file(assessment, args.format, args.out, filters=filters, lang=args.lang, layers=layers,
-                       title=args.title, paper=args.paper, orientation=args.orientation, dpi=args.dpi)
+                       title=args.title, paper=args.paper, orientation=args.orientation, dpi=args.dpi,
+                       all_rows=args.register == "all")
     progress(f"export {args.format}", time.perf_counter() - start)
     print(path)
     return 0

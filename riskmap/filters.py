@@ -46,24 +46,29 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, f.name) is not None for f in dataclasses.fields(self))
 
-    def describe(self, lang: str = "zh") -> str:
-        """A one-line description of the active filters, for subtitles."""
-        from riskmap.i18n import grade_label, sector_label
+    def describe(self, lang: str = "zh", *, county_names: dict[str, str] | None = None) -> str:
+        """A one-line description of the active filters, for subtitles.
 
+        ``county_names`` maps county codes to names so that counties read as names.
+        """
+        from riskmap.i18n import grade_label, label, sector_label, HAZARD_STATUS_LABELS
+
+        zh = lang == "zh"
+        join = "、" if zh else ", "
+        names = county_names or {}
         parts = []
         if self.sectors is not None:
-            parts.append(("行业：" if lang == "zh" else "sectors: ")
-                         + "、".join(sector_label(s, lang) for s in self.sectors))
+            parts.append(("行业：" if zh else "sectors: ") + join.join(sector_label(s, lang) for s in self.sectors))
         if self.counties is not None:
-            parts.append(("区县：" if lang == "zh" else "counties: ") + ", ".join(self.counties))
+            parts.append(("区县：" if zh else "counties: ") + join.join(names.get(c, c) for c in self.counties))
         if self.grades is not None:
-            parts.append(("等级：" if lang == "zh" else "grades: ")
-                         + "、".join(grade_label(g, lang) for g in self.grades))
+            parts.append(("等级：" if zh else "grades: ") + join.join(grade_label(g, lang) for g in self.grades))
         if self.hazard_statuses is not None:
-            parts.append(("隐患状态：" if lang == "zh" else "hazard status: ") + ", ".join(self.hazard_statuses))
+            parts.append(("隐患状态：" if zh else "hazard status: ")
+                         + join.join(label(HAZARD_STATUS_LABELS, s, lang) for s in self.hazard_statuses))
         if self.date_from or self.date_to:
-            parts.append(f"{self.date_from or '…'} – {self.date_to or '…'}")
-        return "; ".join(parts)
+            parts.append(("时间：" if zh else "dates: ") + f"{self.date_from or '…'} – {self.date_to or '…'}")
+        return ("；" if zh else "; ").join(parts)
 
 
 def _in(series: pd.Series, allowed) -> pd.Series:

@@ -47,13 +47,8 @@ GRADE_TEXT = {"red": "#FFFFFF", "orange": "#000000", "yellow": "#000000", "blue"
 
 
 def grade_colours(assessment: Assessment | None = None) -> dict[str, str]:
-    """The grade colours: DESIGN §2 defaults, overridden by a ``[colours]`` table of the
-    standard when it has one (e.g. ``red = "#D00000"``)."""
-    colours = dict(DEFAULT_COLOURS)
-    data = getattr(getattr(assessment, "standard", None), "data", None)
-    if isinstance(data, dict) and isinstance(data.get("colours"), dict):
-        colours.update({k: str(v) for k, v in data["colours"].items() if k in colours})
-    return colours
+    """The grade colours of the assessment's standard (DESIGN §2 defaults without one)."""
+    return assessment.colours if assessment is not None else dict(DEFAULT_COLOURS)
 
 
 def header(column: str, lang: str) -> str:

@@ -8,6 +8,7 @@ out keep their default values, so a local standard can change one threshold only
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -49,6 +50,14 @@ class Standard:
     @property
     def counties(self) -> dict[str, Any]:
         return self.data["counties"]
+
+    @property
+    def colours(self) -> dict[str, str]:
+        """Grade colours: DESIGN §2 defaults, overridden by the ``[colours]`` table."""
+        from riskmap.grades import DEFAULT_COLOURS
+
+        table = self.data.get("colours", {})
+        return {grade: str(table.get(grade, colour)) for grade, colour in DEFAULT_COLOURS.items()}
 
     def rule(self, name: str) -> dict[str, Any]:
         """Return an enterprise direct-determination rule's table."""
@@ -133,6 +142,10 @@ def _check(data: dict, file: str) -> None:
         for sector, grade in data["enterprise"]["baseline"].items():
             if grade not in GRADES:
                 problems.append(Problem("error", file, f"[enterprise.baseline] {sector} = '{grade}' is not a grade; allowed: {', '.join(GRADES)}", column=f"enterprise.baseline.{sector}", value=str(grade)))
+        for grade, colour in data.get("colours", {}).items():
+            if grade not in GRADES or not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(colour)):
+                problems.append(Problem("error", file, f"[colours] {grade} = '{colour}': give one of {', '.join(GRADES)} "
+                                        "as a #RRGGBB colour", column=f"colours.{grade}", value=str(colour)))
         scheme = data["counties"].get("scheme", "fixed")
         if scheme not in ("fixed", "quantiles", "natural_breaks"):
             problems.append(Problem("error", file, f"[counties] scheme = '{scheme}' is not known; allowed: fixed, quantiles, natural_breaks", column="counties.scheme", value=str(scheme)))

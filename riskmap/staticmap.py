@@ -530,7 +530,7 @@ def _draw_titles(fig, ax, assessment, filters, title, lang, page) -> None:
     as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
     parts = [info.region, f"{t('as_of', lang)} {as_of}"]
     if filters is not None and filters.active:
-        parts.append(f"{t('filters_applied', lang)}{filters.describe(lang)}")
+        parts.append(f"{t('filters_applied', lang)}{filters.describe(lang, county_names=assessment.county_names)}")
     subtitle = "  ·  ".join(p for p in parts if p)
     fig.text(0.5, page.y(17.5), subtitle, fontsize=page.pt(11), ha="center", va="top", color="#333333")
     if info.demo:

@@ -1026,6 +1026,9 @@ def load_workspace(root: str | Path) -> Workspace:
                     files[name] = str(spec.get("path"))
         except InputError as exc:
             log.problems.extend(exc.problems or [Problem("error", str(spec.get("path", name)), str(exc))])
-    log.raise_if_errors("The workspace has errors" if lang == "en" else "工作区数据有错误")
+    if log.errors:
+        error = InputError(f"{'The workspace has errors' if lang == 'en' else '工作区数据有错误'} ({len(log.errors)})", log.errors)
+        error.warnings = log.warnings  # what else was found, for a caller that reports everything
+        raise error
     return Workspace(info=info, datasets=datasets, files=files, problems=log.problems,
                      standard_spec=info.standard, extra=extra)

@@ -206,7 +206,7 @@ CASES = [
     Case("no [datasets.counties]", build(toml=[(E_COUNTIES, "")]),
          "riskmap.toml", ("[datasets.counties]", "区县多边形文件必填"), column="datasets.counties"),
     Case("dataset path does not exist", build(toml=[('path = "accidents.csv"', 'path = "事故.csv"')]),
-         "riskmap.toml", ("[datasets.accidents] path", "'事故.csv'", "不存在"), column="datasets.accidents.path", value="事故.csv"),
+         "riskmap.toml", ("[datasets.accidents] path", "'事故.csv'", "没有这个文件"), column="datasets.accidents.path", value="事故.csv"),
     Case("path leaves the workspace (..)", build(toml=[('path = "hazards.csv"', 'path = "../hazards.csv"')],
                                                   after=lambda ws: (ws.parent / "hazards.csv").write_text("x", "utf-8")),
          "riskmap.toml", ("'../hazards.csv'", "超出工作区", "相对路径"), column="datasets.hazards.path", value="../hazards.csv"),
@@ -234,7 +234,7 @@ CASES = [
     Case("bad CRS 'wgs'", build(toml=[('crs = "EPSG:4326"', 'crs = "wgs"')]),
          "riskmap.toml", ("[datasets.counties]", "'wgs'", "pyproj"), column="datasets.counties.crs", value="wgs"),
     Case("standard path does not exist", build(toml=[('standard = "default"', 'standard = "standards/local.toml"')]),
-         "riskmap.toml", ("standards/local.toml", "不存在", "default"), column="standard", value="standards/local.toml"),
+         "riskmap.toml", ("standards/local.toml", "没有这个文件", "default"), column="standard", value="standards/local.toml"),
     Case("standard path leaves the workspace", build(toml=[('standard = "default"', 'standard = "../std.toml"')],
                                                      after=lambda ws: (ws.parent / "std.toml").write_text("", "utf-8")),
          "riskmap.toml", ("'../std.toml'", "超出工作区"), column="workspace.standard", value="../std.toml"),
@@ -460,3 +460,12 @@ def test_partial_coordinates_are_a_warning(tmp_path, capsys):
     assert main(["validate", str(ws)]) == 0
     out, _ = capsys.readouterr()
     assert "row 4, column lat" in out and "'113.25'" in out
+
+
+def test_the_error_carries_the_warnings_too(tmp_path):
+    bow_tie = shapely.Polygon([(113.0, 40.0), (113.1, 40.1), (113.1, 40.0), (113.0, 40.1)])
+    ws = build(counties=counties_with(bow_tie), enterprises_=enterprises(edit(**{"行业@0": "农业"})))(tmp_path / "ws")
+    with pytest.raises(InputError) as info:
+        load_workspace(ws)
+    assert [p.column for p in info.value.problems] == ["sector"]
+    assert any("make_valid" in p.message for p in info.value.warnings)

@@ -107,7 +107,8 @@ def test_filters_are_applied_and_said(tmp_path):
     filters = Filters(counties=("140202",))
     paragraphs = summary_paragraphs(synthetic_assessment(), filters=filters)
     assert "共评估区县1个，其中重大风险0个、较大风险1个（云冈区）" in paragraphs[0]
-    assert any("筛选范围" in p and "140202" in p for p in paragraphs)
+    # The filter is said with the county name, not its code.
+    assert any("筛选范围" in p and "云冈区" in p for p in paragraphs)
     path = tmp_path / "f.docx"
     write_briefing(synthetic_assessment(), path, filters=filters, map_png=_tiny_png())
     doc = docx.Document(str(path))

@@ -86,3 +86,14 @@ def test_broken_standard_says_what_is_wrong(tmp_path, text, fragment):
 def test_missing_standard_file(tmp_path):
     with pytest.raises(StandardError, match="not found"):
         load_standard("nope.toml", base_dir=tmp_path)
+
+
+def test_colours_come_from_the_standard(tmp_path):
+    assert load_standard("default").colours["red"] == "#E60012"
+    path = tmp_path / "c.toml"
+    path.write_text('[colours]\nred = "#D00000"\n', encoding="utf-8")
+    colours = load_standard(path).colours
+    assert colours["red"] == "#D00000" and colours["blue"] == "#1E78FF"
+    path.write_text('[colours]\nred = "crimson"\n', encoding="utf-8")
+    with pytest.raises(StandardError):
+        load_standard(path)

@@ -55,7 +55,7 @@ ASSET_BASE = f"../{_STATIC.name}/"
 
 # Coloured squares for labels (Markdown colours; emoji fonts are often missing offline).
 GRADE_MARK = {"red": ":red[■]", "orange": ":orange[■]", "yellow": ":yellow[■]", "blue": ":blue[■]"}
-STYLER_MAX_ROWS = 5000  # colouring cells with a pandas Styler gets slow past this
+STYLER_MAX_ROWS = 200  # colouring cells with a pandas Styler is slow (and holds up the map) past this
 
 UI = {
     "language": ("语言 / Language", "语言 / Language"),
@@ -578,43 +578,53 @@ def main() -> None:
         st.session_state["_last_click"] = click
         code = mapview.county_at(full, click["lat"], click["lng"], basemap=basemap)
         if code is not None:
+            # Open the ranking tab on this county's "why" panel.
             st.session_state["why_county"] = code
+            st.session_state["main_tabs"] = ui("tab_ranking", lang)
 
     # ---- tabs
+    # Lazy tabs: only the open tab runs and is sent, so a filter change redraws the
+    # map without the browser also laying out every table and chart.
     tabs = st.tabs([ui(k, lang) for k in ("tab_ranking", "tab_enterprises", "tab_roads", "tab_hazards",
-                                          "tab_charts", "tab_downloads")])
-    with tabs[0]:
-        ranking = county_table(a, lang)
-        show_table(ranking, lang)
-        names = dict(zip(full.counties["county_code"].astype(str), full.counties["county_name"].astype(str)))
-        codes = a.counties.sort_values("score", ascending=False)["county_code"].astype(str).tolist() or list(names)
-        if st.session_state.get("why_county") not in codes:
-            st.session_state["why_county"] = codes[0] if codes else None
-        st.subheader(ui("why", lang))
-        code = st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c))
-        _why(full, code, lang)
-    with tabs[1]:
-        table = enterprise_table(a, lang)
-        st.caption(ui("shown", lang, n=len(table)))
-        show_table(table, lang)
-    with tabs[2]:
-        table = road_table(a, lang)
-        st.caption(ui("shown", lang, n=len(table)))
-        show_table(table, lang)
-    with tabs[3]:
-        table = hazard_table(a, lang)
-        st.caption(ui("shown", lang, n=len(table)))
-        show_table(table, lang)
-    with tabs[4]:
-        colours = [DEFAULT_COLOURS[g] for g in GRADES]
-        st.markdown(f"**{ui('chart_county', lang)}**")
-        st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["county_name"].fillna("—"), lang), color=colours)
-        st.markdown(f"**{ui('chart_sector', lang)}**")
-        st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["sector"].map(lambda s: sector_label(s, lang)), lang),
-                     color=colours)
-    with tabs[5]:
-        stem = re.sub(r"[^\w\-]+", "_", full.info.region or "riskmap").strip("_") or "riskmap"
-        _downloads(a, full, filters, lang, layers, stem)
+                                          "tab_charts", "tab_downloads")], key="main_tabs", on_change="rerun")
+    if tabs[0].open:
+        with tabs[0]:
+            ranking = county_table(a, lang)
+            show_table(ranking, lang)
+            names = dict(zip(full.counties["county_code"].astype(str), full.counties["county_name"].astype(str)))
+            codes = a.counties.sort_values("score", ascending=False)["county_code"].astype(str).tolist() or list(names)
+            if st.session_state.get("why_county") not in codes:
+                st.session_state["why_county"] = codes[0] if codes else None
+            st.subheader(ui("why", lang))
+            code = st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c))
+            _why(full, code, lang)
+    if tabs[1].open:
+        with tabs[1]:
+            table = enterprise_table(a, lang)
+            st.caption(ui("shown", lang, n=len(table)))
+            show_table(table, lang)
+    if tabs[2].open:
+        with tabs[2]:
+            table = road_table(a, lang)
+            st.caption(ui("shown", lang, n=len(table)))
+            show_table(table, lang)
+    if tabs[3].open:
+        with tabs[3]:
+            table = hazard_table(a, lang)
+            st.caption(ui("shown", lang, n=len(table)))
+            show_table(table, lang)
+    if tabs[4].open:
+        with tabs[4]:
+            colours = [DEFAULT_COLOURS[g] for g in GRADES]
+            st.markdown(f"**{ui('chart_county', lang)}**")
+            st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["county_name"].fillna("—"), lang), color=colours)
+            st.markdown(f"**{ui('chart_sector', lang)}**")
+            st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["sector"].map(lambda s: sector_label(s, lang)), lang),
+                         color=colours)
+    if tabs[5].open:
+        with tabs[5]:
+            stem = re.sub(r"[^\w\-]+", "_", full.info.region or "riskmap").strip("_") or "riskmap"
+            _downloads(a, full, filters, lang, layers, stem)
 
 
 main()

@@ -303,9 +303,12 @@ def main(argv=None):
                      "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform(), "loadavg_start": os.getloadavg()}}
 
-    # 1. engine
+    # The three runs are interleaved (engine, cli, baseline, engine, ...) so that on a
+    # shared machine each sees about the same background load; the fastest run counts.
     eng_runs, eng = [], None
+    cli_runs, base_runs, base = [], [], None
     for i in range(a.repeat):
+        # 1. engine
         j = OUT / "engine.json"
         prof = str(OUT / "engine.prof") if (a.profile and i == 0) else ""
         r = run_child([sys.executable, __file__, str(ws), "--worker", "engine", "--worker-args", str(j), str(dump), prof],
@@ -315,14 +318,30 @@ def main(argv=None):
             sys.exit(f"engine run failed (exit {r['rc']}), log {r['log']}")
         data = json.loads(j.read_text(encoding="utf-8"))
         r["assess_wall_s"] = data["assess_wall_s"]
-        if prof:  # profiled run: memory and figures only, not its time
-            r["profiled"] = True
+        r["profiled"] = bool(prof)  # a profiled run counts for memory and figures, not time
         eng_runs.append(r)
         data["_profiled"] = bool(prof)
-        # keep the figures of the fastest run that was not profiled
         if eng is None or (eng["_profiled"] and not prof) or (not prof and data["assess_wall_s"] < eng["assess_wall_s"]):
             eng = data
-    timed = [r for r in eng_runs if not r.get("profiled")] or eng_runs
+        # 2. CLI: assessment + every output file
+        if not a.skip_cli:
+            out_dir = OUT / "cli"
+            shutil.rmtree(out_dir, ignore_errors=True)
+            cli_runs.append(run_child(riskmap_cmd() + ["assess", str(ws), "--out", str(out_dir)], OUT / "cli.log", env))
+        # 3. baseline
+        if not a.skip_baseline:
+            j = OUT / "baseline.json"
+            r = run_child([sys.executable, str(HERE / "baseline.py"), str(ws), "--json", str(j), "--dump", str(dump)],
+                          OUT / "baseline.log", env)
+            if r["rc"] != 0:
+                print(Path(r["log"]).read_text(errors="replace")[-3000:])
+                sys.exit(f"baseline failed (exit {r['rc']})")
+            data = json.loads(j.read_text(encoding="utf-8"))
+            base_runs.append(r)
+            if base is None or data["timings"]["total"] < base["timings"]["total"]:
+                base = data
+
+    timed = [r for r in eng_runs if not r["profiled"]] or eng_runs
     eng_proc = best_of(timed)
     eng_proc["peak_rss_mb"] = max(r["peak_rss_mb"] for r in eng_runs)
     results["engine"] = {"process": eng_proc, **{k: v for k, v in eng.items() if k != "_profiled"}}
@@ -331,42 +350,22 @@ def main(argv=None):
         import pstats
 
         s = io.StringIO()
-        pstats.Stats(str(OUT / "engine.prof"), stream=s).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(str(OUT / "engine.prof"), stream=s).sort_stats("cumulative").print_stats(40)
+        s.write("\n\n")
+        pstats.Stats(str(OUT / "engine.prof"), stream=s).sort_stats("tottime").print_stats(30)
         (OUT / "engine_profile.txt").write_text(s.getvalue(), encoding="utf-8")
+        print(f"profile written to {OUT / 'engine_profile.txt'}")
         if a.repeat == 1:
             print("note: with --profile and --repeat 1 the engine time includes profiling overhead")
-
-    # 2. CLI: assessment + every output file
     cli = None
-    if not a.skip_cli:
-        runs = []
-        for _ in range(a.repeat):
-            out_dir = OUT / "cli"
-            shutil.rmtree(out_dir, ignore_errors=True)
-            runs.append(run_child(riskmap_cmd() + ["assess", str(ws), "--out", str(out_dir)], OUT / "cli.log", env))
-        cli = best_of(runs)
+    if cli_runs:
+        cli = best_of(cli_runs)
         if cli["rc"] != 0:
             print(Path(cli["log"]).read_text(errors="replace")[-3000:])
             print(f"warning: riskmap assess exited {cli['rc']} (log {cli['log']})")
         results["cli"] = cli
-
-    # 3. baseline
-    base = None
-    if not a.skip_baseline:
-        runs, best_data = [], None
-        for _ in range(a.repeat):
-            j = OUT / "baseline.json"
-            r = run_child([sys.executable, str(HERE / "baseline.py"), str(ws), "--json", str(j), "--dump", str(dump)],
-                          OUT / "baseline.log", env)
-            if r["rc"] != 0:
-                print(Path(r["log"]).read_text(errors="replace")[-3000:])
-                sys.exit(f"baseline failed (exit {r['rc']})")
-            data = json.loads(j.read_text(encoding="utf-8"))
-            runs.append(r)
-            if best_data is None or data["timings"]["total"] < best_data["timings"]["total"]:
-                best_data = data
-        base = best_data
-        results["baseline"] = {"process": best_of(runs), **base}
+    if base is not None:
+        results["baseline"] = {"process": best_of(base_runs), **base}
 
     # ---- report
     print()
@@ -386,6 +385,17 @@ def main(argv=None):
         print()
         print("baseline stages (s):")
         print(fmt_table([["stage", "seconds"]] + [[k, f"{v:.2f}"] for k, v in base["timings"].items()]))
+    if base:
+        print()
+        print("stages side by side (s):")
+        ge, gb = group_stages(et, ENGINE_GROUPS), group_stages(base["timings"], BASELINE_GROUPS)
+        rows = [["stage", "engine", "baseline", "baseline/engine"]]
+        for g in STAGE_GROUPS:
+            if g in ge or g in gb:
+                e_, b_ = ge.get(g, 0.0), gb.get(g, 0.0)
+                rows.append([g, f"{e_:.2f}", f"{b_:.2f}", f"{b_ / e_:.2f}x" if e_ > 0 else "-"])
+        results["stage_groups"] = {"engine": ge, "baseline": gb}
+        print(fmt_table(rows))
     print()
     rows = [["run", "in-process s", "process wall s", "peak RSS MB"]]
     rows.append(["engine: assess()", f"{eng['assess_wall_s']:.2f}", f"{eng_proc['wall_s']:.2f}", f"{eng_proc['peak_rss_mb']:.0f}"])
@@ -435,6 +445,28 @@ def main(argv=None):
     (OUT / "bench_assess.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"\nfigures written to {OUT / 'bench_assess.json'}")
     return 0
+
+
+STAGE_GROUPS = ["read + coordinates", "points to counties", "roads: split + units", "accident snapping (+ road grading)",
+                "grading", "other"]
+# keyword -> group, first match wins (engine stage names may change; unknown ones go to "other")
+ENGINE_GROUPS = [("snap", STAGE_GROUPS[3]), ("split", STAGE_GROUPS[2]), ("cut", STAGE_GROUPS[2]),
+                 ("unit", STAGE_GROUPS[2]), ("join", STAGE_GROUPS[1]), ("place", STAGE_GROUPS[1]),
+                 ("grade", STAGE_GROUPS[4]), ("read", STAGE_GROUPS[0]), ("load", STAGE_GROUPS[0]),
+                 ("counties", STAGE_GROUPS[0]), ("coord", STAGE_GROUPS[0])]
+BASELINE_GROUPS = [("read", STAGE_GROUPS[0]), ("coords", STAGE_GROUPS[0]), ("join_points", STAGE_GROUPS[1]),
+                   ("split", STAGE_GROUPS[2]), ("units", STAGE_GROUPS[2]), ("snap", STAGE_GROUPS[3]),
+                   ("grade", STAGE_GROUPS[4])]
+
+
+def group_stages(timings: dict, rules) -> dict:
+    out: dict[str, float] = {}
+    for name, sec in timings.items():
+        if name == "total":
+            continue
+        group = next((g for key, g in rules if key in name.lower()), "other")
+        out[group] = round(out.get(group, 0.0) + float(sec), 3)
+    return out
 
 
 def _g(d: dict) -> str:

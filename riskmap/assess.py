@@ -71,6 +71,18 @@ HAZARD_COLUMNS = ["_row", "hazard_id", "enterprise_id", "level", "status", "foun
 ROAD_COLUMNS = ["_row", "segment_id", "road_name", "road_class", "accidents", "deaths", "injuries"]
 
 
+def _no_location(geometry: gpd.GeoSeries) -> pd.Series:
+    """Rows without a usable point: null, empty, or with non-finite coordinates."""
+    values = geometry.to_numpy()
+    missing = pd.isna(values) | shapely.is_empty(values)
+    present = np.flatnonzero(~missing)
+    if present.size:
+        xy = shapely.get_coordinates(values[present])
+        if len(xy) == len(present):  # points: one coordinate pair each
+            missing[present] = ~np.isfinite(xy).all(axis=1)
+    return pd.Series(missing, index=geometry.index)
+
+
 def _dataset(ws: Workspace, name: str, columns: list[str]) -> gpd.GeoDataFrame:
     frame = ws.datasets.get(name)
     if frame is None:
@@ -130,7 +142,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
     def place(frame: gpd.GeoDataFrame, dataset: str, id_column: str, file: str) -> np.ndarray:
         """Assign the points of a frame to counties; warn, and list the unassigned."""
         geoms = frame.geometry.to_numpy()
-        missing = pd.isna(geoms) | shapely.is_empty(geoms)
+        missing = _no_location(frame.geometry).to_numpy()
         x = np.where(missing, np.nan, shapely.get_x(np.where(missing, None, geoms)))
         y = np.where(missing, np.nan, shapely.get_y(np.where(missing, None, geoms)))
         result = assign_points(x, y, county_geoms, codes=county_codes, to_metric=to_metric,
@@ -159,7 +171,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
     with stages.stage("enterprises: join"):
         enterprises = _dataset(ws, "enterprises", ENTERPRISE_COLUMNS).copy()
         file = ws.files.get("enterprises", "enterprises")
-        no_location = enterprises.geometry.isna() | enterprises.geometry.is_empty
+        no_location = _no_location(enterprises.geometry)
         unassign("enterprises", enterprises.loc[no_location, "enterprise_id"], [message("no_location", lang)] * int(no_location.sum()))
         ent_county = place(enterprises, "enterprises", "enterprise_id", file)
         enterprises["county_code"] = code_of(ent_county)
@@ -189,11 +201,11 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
             # location when it has none of its own.
             accidents.loc[known, "sector"] = accidents.loc[known, "sector"].where(
                 accidents.loc[known, "sector"].notna(), enterprises["sector"].to_numpy()[positions])
-            no_point = accidents.geometry.isna() | accidents.geometry.is_empty
+            no_point = _no_location(accidents.geometry)
             fill = known & no_point
             if fill.any():
                 accidents.loc[fill, "geometry"] = ent_geom[accidents.loc[fill, "enterprise_id"].map(enterprise_pos).to_numpy(int)]
-            still = accidents.geometry.isna() | accidents.geometry.is_empty
+            still = _no_location(accidents.geometry)
             unassign("accidents", accidents.loc[still, "accident_id"], [message("no_location", lang)] * int(still.sum()))
         acc_county = place(accidents, "accidents", "accident_id", file)
         accidents["county_code"] = code_of(acc_county)
@@ -213,7 +225,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         known = ent_ids.isin(enterprise_pos.index)
         unknown = ent_ids.notna() & ~known if len(hazards) else pd.Series(dtype=bool)
         unassign("hazards", hazards.loc[unknown, "hazard_id"], [message("unknown_enterprise", lang, value=v) for v in ent_ids[unknown]])
-        own_point = ~(hazards.geometry.isna() | hazards.geometry.is_empty) if len(hazards) else pd.Series(dtype=bool)
+        own_point = ~_no_location(hazards.geometry)
         hazards["located_by"] = np.where(known, "enterprise", np.where(own_point, "point", "none")) if len(hazards) else []
         hazard_county = np.full(len(hazards), -1, dtype=np.int64)
         if len(hazards):
@@ -290,7 +302,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
                         for s, c, p, i in zip(roads["segment_id"].to_numpy()[seg_rows], units.county, units.piece, units.index)]
         else:
             seg_rows, unit_length, unit_ids = np.array([], dtype=int), np.array([]), []
-        traffic = (accidents["kind"] == "traffic") & accidents["in_window"] & ~(accidents.geometry.isna() | accidents.geometry.is_empty)
+        traffic = (accidents["kind"] == "traffic") & accidents["in_window"] & ~_no_location(accidents.geometry)
         accidents["unit_id"] = None
         accidents["snap_distance_m"] = np.nan
         have_points = "accidents" in ws.datasets and len(accidents) > 0
@@ -410,6 +422,12 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
 
     # --- summary -----------------------------------------------------------------------
     unassigned_frame = pd.DataFrame(unassigned, columns=["dataset", "id", "reason"])
+    if len(unassigned_frame):
+        # One row per record: a hazard naming an unknown enterprise and having no
+        # location of its own has two reasons, joined.
+        sep = "；" if lang == "zh" else "; "
+        unassigned_frame = (unassigned_frame.groupby(["dataset", "id"], sort=False, as_index=False)["reason"]
+                            .agg(sep.join))
     open_mask = hazards["is_open"]
     summary = {
         "as_of": info.as_of.isoformat(),

@@ -48,28 +48,31 @@ def format_table(header: list[str], rows: list[list[str]], *, right: set[int] = 
     return "\n".join([line, rule, *body])
 
 
-def format_problems(problems: list[Problem], *, limit_per_file: int | None = None) -> str:
+def format_problems(problems: list[Problem], *, lang: str = "en", limit_per_file: int | None = None) -> str:
     """Group problems by file: errors first, each naming row, column and the problem."""
+    from riskmap.i18n import problem_word
+
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         by_file[problem.file].append(problem)
+    sep = "，" if lang == "zh" else ", "
     lines = []
     for file, items in by_file.items():
         errors = [p for p in items if p.severity == "error"]
         warnings = [p for p in items if p.severity == "warning"]
-        lines.append(f"{file}: {len(errors)} error(s), {len(warnings)} warning(s)")
+        lines.append(f"{file}: " + problem_word("counts", lang, e=len(errors), w=len(warnings)))
         shown = 0
         for problem in errors + warnings:
             if limit_per_file is not None and shown >= limit_per_file:
-                lines.append(f"  ... {len(items) - shown} more")
+                lines.append("  " + problem_word("more", lang, n=len(items) - shown))
                 break
             where = []
             if problem.row is not None:
-                where.append(f"{problem.unit} {problem.row}")
+                where.append(problem_word(problem.unit if problem.unit in ("feature", "line") else "row", lang, n=problem.row))
             if problem.column:
-                where.append(f"column {problem.column}")
-            prefix = "ERROR  " if problem.severity == "error" else "warning"
-            location = f"{', '.join(where)}: " if where else ""
+                where.append(problem_word("column", lang, c=problem.column))
+            prefix = problem_word(problem.severity, lang)
+            location = f"{sep.join(where)}: " if where else ""
             lines.append(f"  {prefix} {location}{problem.message}")
             shown += 1
     return "\n".join(lines)
@@ -253,7 +256,7 @@ def _cmd_validate(args) -> int:
     print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
           f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
     if assessment.problems:
-        print(format_problems(assessment.problems))
+        print(format_problems(assessment.problems, lang=assessment.language))
     else:
         print("no problems found")
     if len(assessment.unassigned):
@@ -274,7 +277,7 @@ def _cmd_assess(args) -> int:
     written = write_outputs(assessment, args.out, register_all=args.register == "all")
     progress("write outputs", time.perf_counter() - start)
     if assessment.problems:
-        print(format_problems(assessment.problems, limit_per_file=30), file=sys.stderr)
+        print(format_problems(assessment.problems, lang=assessment.language, limit_per_file=30), file=sys.stderr)
     print(summary_text(assessment))
     print()
     print(("写出：" if assessment.language == "zh" else "written: ") + ", ".join(str(p) for p in written))
@@ -299,6 +302,19 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _language_of(args) -> str:
+    """The workspace language for messages, read cheaply from riskmap.toml (zh by default)."""
+    if getattr(args, "lang", None):
+        return args.lang
+    try:
+        import tomllib
+
+        text = (Path(args.workspace) / "riskmap.toml").read_text("utf-8-sig")
+        return "en" if tomllib.loads(text).get("workspace", {}).get("language") == "en" else "zh"
+    except Exception:  # no or broken riskmap.toml: its own error is being reported
+        return "zh"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -311,8 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except InputError as exc:
         print(f"riskmap {args.command}: {exc}", file=sys.stderr)
-        if exc.problems:
-            print(format_problems(exc.problems), file=sys.stderr)
+        lang = _language_of(args)
+        problems = list(exc.problems) + list(getattr(exc, "warnings", []) or [])
+        if problems:
+            print(format_problems(problems, lang=lang), file=sys.stderr)
         return 2
     except RiskMapError as exc:
         print(f"riskmap {args.command}: {exc}", file=sys.stderr)

@@ -260,7 +260,7 @@ MESSAGES = {
     "duplicate_id": ("{col} '{value}' 重复（第 {first} 行已出现）；编号必须唯一",
                      "{col} '{value}' is a duplicate (first seen at row {first}); IDs must be unique"),
     "empty_required": ("{col} 为空；该列必填", "{col} is empty; it is required"),
-    "bad_number": ("{col} 的值 '{value}' 不是数字", "{col} '{value}' is not a number"),
+    "bad_number": ("{col} 的值 '{value}' 不是数字；应填写数字（如 12 或 0.5）", "{col} '{value}' is not a number; give a number such as 12 or 0.5"),
     "bad_choice": ("{col} 的值 '{value}' 无法识别；允许：{allowed}", "{col} '{value}' is not recognised; allowed: {allowed}"),
     "bad_date": ("{col} 的值 '{value}' 不是日期；允许：2026-10-31、2026/10/31、2026年10月31日 或 Excel 日期单元格",
                  "{col} '{value}' is not a date; allowed: 2026-10-31, 2026/10/31, 2026年10月31日 or an Excel date cell"),
@@ -327,6 +327,23 @@ MESSAGES = {
     "ws_partial_location": ("只有经度或纬度之一（lon '{lon}'，lat '{lat}'）；两者都需要，否则该行没有位置",
                             "only one of lon/lat is given (lon '{lon}', lat '{lat}'); both are needed, else the row has no location"),
 }
+
+
+PROBLEM_WORDS = {
+    "error": ("错误", "ERROR"),
+    "warning": ("警告", "warning"),
+    "row": ("第 {n} 行", "row {n}"),
+    "feature": ("第 {n} 个要素", "feature {n}"),
+    "line": ("第 {n} 行", "line {n}"),
+    "column": ("列 {c}", "column {c}"),
+    "counts": ("{e} 个错误，{w} 个警告", "{e} error(s), {w} warning(s)"),
+    "more": ("……另有 {n} 条", "... {n} more"),
+}
+
+
+def problem_word(key: str, lang: str = "zh", **fmt) -> str:
+    """Words of the problem report (``row 5`` / ``第 5 行``)."""
+    return _pick(PROBLEM_WORDS[key], lang).format(**fmt)
 
 
 def message(key: str, lang: str = "zh", **fmt) -> str:

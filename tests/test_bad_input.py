@@ -29,6 +29,7 @@ from shapely.geometry import Point, box
 
 import wsfactory as wf
 from riskmap.cli import main
+from riskmap.i18n import problem_word
 from riskmap.errors import InputError
 from riskmap.workspace import load_workspace
 
@@ -359,11 +360,13 @@ def test_bad_workspace_gives_a_clear_message(tmp_path, capsys, case):
         load_workspace(ws)
     assert _find(info.value.problems, case) is not None, "\n".join(map(str, info.value.problems))
 
+    # The report's own words follow the workspace language (第 5 行 / row 5).
+    lang = "en" if case.id.startswith("English") else "zh"
     expected_where = [f"{case.file}:"]
     if case.row is not None:
-        expected_where.append(f"{case.unit} {case.row}")
+        expected_where.append(problem_word(case.unit, lang, n=case.row))
     if case.column is not None:
-        expected_where.append(f"column {case.column}")
+        expected_where.append(problem_word("column", lang, c=case.column))
 
     for argv in (["validate", str(ws)], ["assess", str(ws), "--out", str(tmp_path / "out"), "--quiet"]):
         code = main(argv)
@@ -397,21 +400,21 @@ def test_validate_prints_every_error_of_a_workspace(tmp_path, capsys):
     assert main(["validate", str(ws)]) == 2
     err = capsys.readouterr().err
     expected = [
-        ("riskmap.toml", "column basemap", "'google'"),
-        ("riskmap.toml", "column datasets.accidents.crs", "'wgs84?'"),
-        ("enterprises.csv", "row 5, column enterprise_id", "'E1'"),
-        ("enterprises.csv", "row 6, column sector", "'农业'"),
-        ("enterprises.csv", "row 2, column lec_l", "'7'"),
-        ("enterprises.csv", "row 7, column lat", "'400'"),
-        ("hazards.csv", "row 3, column status", "'搁置'"),
-        ("hazards.csv", "row 4, column found_date", "'2026-13-45'"),
-        ("accidents.csv", "row 2, column date", "'去年'"),
-        ("roads.geojson", "feature 2, column segment_id", "'R2'"),
+        ("riskmap.toml", "列 basemap", "'google'"),
+        ("riskmap.toml", "列 datasets.accidents.crs", "'wgs84?'"),
+        ("enterprises.csv", "第 5 行，列 enterprise_id", "'E1'"),
+        ("enterprises.csv", "第 6 行，列 sector", "'农业'"),
+        ("enterprises.csv", "第 2 行，列 lec_l", "'7'"),
+        ("enterprises.csv", "第 7 行，列 lat", "'400'"),
+        ("hazards.csv", "第 3 行，列 status", "'搁置'"),
+        ("hazards.csv", "第 4 行，列 found_date", "'2026-13-45'"),
+        ("accidents.csv", "第 2 行，列 date", "'去年'"),
+        ("roads.geojson", "第 2 个要素，列 segment_id", "'R2'"),
     ]
     for file, where, value in expected:
         assert f"{file}:" in err
         assert any(where in line and value in line for line in err.splitlines()), f"{where} {value} missing:\n{err}"
-    assert err.count("ERROR") == len(expected)
+    assert sum(line.startswith("  错误 ") for line in err.splitlines()) == len(expected)
     assert "(10)" in err  # the headline counts them
 
 
@@ -422,7 +425,7 @@ def test_many_bad_rows_are_counted_not_all_listed(tmp_path, capsys):
     ws = build(enterprises_=ent, hazards_=hazards().iloc[[3]], accidents_=accidents().iloc[:3])(tmp_path / "ws")
     assert main(["validate", str(ws)]) == 2
     err = capsys.readouterr().err
-    assert "row 2, column sector" in err and "row 21, column sector" in err and "row 22, column sector" not in err
+    assert "第 2 行，列 sector" in err and "第 21 行，列 sector" in err and "第 22 行，列 sector" not in err
     assert "另有 10 行同类问题" in err
 
 
@@ -436,8 +439,8 @@ def test_invalid_county_polygon_is_repaired_with_a_warning(tmp_path, capsys):
     ws = build(counties=counties_with(bow_tie))(tmp_path / "ws")
     assert main(["validate", str(ws)]) == 0
     out, err = capsys.readouterr()
-    line = next(line for line in out.splitlines() if "feature 1, column geometry" in line)
-    assert "warning" in line and "多边形无效" in line and "Self-intersection" in line and "make_valid 修复" in line
+    line = next(line for line in out.splitlines() if "第 1 个要素，列 geometry" in line)
+    assert "警告" in line and "多边形无效" in line and "Self-intersection" in line and "make_valid 修复" in line
     assert main(["assess", str(ws), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert "make_valid" in err and "Traceback" not in err
@@ -448,7 +451,7 @@ def test_missing_crs_is_announced(tmp_path, capsys):
     ws = build(toml=[('path = "hazards.csv"\ncrs = "EPSG:4326"', 'path = "hazards.csv"')])(tmp_path / "ws")
     assert main(["validate", str(ws)]) == 0
     out, _ = capsys.readouterr()
-    assert "hazards.csv: 0 error(s), 1 warning(s)" in out
+    assert "hazards.csv: 0 个错误，1 个警告" in out
     assert "未声明坐标系" in out and "EPSG:4326" in out
     assert main(["assess", str(ws), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     _, err = capsys.readouterr()
@@ -459,7 +462,7 @@ def test_partial_coordinates_are_a_warning(tmp_path, capsys):
     ws = build(enterprises_=enterprises(edit(**{"纬度@2": ""})))(tmp_path / "ws")
     assert main(["validate", str(ws)]) == 0
     out, _ = capsys.readouterr()
-    assert "row 4, column lat" in out and "'113.25'" in out
+    assert "第 4 行，列 lat" in out and "'113.25'" in out
 
 
 def test_the_error_carries_the_warnings_too(tmp_path):

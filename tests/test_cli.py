@@ -108,7 +108,7 @@ def test_assess_prints_a_readable_summary(tmp_path, demo_path, capsys):
 def test_validate_demo_reports_warnings_and_exits_0(demo_path, capsys):
     assert main(["validate", str(demo_path)]) == 0
     out, _ = capsys.readouterr()
-    assert "enterprises.csv" in out and "row" in out
+    assert "enterprises.csv" in out and "第 " in out and " 行" in out
 
 
 def test_missing_workspace_exits_2(tmp_path, capsys):

@@ -253,16 +253,24 @@ def _cmd_validate(args) -> int:
     # disagree with the geometry and unknown enterprises are only found there.
     assessment = assess(args.workspace)
     s = assessment.summary
-    print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
-          f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
+    zh = assessment.language == "zh"
+    if zh:
+        print(f"{args.workspace}：可以评估 — 区县 {s['counties']['count']}，企业 {s['enterprises']['input']}，"
+              f"路段 {s['roads']['segments_input']}，事故 {s['accidents']['input']}，隐患 {s['hazards']['input']}")
+    else:
+        print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
+              f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language))
     else:
-        print("no problems found")
+        print("未发现问题" if zh else "no problems found")
     if len(assessment.unassigned):
+        from riskmap.i18n import DATASET_LABELS, label
+
         counts = assessment.unassigned.groupby("dataset").size()
-        print("unassigned: " + ", ".join(f"{name} {n}" for name, n in counts.items())
-              + " (reasons in unassigned.csv after `riskmap assess`)")
+        listed = ("，" if zh else ", ").join(f"{label(DATASET_LABELS, name, assessment.language)} {n}" for name, n in counts.items())
+        print(f"未分配：{listed}（原因见 riskmap assess 输出的 unassigned.csv）" if zh else
+              f"unassigned: {listed} (reasons in unassigned.csv after `riskmap assess`)")
     return 0
 
 

@@ -169,14 +169,14 @@ def _err(source: str, key: str, message: str) -> LayerSpecError:
     return LayerSpecError(text, [Problem("error", source, message, column=key)])
 
 
-def _text(data: Mapping, key: str, source: str, *, required: bool = False, default=None):
+def _text(data: Mapping, key: str, source: str, *, required: bool = False, default=None, prefix: str = ""):
     value = data.get(key, default)
     if value is None:
         if required:
-            raise _err(source, key, "is required")
+            raise _err(source, prefix + key, "is required")
         return None
     if not isinstance(value, str) or not value.strip():
-        raise _err(source, key, f"must be a non-empty string, got {value!r}")
+        raise _err(source, prefix + key, f"must be a non-empty string, got {value!r}")
     return value
 
 
@@ -192,8 +192,8 @@ def _title(data: Mapping, source: str, default: str) -> tuple[str, str]:
         return title, title
     if isinstance(title, Mapping):
         _check_keys(title, {"zh", "en"}, source, "title.")
-        zh = _text(title, "zh", source, required=True)
-        en = _text(title, "en", source, default=zh)
+        zh = _text(title, "zh", source, required=True, prefix="title.")
+        en = _text(title, "en", source, default=zh, prefix="title.")
         return zh, en
     raise _err(source, "title", "must be a string or a table { zh = ..., en = ... }")
 
@@ -213,11 +213,11 @@ def _fields(items: Any, source: str, key: str) -> tuple[FieldSpec, ...]:
         if not isinstance(item, Mapping):
             raise _err(source, where, "must be a table with column, zh, en (and format)")
         _check_keys(item, _FIELD_KEYS, source, where + ".")
-        column = _text(item, "column", source, required=True)
+        column = _text(item, "column", source, required=True, prefix=where + ".")
         # A canonical column may leave its labels to riskmap.i18n.
         zh_default, en_default = COLUMN_LABELS.get(column, (column, column))
-        zh = _text(item, "zh", source, default=zh_default)
-        en = _text(item, "en", source, default=en_default)
+        zh = _text(item, "zh", source, default=zh_default, prefix=where + ".")
+        en = _text(item, "en", source, default=en_default, prefix=where + ".")
         fmt = item.get("format", "text")
         if fmt not in FORMATS:
             raise _err(source, where + ".format", f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")

@@ -123,16 +123,17 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
     zh = lang == "zh"
     months = int(table["window_months"])
     reasons = np.full(len(rate), "", dtype=object)
-    # Only units with accidents get a reason; most of a network has none.
+    labels = {g: grade_label(g, lang) for g in ("red", "orange", "yellow", "blue")}
+    fatal, injury = counts["fatal"].to_numpy(), counts["injury"].to_numpy()
+    sep = "；" if zh else "; "
+    # Only units with accidents get a reason; most of a real network has none.
     for k in np.flatnonzero(prone | (rate > 0)):
-        f, i, r, g = counts["fatal"].iat[k], counts["injury"].iat[k], rate[k], grade[k]
-        parts = []
+        text = (f"事故率 {rate[k]:.1f} 当量起/公里·年（{labels[grade[k]]}）" if zh else
+                f"rate {rate[k]:.1f} EPDO/km/yr ({labels[grade[k]]})")
         if prone[k]:
-            parts.append(f"事故多发：{months}个月内死亡事故 {f:g} 起、受伤事故 {i:g} 起" if zh else
-                         f"accident-prone: {f:g} fatal and {i:g} injury accidents in {months} months")
-        parts.append(f"事故率 {r:.1f} 当量起/公里·年（{grade_label(g, lang)}）" if zh else
-                     f"rate {r:.1f} EPDO/km/yr ({grade_label(g, lang)})")
-        reasons[k] = "；".join(parts) if zh else "; ".join(parts)
+            text = (f"事故多发：{months}个月内死亡事故 {fatal[k]:g} 起、受伤事故 {injury[k]:g} 起" if zh else
+                    f"accident-prone: {fatal[k]:g} fatal and {injury[k]:g} injury accidents in {months} months") + sep + text
+        reasons[k] = text
     return pd.DataFrame({
         "epdo": epdo.to_numpy(),
         "rate": rate,

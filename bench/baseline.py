@@ -29,7 +29,6 @@ import sys
 import time
 import tomllib
 import warnings
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -343,7 +342,6 @@ def run(ws: Path) -> dict:
             "grade": dict(zip(cty["county_code"], cty["grade"])),
             "score": {k: round(float(v), 3) for k, v in zip(cty["county_code"], cty["score"])},
         },
-        "enterprise_grade": None,  # filled by --dump-grades, large
         "_frames": {"ent": ent, "units": units, "snapped": snapped, "counties": cty},
     }
 
@@ -361,7 +359,6 @@ def main(argv=None):
     warnings.filterwarnings("ignore", category=UserWarning)
     res = run(Path(a.workspace))
     frames = res.pop("_frames")
-    res.pop("enterprise_grade")
     res["peak_rss_mb"] = round(peak_rss_mb(), 1)
     if a.dump:
         out = Path(a.dump)

@@ -36,7 +36,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -56,7 +55,6 @@ def worker_engine(ws: str, out_json: str, dump_dir: str, profile: str | None) ->
     import resource
 
     t0 = time.perf_counter()
-    import numpy as np
     import pandas as pd
 
     from riskmap.assess import assess
@@ -125,7 +123,6 @@ def worker_engine(ws: str, out_json: str, dump_dir: str, profile: str | None) ->
     ccols = [c for c in cty.columns if c != "geometry" and (c.startswith("points_") or c in ("county_code", "score", "grade"))]
     pd.DataFrame(cty[ccols]).to_parquet(d / "engine_counties.parquet")
     Path(out_json).write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    del np
 
 
 # --------------------------------------------------------------------------- running
@@ -241,6 +238,16 @@ def compare(eng: dict, base: dict, dump: Path) -> list[str]:
                 te, tb = int(eu[col].sum()), int(bu[col].sum())
                 if te != tb:
                     diffs.append(f"road units: total {col} accidents snapped engine {te} vs baseline {tb}")
+            # unit by unit, independent of the unit_id scheme: the multiset of
+            # (segment, county, length to 1 cm, fatal, injury, pdo, grade)
+            cols = ["segment_id", "county_code", "len_cm", "fatal", "injury", "pdo", "grade"]
+            ku = [u.assign(len_cm=(u["length_m"] * 100).round().astype("int64"), grade=u["grade"].astype(str))[cols]
+                  .value_counts() for u in (eu, bu)]
+            kj = ku[0].to_frame("e").join(ku[1].to_frame("b"), how="outer").fillna(0)
+            bad_units = kj[kj["e"] != kj["b"]]
+            if len(bad_units):
+                diffs.append(f"road units: {int((bad_units['e'] - bad_units['b']).abs().sum())} units differ in "
+                             f"(segment, county, length, fatal, injury, pdo, grade), e.g. {list(bad_units.index[:3])}")
     except Exception as exc:  # noqa: BLE001
         diffs.append(f"(unit comparison skipped: {exc})")
     try:
@@ -252,11 +259,15 @@ def compare(eng: dict, base: dict, dump: Path) -> list[str]:
         n_diff_status = int((snapped_b != snapped_e).sum())
         if n_diff_status:
             diffs.append(f"accidents: {n_diff_status} in-window traffic accidents snapped by one side only")
-        if eu["unit_id"].iloc[0].count("-") == bu["unit_id"].iloc[0].count("-") if len(eu) and len(bu) else False:
-            both = m[snapped_b & snapped_e]
-            d = both[both["unit_id_b"] != both["unit_id_e"]]
-            if len(d):
-                diffs.append(f"accidents: {len(d)} snapped to a different unit id (ties at unit ends, or id scheme)")
+        # the unit each accident went to, as (segment, county, position along the piece)
+        def where(units, ids):
+            u = units.set_index("unit_id")
+            return ids.map(u["segment_id"]).astype(str).str.cat(ids.map(u["county_code"]).astype(str), sep="|")
+        both = m[snapped_b & snapped_e]
+        seg_b, seg_e = where(bu, both["unit_id_b"]), where(eu, both["unit_id_e"])
+        n_seg = int((seg_b != seg_e).sum())
+        if n_seg:
+            diffs.append(f"accidents: {n_seg} snapped to a unit of a different (segment, county)")
     except Exception as exc:  # noqa: BLE001
         diffs.append(f"(snap comparison skipped: {exc})")
     return diffs
@@ -363,6 +374,7 @@ def main(argv=None):
         if cli["rc"] != 0:
             print(Path(cli["log"]).read_text(errors="replace")[-3000:])
             print(f"warning: riskmap assess exited {cli['rc']} (log {cli['log']})")
+        cli["stages"] = cli_stages(Path(cli["log"]))
         results["cli"] = cli
     if base is not None:
         results["baseline"] = {"process": best_of(base_runs), **base}
@@ -385,6 +397,10 @@ def main(argv=None):
         print()
         print("baseline stages (s):")
         print(fmt_table([["stage", "seconds"]] + [[k, f"{v:.2f}"] for k, v in base["timings"].items()]))
+    if cli and cli.get("stages"):
+        print()
+        print("cli stages (progress lines of `riskmap assess --out`, s):")
+        print(fmt_table([["stage", "seconds"]] + [[k, f"{v:.1f}"] for k, v in cli["stages"].items()]))
     if base:
         print()
         print("stages side by side (s):")
@@ -457,6 +473,18 @@ ENGINE_GROUPS = [("snap", STAGE_GROUPS[3]), ("split", STAGE_GROUPS[2]), ("cut", 
 BASELINE_GROUPS = [("read", STAGE_GROUPS[0]), ("coords", STAGE_GROUPS[0]), ("join_points", STAGE_GROUPS[1]),
                    ("split", STAGE_GROUPS[2]), ("units", STAGE_GROUPS[2]), ("snap", STAGE_GROUPS[3]),
                    ("grade", STAGE_GROUPS[4])]
+
+
+def cli_stages(log: Path) -> dict:
+    """Stage times from the CLI's progress lines ("  write outputs: 12.7 s")."""
+    import re
+
+    out: dict[str, float] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = re.match(r"^\s+(.+?): ([0-9.]+) s$", line)
+        if m:
+            out[m.group(1)] = float(m.group(2))
+    return out
 
 
 def group_stages(timings: dict, rules) -> dict:

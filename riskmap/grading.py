@@ -16,10 +16,20 @@ from riskmap.standard import Standard
 
 
 def _join_reasons(parts: list[pd.Series], lang: str) -> pd.Series:
-    """Join per-rule reason columns ('' where a rule did not fire)."""
+    """Join per-rule reason columns ('' where a rule did not fire).
+
+    Most records carry only their first reason, so only rows where a later rule
+    fired are joined in Python.
+    """
     sep = "；" if lang == "zh" else "; "
-    columns = [p.to_numpy(dtype=object) for p in parts]
-    joined = [sep.join(r for r in row if r) for row in zip(*columns)]
+    joined = parts[0].to_numpy(dtype=object).copy()
+    later = [p.to_numpy(dtype=object) for p in parts[1:]]
+    if later:
+        fired = np.zeros(len(joined), dtype=bool)
+        for column in later:
+            fired |= column != ""
+        for k in np.flatnonzero(fired):
+            joined[k] = sep.join(r for r in (joined[k], *(column[k] for column in later)) if r)
     return pd.Series(joined, index=parts[0].index, dtype=object)
 
 
@@ -82,7 +92,7 @@ def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: st
     lec_grade = grade_by_thresholds(d_value.fillna(0), rules["lec"]["thresholds"])
     matrix_grade = grade_by_thresholds(r_value.fillna(0), rules["matrix"]["thresholds"])
     base_table = rules["baseline"]
-    base_grade = enterprises["sector"].map(lambda s: base_table.get(s, "blue")).to_numpy(dtype=object)
+    base_grade = enterprises["sector"].astype(object).map(base_table).fillna("blue").to_numpy(dtype=object)
     inherent = np.where(has_lec, lec_grade, np.where(has_matrix, matrix_grade, base_grade))
     inherent = pd.Series(inherent, index=index, dtype=object)
 
@@ -122,11 +132,11 @@ def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: st
 
     rule = rules["rules"]["major_hazard_installation"]
     if rule.get("enabled", True):
-        floors = {int(k): v for k, v in rule["floor_by_level"].items()}
+        floors = {float(k): v for k, v in rule["floor_by_level"].items()}
         level = enterprises["major_hazard_level"].astype(float)
-        floor_grade = level.map(lambda v: floors.get(int(v)) if pd.notna(v) else None)
+        floor_grade = level.map(floors).astype(object)
         fires = floor_grade.notna()
-        floor_rank = floor_grade.map(lambda g: RANK.get(g, 0) if g else 0).astype(np.int8)
+        floor_rank = floor_grade.map(RANK).fillna(0).astype(np.int8)
         ranks = ranks.where(~fires, np.maximum(ranks, floor_rank))
         names = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
         reasons.append(_reason_where(fires, pd.Series(list(zip(level, floor_grade)), index=index), lambda vg: (

@@ -635,8 +635,9 @@ window.RiskMap = window.RiskMap || (function () {
       var ms = cluster.getAllChildMarkers(), best = null;
       for (var i = 0; i < ms.length; i++) {
         var s = styles[ms[i].options.rmStyle];
-        if (best === null || s.p > best.p) best = s;
+        if (s && (best === null || s.p > best.p)) best = s;
       }
+      best = best || styles[0];
       var n = cluster.getChildCount(), size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
       return L.divIcon({
         html: '<div style="background:' + best.c + ';color:' + best.tc + '"><span>' + n + '</span></div>',
@@ -680,13 +681,16 @@ window.RiskMap = window.RiskMap || (function () {
       markers.push(m);
     }
     if (d.cluster) { group.addLayers(markers); } else { for (var j = 0; j < markers.length; j++) markers[j].addTo(group); }
-    // Grid cells (province scale): one circle per cell, sized by its count.
-    for (var c = 0; c < (d.cells || []).length; c++) {
+    if (!(d.cells || []).length) return group;
+    // Grid cells (province scale): one circle per cell, sized by its count, kept out
+    // of the cluster group (they are already a summary).
+    var all = L.featureGroup([group]);
+    for (var c = 0; c < d.cells.length; c++) {
       var e = d.cells[c], cs = d.styles[e[2]];
       L.circleMarker([e[0], e[1]], {radius: e[3], color: '#ffffff', weight: 0.6, fillColor: cs.c,
-        fillOpacity: 0.75}).bindTooltip(e[4]).addTo(group);
+        fillOpacity: 0.75}).bindTooltip(e[4]).addTo(all);
     }
-    return group;
+    return all;
   }
   return {table: table, geo: geo, points: points};
 })();

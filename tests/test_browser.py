@@ -1,0 +1,241 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against ``streamlit run app.py``.
+
+Every request the page makes is watched: anything leaving this machine fails the test
+(the map must work on an intranet with no internet).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("RISKMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:", "file:")
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``streamlit run app.py`` on the demo workspace, on a free port."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "RISKMAP_WORKSPACE"}
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.outside = []  # requests to anything but this machine
+    page.dialogs = []
+    page.errors = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def map_frame(page, *, exclude=None, timeout=90.0):
+    """The map frame once it shows county shapes (SVG paths) and the legend."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame is page.main_frame or frame == exclude:
+                continue
+            try:
+                ready = frame.evaluate(
+                    "() => !window.__seen && document.querySelectorAll('svg path.leaflet-interactive').length > 0"
+                    " && !!document.querySelector('.rm-legend')")
+            except Exception:
+                continue
+            if ready:
+                return frame
+        page.wait_for_timeout(50)
+    raise AssertionError("the map did not appear")
+
+
+def legend_text(frame) -> str:
+    return frame.evaluate("() => document.querySelector('.rm-legend').innerText")
+
+
+def test_page_map_legend_filter_and_screenshot(page, server, tmp_path, demo_assessment):
+    page.goto(server)
+    frame = map_frame(page)
+    n_counties = len(demo_assessment.counties)
+    county_paths = frame.evaluate("() => document.querySelectorAll('svg path.leaflet-interactive[fill-opacity=\"0.45\"]').length")
+    assert county_paths >= n_counties
+    before = legend_text(frame)
+    for label in ("风险等级", "重大风险", "较大风险", "一般风险", "低风险"):
+        assert label in before
+    controls = frame.evaluate("() => document.querySelector('.leaflet-control-layers').innerText")
+    assert "区县风险等级" in controls and "企业" in controls
+    assert frame.evaluate("() => !!document.querySelector('.leaflet-control-scale')")
+    assert frame.evaluate("() => !!document.querySelector('.leaflet-control-zoom-fullscreen, .fullscreen-icon')")
+    shot = tmp_path / "page.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("RISKMAP_UPDATE_SCREENSHOT"):
+        shutil.copy(shot, ROOT / "docs" / "screenshot.png")
+
+    # Choose one sector: a new map is drawn with fewer enterprises.
+    frame.evaluate("() => { window.__seen = true; }")
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="行业领域").first
+    box.locator("input").first.click()
+    page.keyboard.type("煤矿")
+    page.wait_for_timeout(150)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    new = map_frame(page, exclude=frame)
+    after = legend_text(new)
+    assert after != before
+    n_coal = int((demo_assessment.enterprises["sector"] == "coal_mine").sum())
+    assert sum(legend_counts(after, "企业")) == n_coal
+    assert sum(legend_counts(before, "企业")) == len(demo_assessment.enterprises)
+    page.screenshot(path=str(tmp_path / "coal.png"))
+    assert page.outside == [], page.outside
+    assert page.dialogs == []
+
+
+def legend_counts(text: str, column: str) -> list[int]:
+    """The legend's counts per grade in one column (区县 / 企业 / 道路单元)."""
+    lines = [line.split("\t") for line in text.splitlines()]
+    header = next(cells for cells in lines if column in [c.strip() for c in cells])
+    index = [c.strip() for c in header].index(column)
+    rows = [cells for cells in lines if cells and cells[0].strip() in ("重大风险", "较大风险", "一般风险", "低风险")]
+    return [int(cells[index]) for cells in rows]
+
+
+def test_clicking_a_county_opens_its_why_panel(page, server):
+    page.goto(server)
+    frame = map_frame(page)
+    # A county whose centre is on the county itself (not under a road or a marker).
+    point = frame.evaluate("""() => {
+        const paths = [...document.querySelectorAll('svg path.leaflet-interactive[fill-opacity="0.45"]')];
+        for (const p of paths) {
+            const b = p.getBoundingClientRect();
+            for (const [fx, fy] of [[0.5, 0.5], [0.4, 0.6], [0.6, 0.4], [0.3, 0.3], [0.7, 0.7]]) {
+                const x = b.left + b.width * fx, y = b.top + b.height * fy;
+                if (document.elementFromPoint(x, y) === p) return [x, y];
+            }
+        }
+        return null;
+    }""")
+    assert point is not None
+    box = page.locator("iframe[title*='st_folium'], iframe[src*='st_folium']").first.bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    name = frame.evaluate("() => document.querySelector('.leaflet-popup-content td').innerText")
+    assert name
+    page.get_by_role("heading", name=name).first.wait_for(timeout=30_000)
+    assert page.outside == []
+
+
+def test_broken_upload_shows_an_error_box(page, server, tmp_path):
+    page.goto(server)
+    map_frame(page)
+    broken = tmp_path / "riskmap.toml"
+    broken.write_text("[workspace\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(broken))
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="riskmap.toml")
+    alert.first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.outside == []
+
+
+def test_saved_map_opens_offline_and_runs_no_injected_script(browser, tmp_path):
+    from mapfixtures import XSS_NAME, make_assessment
+    from riskmap.mapview import build_map, save_standalone
+
+    path = save_standalone(build_map(make_assessment()), tmp_path / "map.html")
+    context = browser.new_context()
+    page = context.new_page()
+    outside, dialogs, errors = [], [], []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else (outside.append(r.request.url), r.abort()))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".rm-legend")
+    assert page.locator("svg path.leaflet-interactive").count() > 0
+    # Open every tooltip and popup on the map.
+    shown = page.evaluate("""() => {
+        const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])
+                                       .find(v => v && v.eachLayer);
+        let texts = [];
+        map.eachLayer(l => {
+            if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter());
+                texts.push(document.querySelector('.leaflet-tooltip:last-child')?.innerText || ''); }
+            if (l.getPopup && l.getPopup()) { l.openPopup(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter());
+                texts.push(document.querySelector('.leaflet-popup-content')?.innerText || ''); }
+        });
+        return texts.join('\\n');
+    }""")
+    page.wait_for_timeout(300)
+    assert XSS_NAME in shown  # shown as text ...
+    assert page.evaluate("() => window.__xss") is None  # ... and never run
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == [] and outside == [] and errors == []
+    context.close()

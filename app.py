@@ -25,6 +25,7 @@ import html
 import io
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from datetime import date, timedelta
@@ -39,7 +40,7 @@ from riskmap import mapview
 from riskmap.errors import InputError, Problem
 from riskmap.filters import Filters, apply_filters, headline
 from riskmap.grades import DEFAULT_COLOURS, GRADES, RANK
-from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTOR_LABELS, SECTORS,
+from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
                           SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
 from riskmap.layers import load_layers
 
@@ -212,6 +213,8 @@ def workspace_from_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, list[P
         digest.update(name.encode() + b"\0" + data + b"\0")
     folder = Path(tempfile.gettempdir()) / f"riskmap-upload-{digest.hexdigest()[:20]}"
     notes: list[Problem] = []
+    if folder.is_dir() and not (folder / "riskmap.toml").is_file():
+        shutil.rmtree(folder, ignore_errors=True)  # left half-made by an earlier attempt
     if not folder.is_dir():
         staging = Path(tempfile.mkdtemp(prefix="riskmap-upload-"))
         for name, data in files:
@@ -236,15 +239,16 @@ def workspace_from_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, list[P
             for p in list(inner.iterdir()):
                 p.rename(staging / p.name)
             inner.rmdir()
-        staging.rename(folder) if not folder.exists() else None
-    if not (folder / "riskmap.toml").exists():
-        text = _minimal_toml(folder)
-        if text is None:
-            message = UI["no_counties_upload"][0] + " / " + UI["no_counties_upload"][1]
-            raise InputError(message, [Problem("error", "riskmap.toml", message)])
-        (folder / "riskmap.toml").write_text(text, encoding="utf-8")
-    if (folder / ".generated-toml").exists() or not any(n == "riskmap.toml" for n, _ in files):
-        (folder / ".generated-toml").touch()
+        if not (staging / "riskmap.toml").exists():
+            text = _minimal_toml(staging)
+            if text is None:
+                shutil.rmtree(staging, ignore_errors=True)
+                message = UI["no_counties_upload"][0] + " / " + UI["no_counties_upload"][1]
+                raise InputError(message, [Problem("error", "riskmap.toml", message)])
+            (staging / "riskmap.toml").write_text(text, encoding="utf-8")
+            (staging / ".generated-toml").touch()  # so the page can say the file was guessed
+        if not folder.exists():
+            staging.rename(folder)
     return folder, notes
 
 
@@ -498,14 +502,21 @@ def _downloads(a, full, filters: Filters, lang: str, layers: list, stem: str) ->
     except ImportError:
         st.caption(ui("export_missing", lang))
         return
-    layer_ids = [s.id for s in layers]
+    try:
+        from riskmap.staticmap import LAYERS as STATIC_LAYERS
+    except ImportError:
+        STATIC_LAYERS = ()
+    html_ids = [s.id for s in layers]
+    # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
+    static_ids = [i for i in html_ids if i in STATIC_LAYERS] or None
     mimes = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
     cols = st.columns(len(mimes))
     for col, (fmt, mime) in zip(cols, mimes.items()):
         def make(fmt=fmt) -> bytes:
-            return export_bytes(full, fmt, filters=filters, lang=lang, layers=layer_ids)
+            return export_bytes(full, fmt, filters=filters, lang=lang,
+                                layers=html_ids if fmt == "html" else static_ids)
         col.download_button(fmt.upper(), make, file_name=f"{stem}.{fmt}", mime=mime, key=f"dl_export_{fmt}",
                             on_click="ignore")
 

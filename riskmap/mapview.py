@@ -49,7 +49,7 @@ from jinja2 import Template
 from riskmap.assessment import Assessment
 from riskmap.errors import InputError, LayerSpecError, Problem
 from riskmap.filters import Filters, apply_filters
-from riskmap.grades import DEFAULT_COLOURS, GRADES, RANK, count_by_grade
+from riskmap.grades import DEFAULT_COLOURS, GRADES, count_by_grade
 from riskmap.i18n import (ACCIDENT_KIND_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS,
                           SUPERVISION_LABELS, grade_label, label, sector_label, t)
 from riskmap.layers import BUILTIN_DATASETS, LayerSpec, load_layers

@@ -77,7 +77,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1400, "height": 1250}, locale="zh-CN")
     page = context.new_page()
     page.outside = []  # requests to anything but this machine
     page.dialogs = []
@@ -134,6 +134,7 @@ def test_page_map_legend_filter_and_screenshot(page, server, tmp_path, demo_asse
     assert frame.evaluate("() => !!document.querySelector('.leaflet-control-scale')")
     assert frame.evaluate("() => !!document.querySelector('.leaflet-control-zoom-fullscreen, .fullscreen-icon')")
     shot = tmp_path / "page.png"
+    page.wait_for_timeout(500)  # let the fit-to-region animation settle
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
     if os.environ.get("RISKMAP_UPDATE_SCREENSHOT"):
@@ -143,17 +144,17 @@ def test_page_map_legend_filter_and_screenshot(page, server, tmp_path, demo_asse
     frame.evaluate("() => { window.__seen = true; }")
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="行业领域").first
     box.locator("input").first.click()
-    page.keyboard.type("煤矿")
+    page.keyboard.type("危险化学品")  # typed text that matches one option only
     page.wait_for_timeout(150)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     new = map_frame(page, exclude=frame)
     after = legend_text(new)
     assert after != before
-    n_coal = int((demo_assessment.enterprises["sector"] == "coal_mine").sum())
-    assert sum(legend_counts(after, "企业")) == n_coal
+    n_chem = int((demo_assessment.enterprises["sector"] == "hazardous_chemicals").sum())
+    assert sum(legend_counts(after, "企业")) == n_chem
     assert sum(legend_counts(before, "企业")) == len(demo_assessment.enterprises)
-    page.screenshot(path=str(tmp_path / "coal.png"))
+    page.screenshot(path=str(tmp_path / "chemicals.png"))
     assert page.outside == [], page.outside
     assert page.dialogs == []
 
@@ -170,6 +171,8 @@ def legend_counts(text: str, column: str) -> list[int]:
 def test_clicking_a_county_opens_its_why_panel(page, server):
     page.goto(server)
     frame = map_frame(page)
+    frame.frame_element().scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     # A county whose centre is on the county itself (not under a road or a marker).
     point = frame.evaluate("""() => {
         const paths = [...document.querySelectorAll('svg path.leaflet-interactive[fill-opacity="0.45"]')];
@@ -183,7 +186,7 @@ def test_clicking_a_county_opens_its_why_panel(page, server):
         return null;
     }""")
     assert point is not None
-    box = page.locator("iframe[title*='st_folium'], iframe[src*='st_folium']").first.bounding_box()
+    box = frame.frame_element().bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)

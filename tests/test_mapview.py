@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapfixtures import COUNTIES, XSS_NAME, make_assessment
+from mapfixtures import COUNTIES, make_assessment
 from riskmap import mapview
 from riskmap.errors import InputError, LayerSpecError
 from riskmap.filters import Filters

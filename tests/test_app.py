@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("streamlit")
+import streamlit  # noqa: F401  (the app extra; installed by `make test`)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from riskmap.filters import Filters, apply_filters, headline  # noqa: E402

@@ -23,9 +23,9 @@ CHROMIUM = os.environ.get("RISKMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:", "file:")
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
+# `make test` installs Debian's Chromium; without it these tests fail (never skip).
+assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run `make test` (it installs Debian's chromium) or set RISKMAP_CHROMIUM"
+import playwright.sync_api as playwright_api  # noqa: E402
 
 
 def _free_port() -> int:

@@ -7,6 +7,7 @@ the graded layers with the audit (what was unassigned, and why) and the summary.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +59,48 @@ class _Stages:
         self.timings[name] = self.timings.get(name, 0.0) + elapsed
         if self.progress:
             self.progress(name, elapsed)
+
+
+class _RoadWork:
+    """The road geometry of an assessment, computed in a worker thread.
+
+    Projecting the lines, splitting them at county borders, cutting units and
+    projecting the units back is GEOS and PROJ work that releases the GIL: started
+    as soon as the counties and roads are read, it overlaps with reading, joining and
+    grading the point datasets (the province benchmark's critical path).
+    """
+
+    def __init__(self, pool: ThreadPoolExecutor):
+        self.pool = pool
+        self.lock = threading.Lock()
+        self.frames: dict[str, gpd.GeoDataFrame] = {}
+        self.future = None
+
+    @staticmethod
+    def valid_mask(roads: gpd.GeoDataFrame) -> np.ndarray:
+        geoms = roads.geometry.to_numpy()
+        return ~(pd.isna(geoms) | shapely.is_empty(geoms))
+
+    def on_dataset(self, name: str, frame: gpd.GeoDataFrame, standard) -> None:
+        if name not in ("counties", "roads") or standard is None:
+            return
+        with self.lock:
+            self.frames.setdefault(name, frame)
+            if self.future is None and len(self.frames) == 2:
+                self.future = self.pool.submit(self._compute, self.frames["counties"], self.frames["roads"],
+                                               float(standard.roads["unit_length_m"]))
+
+    @classmethod
+    def _compute(cls, counties: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, unit_length_m: float) -> dict:
+        metric_crs = coords.local_metric_crs(tuple(counties.total_bounds))
+        valid = cls.valid_mask(roads)
+        if not valid.any():
+            return {"lines": np.array([], dtype=object), "units": None, "wgs84": None}
+        counties_metric = counties.geometry.to_crs(metric_crs).to_numpy()
+        lines = np.asarray(gpd.GeoSeries(roads.geometry.to_numpy()[valid], crs=4326).to_crs(metric_crs).to_numpy(), dtype=object)
+        built = build_units(lines, counties_metric, unit_length_m=unit_length_m)
+        back = gpd.GeoSeries(built.geometry, crs=metric_crs).to_crs(4326).to_numpy() if len(built.geometry) else None
+        return {"lines": lines, "units": built, "wgs84": back}
 
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
@@ -113,9 +156,23 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         When the workspace or the standard has errors (``problems`` lists them).
     """
     stages = _Stages(progress)
+    pool = ThreadPoolExecutor(max_workers=2)
+    road_work = _RoadWork(pool)
+    try:
+        return _assess(workspace, stages, pool, road_work)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_RoadWork") -> Assessment:
     with stages.stage("read"):
-        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+        # The road geometry starts in a worker thread as soon as the counties and the
+        # roads are read, while the point datasets are still being parsed.
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace, on_dataset=road_work.on_dataset)
         standard = load_standard(ws.standard_spec, base_dir=ws.info.path)
+        for name in ("counties", "roads"):
+            if name in ws.datasets:
+                road_work.on_dataset(name, ws.datasets[name], standard)
     info, lang = ws.info, ws.info.language
     problems: list[Problem] = list(ws.problems)
     unassigned: list[dict] = []
@@ -140,43 +197,35 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         counties_metric = counties.geometry.to_crs(metric_crs).to_numpy()
         shapely.prepare(counties_metric)
 
-    # The road geometry work (projection, splitting at borders, cutting units,
-    # projecting units back) is GEOS and PROJ work that releases the GIL, so it runs
-    # in a second thread while the points are joined and graded here (2 cores: the
-    # province benchmark's wall time drops by the length of the shorter of the two).
     roads = _dataset(ws, "roads", ROAD_COLUMNS)
-    road_geoms = roads.geometry.to_numpy()
-    valid = ~(pd.isna(road_geoms) | shapely.is_empty(road_geoms))
+    valid = road_work.valid_mask(roads)
     valid_index = np.flatnonzero(valid)
 
-    # Traffic accidents of the window, with their own points, are what snaps to units.
+    # Traffic accidents of the window, with their own points, snap to the units; the
+    # snapping waits for the road thread in a worker of its own.
     raw_accidents = _dataset(ws, "accidents", ACCIDENT_COLUMNS)
     accident_day = raw_accidents["date"].dt.normalize() if len(raw_accidents) else pd.Series(dtype="datetime64[ns]")
     window_start = as_of - pd.DateOffset(months=int(standard.roads["window_months"]))
     in_window = ((accident_day > window_start) & (accident_day <= as_of)).to_numpy(dtype=bool)
     traffic = (raw_accidents["kind"] == "traffic").to_numpy(dtype=bool) & in_window & ~_no_location(raw_accidents.geometry).to_numpy()
     traffic_points = raw_accidents.geometry.to_numpy()[traffic]
+    road_job = road_work.future
 
-    def road_geometry():
-        if not valid.any():
-            return np.array([], dtype=object), None, None, None
-        lines = np.asarray(gpd.GeoSeries(road_geoms[valid], crs=4326).to_crs(metric_crs).to_numpy(), dtype=object)
-        built = build_units(lines, counties_metric, unit_length_m=float(standard.roads["unit_length_m"]))
-        back = gpd.GeoSeries(built.geometry, crs=metric_crs).to_crs(4326).to_numpy() if len(built.geometry) else None
-        snapped = None
-        if len(built.geometry) and "accidents" in ws.datasets:
-            mx, my = to_metric(shapely.get_x(traffic_points), shapely.get_y(traffic_points))
-            snapped = snap_accidents(shapely.points(mx, my), built.geometry,
-                                     max_distance_m=float(standard.roads["snap_distance_m"]))
-        return lines, built, back, snapped
+    def snap_traffic():
+        built = road_job.result()["units"] if road_job is not None else None
+        if built is None or not len(built.geometry) or "accidents" not in ws.datasets:
+            return None
+        mx, my = to_metric(shapely.get_x(traffic_points), shapely.get_y(traffic_points))
+        return snap_accidents(shapely.points(mx, my), built.geometry, max_distance_m=float(standard.roads["snap_distance_m"]))
 
-    pool = ThreadPoolExecutor(max_workers=1)
-    road_job = pool.submit(road_geometry)
+    snap_job = pool.submit(snap_traffic)
 
-    def place(frame: gpd.GeoDataFrame, dataset: str, id_column: str, file: str) -> np.ndarray:
-        """Assign the points of a frame to counties; warn, and list the unassigned."""
+    def place(frame: gpd.GeoDataFrame, dataset: str, id_column: str, file: str, missing: np.ndarray) -> np.ndarray:
+        """Assign the points of a frame to counties; warn, and list the unassigned.
+
+        ``missing`` marks the rows without a location (known by the caller).
+        """
         geoms = frame.geometry.to_numpy()
-        missing = _no_location(frame.geometry).to_numpy()
         x = np.where(missing, np.nan, shapely.get_x(np.where(missing, None, geoms)))
         y = np.where(missing, np.nan, shapely.get_y(np.where(missing, None, geoms)))
         result = assign_points(x, y, county_geoms, codes=county_codes, to_metric=to_metric,
@@ -207,7 +256,7 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         file = ws.files.get("enterprises", "enterprises")
         no_location = _no_location(enterprises.geometry)
         unassign("enterprises", enterprises.loc[no_location, "enterprise_id"], [message("no_location", lang)] * int(no_location.sum()))
-        ent_county = place(enterprises, "enterprises", "enterprise_id", file)
+        ent_county = place(enterprises, "enterprises", "enterprise_id", file, no_location.to_numpy())
         enterprises["county_code"] = code_of(ent_county)
         enterprises["county_name"] = name_of(ent_county)
         if "declared_county" in enterprises:
@@ -225,12 +274,14 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         file = ws.files.get("accidents", "accidents")
         if "sector" not in accidents:
             accidents["sector"] = None
-        known = accidents["enterprise_id"].isin(enterprise_pos.index)
+        # Positions of the named enterprises, looked up once (-1: none or unknown).
+        acc_ent = accidents["enterprise_id"].map(enterprise_pos).fillna(-1).to_numpy(dtype=np.int64)
+        known = pd.Series(acc_ent >= 0, index=accidents.index)
         unknown = accidents["enterprise_id"].notna() & ~known if len(accidents) else pd.Series(dtype=bool)
         unassign("accidents", accidents.loc[unknown, "accident_id"],
                  [message("unknown_enterprise", lang, value=v) for v in accidents.loc[unknown, "enterprise_id"]])
         if len(accidents):
-            positions = accidents.loc[known, "enterprise_id"].map(enterprise_pos).to_numpy(int)
+            positions = acc_ent[known.to_numpy()]
             # A production accident tied to a known enterprise takes its sector, and its
             # location when it has none of its own.
             accidents.loc[known, "sector"] = accidents.loc[known, "sector"].where(
@@ -238,10 +289,14 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
             no_point = _no_location(accidents.geometry)
             fill = known & no_point
             if fill.any():
-                accidents.loc[fill, "geometry"] = ent_geom[accidents.loc[fill, "enterprise_id"].map(enterprise_pos).to_numpy(int)]
-            still = _no_location(accidents.geometry)
+                accidents.loc[fill, "geometry"] = ent_geom[acc_ent[fill.to_numpy()]]
+            still = no_point & ~fill  # a known enterprise always has a point or is itself unassigned
+            if fill.any():
+                still |= fill & _no_location(accidents.geometry)
             unassign("accidents", accidents.loc[still, "accident_id"], [message("no_location", lang)] * int(still.sum()))
-        acc_county = place(accidents, "accidents", "accident_id", file)
+        else:
+            still = pd.Series(dtype=bool)
+        acc_county = place(accidents, "accidents", "accident_id", file, still.to_numpy(dtype=bool))
         accidents["county_code"] = code_of(acc_county)
         accidents["county_name"] = name_of(acc_county)
         day = accidents["date"].dt.normalize() if len(accidents) else pd.Series(dtype="datetime64[ns]")
@@ -255,19 +310,20 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         hazards = _dataset(ws, "hazards", HAZARD_COLUMNS).copy()
         file = ws.files.get("hazards", "hazards")
         ent_ids = hazards["enterprise_id"]
-        known = ent_ids.isin(enterprise_pos.index)
+        hazard_ent = ent_ids.map(enterprise_pos).fillna(-1).to_numpy(dtype=np.int64)
+        known = pd.Series(hazard_ent >= 0, index=hazards.index)
         unknown = ent_ids.notna() & ~known if len(hazards) else pd.Series(dtype=bool)
         unassign("hazards", hazards.loc[unknown, "hazard_id"], [message("unknown_enterprise", lang, value=v) for v in ent_ids[unknown]])
         own_point = ~_no_location(hazards.geometry)
         hazards["located_by"] = np.where(known, "enterprise", np.where(own_point, "point", "none")) if len(hazards) else []
         hazard_county = np.full(len(hazards), -1, dtype=np.int64)
         if len(hazards):
-            ent_index = hazards.loc[known, "enterprise_id"].map(enterprise_pos).to_numpy(int)
+            ent_index = hazard_ent[known.to_numpy()]
             hazards.loc[known, "geometry"] = ent_geom[ent_index]
             hazard_county[known.to_numpy()] = ent_county[ent_index]
             by_point = (hazards["located_by"] == "point").to_numpy()
             if by_point.any():
-                hazard_county[by_point] = place(hazards[by_point], "hazards", "hazard_id", file)
+                hazard_county[by_point] = place(hazards[by_point], "hazards", "hazard_id", file, np.zeros(int(by_point.sum()), dtype=bool))
             nowhere = hazards["located_by"] == "none"
             unassign("hazards", hazards.loc[nowhere, "hazard_id"], [message("no_hazard_location", lang)] * int(nowhere.sum()))
             hazards.loc[nowhere, "geometry"] = None
@@ -276,42 +332,44 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         hazards["is_open"] = hazards["status"].isin(["open", "rectifying"])
         hazards["overdue"] = hazards["is_open"] & hazards["deadline"].notna() & (hazards["deadline"] < as_of)
         hazards["days_overdue"] = np.where(hazards["overdue"], (as_of - hazards["deadline"]).dt.days, 0).astype(int) if len(hazards) else []
-        by_id = enterprises.set_index(enterprises["enterprise_id"].astype(str))
-        hazards["name"] = hazards["enterprise_id"].map(by_id["name"]).astype(object).where(known, "")
-        hazards["sector"] = hazards["enterprise_id"].map(by_id["sector"]).astype(object).where(known, None)
+        safe = np.maximum(hazard_ent, 0)
+        hazards["name"] = np.where(hazard_ent >= 0, enterprises["name"].to_numpy(dtype=object)[safe] if len(enterprises) else "", "")
+        hazards["sector"] = np.where(hazard_ent >= 0, enterprises["sector"].to_numpy(dtype=object)[safe] if len(enterprises) else None, None)
 
     # --- enterprise grades ---------------------------------------------------------------
     with stages.stage("enterprises: grade"):
-        open_h = hazards[hazards["is_open"] & hazards["enterprise_id"].notna()]
-        open_major = open_h[open_h["level"] == "major"].groupby("enterprise_id").size()
-        overdue = open_h[open_h["overdue"]].groupby("enterprise_id").size()
-        open_count = open_h.groupby("enterprise_id").size()
-        production_fatal = accidents[(accidents["kind"] == "production") & (accidents["deaths"] >= 1) & accidents["in_12m"]
-                                     & accidents["enterprise_id"].notna()]
-        fatal_12m = production_fatal.groupby("enterprise_id").size()
-        ids = enterprises["enterprise_id"].astype(str)
+        n_ent = len(enterprises)
 
-        def per_enterprise(counts: pd.Series) -> pd.Series:
-            return pd.Series(ids.map(counts).fillna(0).astype(int).to_numpy(), index=enterprises.index)
+        def per_enterprise(positions: np.ndarray, mask) -> pd.Series:
+            """Count records per enterprise from their enterprise positions (-1: none)."""
+            chosen = positions[np.asarray(mask, dtype=bool) & (positions >= 0)]
+            return pd.Series(np.bincount(chosen, minlength=n_ent).astype(int), index=enterprises.index)
 
-        graded = grade_enterprises(enterprises, standard, lang=lang, open_major=per_enterprise(open_major),
-                                   overdue=per_enterprise(overdue), fatal_12m=per_enterprise(fatal_12m))
+        is_open = hazards["is_open"].to_numpy(dtype=bool)
+        open_major = (hazard_ent, is_open & (hazards["level"] == "major").to_numpy())
+        overdue = (hazard_ent, is_open & hazards["overdue"].to_numpy(dtype=bool))
+        open_count = (hazard_ent, is_open)
+        fatal_12m = (acc_ent, ((accidents["kind"] == "production") & (accidents["deaths"] >= 1) & accidents["in_12m"]).to_numpy(dtype=bool))
+
+        graded = grade_enterprises(enterprises, standard, lang=lang, open_major=per_enterprise(*open_major),
+                                   overdue=per_enterprise(*overdue), fatal_12m=per_enterprise(*fatal_12m))
         for column in graded.columns:
             enterprises[column] = graded[column]
         points_table = standard.counties["points"]
         enterprises["score"] = enterprises["grade"].map(points_table["enterprises"]).astype(float)
-        enterprises["open_hazards"] = per_enterprise(open_count)
-        enterprises["major_open_hazards"] = per_enterprise(open_major)
-        enterprises["overdue_hazards"] = per_enterprise(overdue)
-        enterprises["fatal_accidents_12m"] = per_enterprise(fatal_12m)
+        enterprises["open_hazards"] = per_enterprise(*open_count)
+        enterprises["major_open_hazards"] = per_enterprise(*open_major)
+        enterprises["overdue_hazards"] = per_enterprise(*overdue)
+        enterprises["fatal_accidents_12m"] = per_enterprise(*fatal_12m)
 
     # --- roads ---------------------------------------------------------------------------
     with stages.stage("roads: split and cut"):
         # Only the part not already overlapped with the stages above is timed here.
         road_file = ws.files.get("roads", "roads")
         unassign("roads", roads.loc[~valid, "segment_id"], [message("empty_geometry", lang)] * int((~valid).sum()))
-        lines_metric, units, unit_geoms_wgs, snap_result = road_job.result()
-        pool.shutdown()
+        road_result = road_job.result() if road_job is not None else {"lines": np.array([], dtype=object), "units": None, "wgs84": None}
+        lines_metric, units, unit_geoms_wgs = road_result["lines"], road_result["units"], road_result["wgs84"]
+        snap_result = snap_job.result()
         input_length = shapely.length(lines_metric) if len(lines_metric) else np.array([])
         inside = units.inside_length if units is not None else np.zeros(len(lines_metric))
         outside = input_length - inside
@@ -445,12 +503,19 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
 
     # --- summary -----------------------------------------------------------------------
     unassigned_frame = pd.DataFrame(unassigned, columns=["dataset", "id", "reason"])
-    if len(unassigned_frame):
+    repeated = unassigned_frame.duplicated(["dataset", "id"], keep=False)
+    if repeated.any():
         # One row per record: a hazard naming an unknown enterprise and having no
-        # location of its own has two reasons, joined.
+        # location of its own has two reasons, joined (only those rows are grouped).
         sep = "；" if lang == "zh" else "; "
-        unassigned_frame = (unassigned_frame.groupby(["dataset", "id"], sort=False, as_index=False)["reason"]
-                            .agg(sep.join))
+        joined = (unassigned_frame[repeated].groupby(["dataset", "id"], sort=False, as_index=False)["reason"].agg(sep.join))
+        first = ~unassigned_frame.duplicated(["dataset", "id"], keep="first")
+        unassigned_frame = unassigned_frame[first].copy()
+        lookup = joined.set_index(["dataset", "id"])["reason"]
+        keys = pd.MultiIndex.from_frame(unassigned_frame[["dataset", "id"]])
+        replaced = lookup.reindex(keys).to_numpy()
+        unassigned_frame["reason"] = np.where(pd.isna(replaced), unassigned_frame["reason"].to_numpy(), replaced)
+        unassigned_frame = unassigned_frame.reset_index(drop=True)
     open_mask = hazards["is_open"]
     summary = {
         "as_of": info.as_of.isoformat(),

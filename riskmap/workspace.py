@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import geopandas as gpd
 import numpy as np
@@ -999,7 +999,7 @@ def _load_standard(spec: str, root: Path, lang: str, log: ProblemLog):
         return None
 
 
-def load_workspace(root: str | Path) -> Workspace:
+def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFrame, Any], None] | None = None) -> Workspace:
     """Read and validate a workspace folder.
 
     Every problem is collected before anything is raised, so that ``riskmap
@@ -1011,6 +1011,10 @@ def load_workspace(root: str | Path) -> Workspace:
     ----------
     root
         The folder holding ``riskmap.toml``.
+    on_dataset
+        Called as ``on_dataset(name, frame, standard)`` as soon as each of the five
+        datasets is read (from a worker thread), so that a caller can start work on
+        one (the roads) while the others are still being read.
 
     Returns
     -------
@@ -1047,6 +1051,8 @@ def load_workspace(root: str | Path) -> Workspace:
         try:
             if name in DATASETS:
                 frame, file = _load_dataset(name, spec, root, lang, own_log, region=region, lec_allowed=lec_allowed)
+                if on_dataset is not None and not own_log.errors:
+                    on_dataset(name, frame, standard)
                 return name, frame, file, False
             guess = difflib.get_close_matches(name, DATASETS, n=1, cutoff=0.75)
             if guess:
@@ -1073,13 +1079,14 @@ def load_workspace(root: str | Path) -> Workspace:
             region = tuple(float(v) for v in geoms[good].total_bounds)
     # The others in two threads: parsing and geometry work (pyarrow, GEOS, PROJ) run
     # outside the GIL.  Each has its own problem log, merged in the order of the TOML.
-    others = [name for name in specs if name != "counties"]
+    others = sorted((name for name in specs if name != "counties"), key=lambda n: n != "roads")  # roads first
     logs = {name: ProblemLog() for name in others}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda n: load_one(n, specs[n], logs[n]), others))
-    for result in results:
-        keep(result)
-        log.problems.extend(logs[result[0]].problems)
+        results = {n: r for n, r in zip(others, pool.map(lambda n: load_one(n, specs[n], logs[n]), others))}
+    for name in specs:  # problems in the order of riskmap.toml
+        if name in results:
+            keep(results[name])
+            log.problems.extend(logs[name].problems)
     if log.errors:
         error = InputError(f"{'The workspace has errors' if lang == 'en' else '工作区数据有错误'} ({len(log.errors)})", log.errors)
         error.warnings = log.warnings  # what else was found, for a caller that reports everything

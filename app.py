@@ -31,6 +31,7 @@ import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
@@ -39,7 +40,7 @@ from streamlit_folium import st_folium
 from riskmap import mapview
 from riskmap.errors import InputError, Problem
 from riskmap.filters import Filters, apply_filters, headline
-from riskmap.grades import DEFAULT_COLOURS, GRADES, RANK
+from riskmap.grades import GRADES, RANK
 from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
                           SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
 from riskmap.layers import load_layers
@@ -275,14 +276,25 @@ def _grade_col(series: pd.Series, lang: str) -> pd.Series:
     return series.map(lambda g: grade_label(g, lang) if isinstance(g, str) else "")
 
 
-def show_table(table: pd.DataFrame, lang: str) -> None:
+def _number(value) -> str:
+    """Numbers as people read them: thousands separated, no trailing zeros."""
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return ""
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
+
+
+def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str]) -> None:
     """A table with its grade column in the grade colours (when small enough to style)."""
     grade_header = column_label("grade", lang)
     if grade_header in table and len(table) <= STYLER_MAX_ROWS:
-        colours = {grade_label(g, lang): DEFAULT_COLOURS[g] for g in GRADES}
+        by_label = {grade_label(g, lang): colours[g] for g in GRADES}
         text = {grade_label(g, lang): ("#111" if g == "yellow" else "#fff") for g in GRADES}
-        styled = table.style.map(lambda v: f"background-color: {colours[v]}; color: {text[v]}" if v in colours else "",
+        styled = table.style.map(lambda v: f"background-color: {by_label[v]}; color: {text[v]}" if v in by_label else "",
                                  subset=[grade_header])
+        numeric = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
+        styled = styled.format({c: _number for c in numeric})
         st.dataframe(styled, hide_index=True, width="stretch")
     else:
         st.dataframe(table, hide_index=True, width="stretch")
@@ -525,6 +537,14 @@ def main() -> None:
     st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
     choice = st.sidebar.radio(UI["language"][0], ["中文", "English"], horizontal=True, key="lang")
     lang = "zh" if choice == "中文" else "en"
+    if st.session_state.get("_shown_lang", lang) != lang:
+        # A keyed select widget keeps showing its old labels when only its
+        # format_func changes (streamlit#13788): setting each value again from Python
+        # makes the browser redraw the chips and choices in the new language.
+        for key in ("f_sectors", "f_grades", "f_counties", "f_status", "f_window", "f_layers", "f_basemap", "why_county"):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["_shown_lang"] = lang
 
     # ---- workspace
     uploads = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
@@ -601,7 +621,7 @@ def main() -> None:
     if tabs[0].open:
         with tabs[0]:
             ranking = county_table(a, lang)
-            show_table(ranking, lang)
+            show_table(ranking, lang, full.colours)
             names = dict(zip(full.counties["county_code"].astype(str), full.counties["county_name"].astype(str)))
             codes = a.counties.sort_values("score", ascending=False)["county_code"].astype(str).tolist() or list(names)
             if st.session_state.get("why_county") not in codes:
@@ -613,20 +633,20 @@ def main() -> None:
         with tabs[1]:
             table = enterprise_table(a, lang)
             st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang)
+            show_table(table, lang, full.colours)
     if tabs[2].open:
         with tabs[2]:
             table = road_table(a, lang)
             st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang)
+            show_table(table, lang, full.colours)
     if tabs[3].open:
         with tabs[3]:
             table = hazard_table(a, lang)
             st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang)
+            show_table(table, lang, full.colours)
     if tabs[4].open:
         with tabs[4]:
-            colours = [DEFAULT_COLOURS[g] for g in GRADES]
+            colours = [full.colours[g] for g in GRADES]
             st.markdown(f"**{ui('chart_county', lang)}**")
             st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["county_name"].fillna("—"), lang), color=colours)
             st.markdown(f"**{ui('chart_sector', lang)}**")

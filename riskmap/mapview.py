@@ -1035,7 +1035,7 @@ def _legend_html(filtered: Assessment, specs: Sequence[LayerSpec], lang: str) ->
     rows = []
     for g in GRADES:
         cells = "".join(f'<td class="rm-n" data-grade="{g}">{counts[g]}</td>' for _, counts in cols)
-        rows.append(f'<tr><td><span class="rm-swatch" style="background:{DEFAULT_COLOURS[g]}"></span> '
+        rows.append(f'<tr><td><span class="rm-swatch" style="background:{filtered.colours[g]}"></span> '
                     f'{e(grade_label(g, lang))}</td>{cells}</tr>')
     extra = []
     for spec in specs:
@@ -1208,6 +1208,10 @@ def build_map(
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     specs = list(load_layers(workspace=assessment.info.path) if layers is None else layers)
     specs.sort(key=lambda s: (s.order, s.id))
+    # Grade colours come from the standard (DESIGN §2: configurable); a layer's own
+    # `colours` table still wins.
+    specs = [dataclasses.replace(spec, style={**spec.style, "colours": {**assessment.colours, **spec.style.get("colours", {})}})
+             if spec.style.get("colour_by") == "grade" else spec for spec in specs]
     # maxZoom must be set on the map itself: with no tile layer Leaflet has none, and
     # MarkerCluster refuses to work without it.  zoomSnap 0.25 lets the region fill
     # the view instead of jumping to the next whole zoom level.

@@ -295,3 +295,16 @@ def test_layer_file_errors_name_the_spec(tmp_path):
 def test_demo_map_size(demo_assessment):
     html = map_html(build_map(demo_assessment))
     assert len(html.encode("utf-8")) < 1.5e6
+
+
+def test_grade_colours_of_the_standard_reach_the_map_and_legend(tmp_path):
+    from riskmap.assess import assess
+    from riskmap.mapview import build_map, map_html
+    from wsfactory import TOML, write_workspace
+
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "office.toml").write_text('[colours]\nred = "#B00000"\n', encoding="utf-8")
+    ws = write_workspace(tmp_path / "ws", toml=TOML.format(language="zh").replace('standard = "default"', 'standard = "office.toml"'))
+    html_text = map_html(build_map(assess(ws)))
+    assert 'rm-swatch" style="background:#B00000"' in html_text  # the legend
+    assert html_text.count("#B00000") > 1  # and the features

@@ -15,6 +15,7 @@ naming the file and the key.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -156,12 +157,16 @@ def default_layers_dir() -> Path:
     """Return the folder of the built-in layer files.
 
     ``RISKMAP_LAYERS`` (a folder) wins; otherwise the ``layers/`` folder beside the
-    package (a source checkout or an editable install).
+    package (a source checkout or an editable install), else the copy a wheel
+    installs under ``<prefix>/share/riskmap/layers``.
     """
     env = os.environ.get("RISKMAP_LAYERS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "layers"
+    beside = Path(__file__).resolve().parent.parent / "layers"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "riskmap" / "layers"
 
 
 def _err(source: str, key: str, message: str) -> LayerSpecError:

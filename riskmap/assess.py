@@ -23,9 +23,9 @@ import shapely
 from riskmap import coords
 from riskmap.assessment import Assessment
 from riskmap.errors import Problem
-from riskmap.grades import GRADES, count_by_grade
-from riskmap.grading import describe_contributors, grade_counties, grade_enterprises
-from riskmap.i18n import grade_label, message
+from riskmap.grades import count_by_grade
+from riskmap.grading import COMPONENTS, county_components, describe_contributors, grade_counties, grade_enterprises
+from riskmap.i18n import message
 from riskmap.join import assign_points
 from riskmap.screening import (
     build_units,
@@ -430,94 +430,63 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
 
     # --- counties ---------------------------------------------------------------------
     with stages.stage("counties: grade"):
-        points = standard.counties["points"]
-        zh = lang == "zh"
-        n = len(counties)
-        code_index = pd.Series(np.arange(n), index=county_codes)
-        contributions: list[pd.DataFrame] = []
-
-        positions: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-        def per_county(frame: pd.DataFrame, values) -> np.ndarray:
-            # County positions of a frame's rows, looked up once per frame.
-            if id(frame) not in positions:
-                pos = frame["county_code"].map(code_index)
-                ok = pos.notna().to_numpy()
-                positions[id(frame)] = (pos.to_numpy()[ok].astype(int), ok)
-            pos, ok = positions[id(frame)]
-            return np.bincount(pos, weights=np.asarray(values, float)[ok], minlength=n)
-
-        ent_points = enterprises["score"].fillna(0).to_numpy()
-        counties["n_enterprises"] = per_county(enterprises, np.ones(len(enterprises))).astype(int)
-        counties["points_enterprises"] = per_county(enterprises, ent_points)
-        for grade in GRADES:
-            mask = (enterprises["grade"] == grade).to_numpy()
-            count = per_county(enterprises, mask.astype(float))
-            counties[f"enterprises_{grade}"] = count.astype(int)
-            contributions.append(pd.DataFrame({"county": np.arange(n), "points": count * points["enterprises"][grade], "label": [
-                (f"{grade_label(grade, lang)}企业 {int(c)} 家（{c * points['enterprises'][grade]:g} 分）" if zh else
-                 f"{int(c)} {grade_label(grade, lang)} enterprises ({c * points['enterprises'][grade]:g} pts)") for c in count]}))
-        unit_km = road_units["length_m"].to_numpy(float) / 1000.0
-        road_points = road_units["grade"].map(points["roads_per_km"]).fillna(0).to_numpy(float) * unit_km
-        counties["points_roads"] = per_county(road_units, road_points)
-        counties["unit_km"] = per_county(road_units, unit_km)
-        for grade in GRADES:
-            mask = (road_units["grade"] == grade).to_numpy()
-            km = per_county(road_units, unit_km * mask)
-            pts = km * points["roads_per_km"][grade]
-            contributions.append(pd.DataFrame({"county": np.arange(n), "points": pts, "label": [
-                (f"{grade_label(grade, lang)}道路单元 {k:.1f} km（{p:.1f} 分）" if zh else
-                 f"{k:.1f} km of {grade_label(grade, lang)} road units ({p:.1f} pts)") for k, p in zip(km, pts)]}))
-        open_hazards = hazards[hazards["is_open"]]
-        hazard_kind = np.where(open_hazards["level"] == "major", "major", np.where(open_hazards["overdue"], "overdue", "other"))
-        hazard_points = pd.Series(hazard_kind).map(points["hazards"]).to_numpy(float)
-        counties["points_hazards"] = per_county(open_hazards, hazard_points)
-        counties["open_hazards"] = per_county(open_hazards, np.ones(len(open_hazards))).astype(int)
-        counties["major_open_hazards"] = per_county(open_hazards, (hazard_kind == "major").astype(float)).astype(int)
-        counties["overdue_hazards"] = per_county(open_hazards, open_hazards["overdue"].to_numpy(float)).astype(int)
-        names = {"major": ("未销号重大隐患", "open major hazards"), "overdue": ("逾期隐患", "overdue hazards"),
-                 "other": ("其他未销号隐患", "other open hazards")}
-        for kind in ("major", "overdue", "other"):
-            count = per_county(open_hazards, (hazard_kind == kind).astype(float))
-            pts = count * points["hazards"][kind]
-            contributions.append(pd.DataFrame({"county": np.arange(n), "points": pts, "label": [
-                (f"{names[kind][0]} {int(c)} 项（{p:g} 分）" if zh else f"{int(c)} {names[kind][1]} ({p:g} pts)") for c, p in zip(count, pts)]}))
-        recent = accidents[accidents["in_12m"]]
-        deaths = per_county(recent, recent["deaths"].to_numpy(float))
-        counties["deaths_12m"] = deaths.astype(int)
-        counties["points_accidents"] = deaths * float(points["accident_death"])
-        contributions.append(pd.DataFrame({"county": np.arange(n), "points": counties["points_accidents"].to_numpy(), "label": [
-            (f"近12个月事故死亡 {int(d)} 人（{d * points['accident_death']:g} 分）" if zh else
-             f"{int(d)} deaths in the last 12 months ({d * points['accident_death']:g} pts)") for d in deaths]}))
+        components, contributions = county_components(county_codes, enterprises=enterprises, road_units=road_units,
+                                                      hazards=hazards, accidents=accidents, standard=standard, lang=lang)
+        for column in components.columns:
+            counties[column] = components[column].to_numpy()
         floor_counties = enterprises.loc[enterprises["red_by_major_hazard"].astype(bool), "county_code"].dropna().unique()
         floor = pd.Series(np.isin(county_codes, floor_counties), index=counties.index)
-        components = counties[["points_enterprises", "points_roads", "points_hazards", "points_accidents"]]
-        graded = grade_counties(components, standard, lang=lang, floor=floor)
+        graded = grade_counties(counties[list(COMPONENTS)], standard, lang=lang, floor=floor)
         counties["score"] = graded["score"]
         counties["grade"] = graded["grade"]
         counties["reasons"] = graded["reasons"]
-        top = describe_contributors(pd.concat(contributions, ignore_index=True), lang=lang,
-                                    top=int(standard.counties.get("top_contributors", 3)))
-        counties["top_contributors"] = pd.Series(np.arange(n)).map(top).astype(object).fillna("").to_numpy()
+        top = describe_contributors(contributions, lang=lang, top=int(standard.counties.get("top_contributors", 3)))
+        counties["top_contributors"] = pd.Series(np.arange(len(counties))).map(top).astype(object).fillna("").to_numpy()
         counties["area_km2"] = shapely.area(counties_metric) / 1e6
 
     # --- summary -----------------------------------------------------------------------
-    unassigned_frame = pd.DataFrame(unassigned, columns=["dataset", "id", "reason"])
-    repeated = unassigned_frame.duplicated(["dataset", "id"], keep=False)
-    if repeated.any():
-        # One row per record: a hazard naming an unknown enterprise and having no
-        # location of its own has two reasons, joined (only those rows are grouped).
-        sep = "；" if lang == "zh" else "; "
-        joined = (unassigned_frame[repeated].groupby(["dataset", "id"], sort=False, as_index=False)["reason"].agg(sep.join))
-        first = ~unassigned_frame.duplicated(["dataset", "id"], keep="first")
-        unassigned_frame = unassigned_frame[first].copy()
-        lookup = joined.set_index(["dataset", "id"])["reason"]
-        keys = pd.MultiIndex.from_frame(unassigned_frame[["dataset", "id"]])
-        replaced = lookup.reindex(keys).to_numpy()
-        unassigned_frame["reason"] = np.where(pd.isna(replaced), unassigned_frame["reason"].to_numpy(), replaced)
-        unassigned_frame = unassigned_frame.reset_index(drop=True)
+    unassigned_frame = _one_row_per_record(pd.DataFrame(unassigned, columns=["dataset", "id", "reason"]), lang)
+    summary = _summary(info, standard, counties=counties, enterprises=enterprises, roads=roads, road_units=road_units,
+                       input_length=input_length, accidents=accidents, traffic=traffic, hazards=hazards)
+    enterprises = enterprises.drop(columns=["declared_county", "red_by_major_hazard"], errors="ignore")
+    return Assessment(
+        info=info,
+        counties=counties,
+        enterprises=enterprises,
+        road_units=road_units,
+        accidents=accidents,
+        hazards=hazards,
+        unassigned=unassigned_frame,
+        problems=problems,
+        summary=summary,
+        standard=standard,
+        timings=stages.timings,
+        extra=ws.extra,
+    )
+
+
+def _one_row_per_record(unassigned: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Join the reasons of a record listed more than once.
+
+    A hazard naming an unknown enterprise and having no location of its own has two
+    reasons; only such rows are grouped (grouping all of a province's 30,000 rows
+    would cost half a second).
+    """
+    repeated = unassigned.duplicated(["dataset", "id"], keep=False)
+    if not repeated.any():
+        return unassigned
+    sep = "；" if lang == "zh" else "; "
+    joined = unassigned[repeated].groupby(["dataset", "id"], sort=False)["reason"].agg(sep.join)
+    out = unassigned[~unassigned.duplicated(["dataset", "id"], keep="first")].copy()
+    replaced = joined.reindex(pd.MultiIndex.from_frame(out[["dataset", "id"]])).to_numpy()
+    out["reason"] = np.where(pd.isna(replaced), out["reason"].to_numpy(), replaced)
+    return out.reset_index(drop=True)
+
+
+def _summary(info, standard, *, counties, enterprises, roads, road_units, input_length, accidents, traffic, hazards) -> dict:
+    """The ``summary.json`` dictionary of DESIGN §7."""
     open_mask = hazards["is_open"]
-    summary = {
+    return {
         "as_of": info.as_of.isoformat(),
         "standard": standard.name,
         "counties": {"count": int(len(counties)), "by_grade": count_by_grade(counties["grade"])},
@@ -548,18 +517,3 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
             "overdue": int(hazards["overdue"].sum()),
         },
     }
-    enterprises = enterprises.drop(columns=["declared_county", "red_by_major_hazard"], errors="ignore")
-    return Assessment(
-        info=info,
-        counties=counties,
-        enterprises=enterprises,
-        road_units=road_units,
-        accidents=accidents,
-        hazards=hazards,
-        unassigned=unassigned_frame,
-        problems=problems,
-        summary=summary,
-        standard=standard,
-        timings=stages.timings,
-        extra=ws.extra,
-    )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.grades import GRADES, RANK, from_rank, grade_by_thresholds
-from riskmap.i18n import grade_label, label, DATASET_LABELS
+from riskmap.i18n import grade_label
 from riskmap.standard import Standard
 
 
@@ -225,6 +225,95 @@ def grade_counties(components: pd.DataFrame, standard: Standard, *, lang: str,
         raised, "；有企业因重大事故隐患未销号判定为重大风险，区县不低于" + grade_label(floor_grade, lang) if zh else
         "; an enterprise is red by an open major hidden hazard: at least " + grade_label(floor_grade, lang), ""))
     return pd.DataFrame({"score": score, "grade": grade, "reasons": reason}, index=components.index)
+
+
+COMPONENTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
+"""The four components of a county's score (DESIGN §6)."""
+
+
+def county_components(county_codes: np.ndarray, *, enterprises: pd.DataFrame, road_units: pd.DataFrame,
+                      hazards: pd.DataFrame, accidents: pd.DataFrame, standard: Standard,
+                      lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each county's four score components, its counts, and what contributes.
+
+    Parameters
+    ----------
+    county_codes
+        The counties, in order.
+    enterprises, road_units, hazards, accidents
+        Graded records with ``county_code`` (None when unassigned).
+
+    Returns
+    -------
+    components : pandas.DataFrame
+        One row per county: the four ``points_*`` components, ``n_enterprises``,
+        ``enterprises_<grade>``, ``unit_km``, ``open_hazards``, ``major_open_hazards``,
+        ``overdue_hazards`` and ``deaths_12m``.
+    contributions : pandas.DataFrame
+        ``county`` (position), ``points`` and ``label`` of every contributor, for
+        :func:`describe_contributors`.
+    """
+    points = standard.counties["points"]
+    zh = lang == "zh"
+    n = len(county_codes)
+    code_index = pd.Series(np.arange(n), index=county_codes)
+    out: dict[str, np.ndarray] = {}
+    contributions: list[pd.DataFrame] = []
+    positions: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def per_county(frame: pd.DataFrame, values) -> np.ndarray:
+        # County positions of a frame's rows, looked up once per frame.
+        if id(frame) not in positions:
+            pos = frame["county_code"].map(code_index)
+            ok = pos.notna().to_numpy()
+            positions[id(frame)] = (pos.to_numpy()[ok].astype(int), ok)
+        pos, ok = positions[id(frame)]
+        return np.bincount(pos, weights=np.asarray(values, float)[ok], minlength=n)
+
+    def contribute(pts: np.ndarray, labels) -> None:
+        contributions.append(pd.DataFrame({"county": np.arange(n), "points": pts, "label": list(labels)}))
+
+    out["n_enterprises"] = per_county(enterprises, np.ones(len(enterprises))).astype(int)
+    out["points_enterprises"] = per_county(enterprises, enterprises["score"].fillna(0).to_numpy())
+    for grade in GRADES:
+        count = per_county(enterprises, (enterprises["grade"] == grade).to_numpy(float))
+        out[f"enterprises_{grade}"] = count.astype(int)
+        weight = points["enterprises"][grade]
+        contribute(count * weight, ((f"{grade_label(grade, lang)}企业 {int(c)} 家（{c * weight:g} 分）" if zh else
+                                     f"{int(c)} {grade_label(grade, lang)} enterprises ({c * weight:g} pts)") for c in count))
+
+    unit_km = road_units["length_m"].to_numpy(float) / 1000.0
+    road_points = road_units["grade"].map(points["roads_per_km"]).fillna(0).to_numpy(float) * unit_km
+    out["points_roads"] = per_county(road_units, road_points)
+    out["unit_km"] = per_county(road_units, unit_km)
+    for grade in GRADES:
+        km = per_county(road_units, unit_km * (road_units["grade"] == grade).to_numpy())
+        pts = km * points["roads_per_km"][grade]
+        contribute(pts, ((f"{grade_label(grade, lang)}道路单元 {k:.1f} km（{p:.1f} 分）" if zh else
+                          f"{k:.1f} km of {grade_label(grade, lang)} road units ({p:.1f} pts)") for k, p in zip(km, pts)))
+
+    open_hazards = hazards[hazards["is_open"]]
+    kind = np.where(open_hazards["level"] == "major", "major", np.where(open_hazards["overdue"], "overdue", "other"))
+    out["points_hazards"] = per_county(open_hazards, pd.Series(kind, dtype=object).map(points["hazards"]).to_numpy(float))
+    out["open_hazards"] = per_county(open_hazards, np.ones(len(open_hazards))).astype(int)
+    out["major_open_hazards"] = per_county(open_hazards, (kind == "major").astype(float)).astype(int)
+    out["overdue_hazards"] = per_county(open_hazards, open_hazards["overdue"].to_numpy(float)).astype(int)
+    names = {"major": ("未销号重大隐患", "open major hazards"), "overdue": ("逾期隐患", "overdue hazards"),
+             "other": ("其他未销号隐患", "other open hazards")}
+    for key in ("major", "overdue", "other"):
+        count = per_county(open_hazards, (kind == key).astype(float))
+        pts = count * points["hazards"][key]
+        contribute(pts, ((f"{names[key][0]} {int(c)} 项（{p:g} 分）" if zh else f"{int(c)} {names[key][1]} ({p:g} pts)")
+                         for c, p in zip(count, pts)))
+
+    recent = accidents[accidents["in_12m"]]
+    deaths = per_county(recent, recent["deaths"].to_numpy(float))
+    out["deaths_12m"] = deaths.astype(int)
+    per_death = float(points["accident_death"])
+    out["points_accidents"] = deaths * per_death
+    contribute(deaths * per_death, ((f"近12个月事故死亡 {int(d)} 人（{d * per_death:g} 分）" if zh else
+                                     f"{int(d)} deaths in the last 12 months ({d * per_death:g} pts)") for d in deaths))
+    return pd.DataFrame(out), pd.concat(contributions, ignore_index=True)
 
 
 def describe_contributors(contributions: pd.DataFrame, *, lang: str, top: int) -> pd.Series:

@@ -602,14 +602,14 @@ class _Checker:
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index) if not isinstance(mask, pd.Series) else mask.astype(bool)
         index = mask[mask].index
         limit = settings.max_problems_per_column
-        for position, label in enumerate(index):
+        for position, row_label in enumerate(index):
             if position == limit:
                 getattr(self.log, severity)(self.file, message("more_rows", self.lang, n=len(index) - limit), column=column)
                 break
-            value = None if values is None else values.get(label)
+            value = None if values is None else values.get(row_label)
             value_text = None if value is None else str(value)
-            text = make_message[label] if isinstance(make_message, pd.Series) else make_message(value_text)
-            getattr(self.log, severity)(self.file, text, row=int(self.rows[label]), column=column,
+            text = make_message[row_label] if isinstance(make_message, pd.Series) else make_message(value_text)
+            getattr(self.log, severity)(self.file, text, row=int(self.rows[row_label]), column=column,
                                         value=value_text, unit=self.unit)
 
     def numbers(self, frame: pd.DataFrame, column: str, *, allowed: str | None = None, low=None, high=None,
@@ -675,8 +675,8 @@ class _Checker:
         duplicated = values.notna() & values.duplicated(keep="first")
         if duplicated.any():
             first_row = {}
-            for label, value in values[values.notna()].items():
-                first_row.setdefault(value, int(self.rows[label]))
+            for row_label, value in values[values.notna()].items():
+                first_row.setdefault(value, int(self.rows[row_label]))
             self.report("error", column, duplicated,
                         lambda v: message("duplicate_id", self.lang, col=self.col(column), value=v, first=first_row.get(v)), values)
         return values

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from shapely.geometry import LineString
 
 from riskmap.assess import assess
 from wsfactory import TOML, road_frame, write_workspace
@@ -33,7 +31,6 @@ def test_accidents_snap_within_50_m_and_count_by_severity(small_workspace):
 
 
 def test_far_accident_is_listed_unsnapped_but_counts_for_its_county(tmp_path):
-    import pandas as pd
     from wsfactory import accident_frame
 
     accidents = accident_frame()

@@ -58,8 +58,11 @@ def format_problems(problems: list[Problem], *, lang: str = "en", limit_per_file
     sep = "，" if lang == "zh" else ", "
     lines = []
     for file, items in by_file.items():
-        errors = [p for p in items if p.severity == "error"]
-        warnings = [p for p in items if p.severity == "warning"]
+        # In row order, as a person goes through the spreadsheet: file-level problems
+        # first, a column's "... and N more rows" note last.
+        by_row = sorted(items, key=lambda p: p.row if p.row is not None else (float("inf") if p.column else -1))
+        errors = [p for p in by_row if p.severity == "error"]
+        warnings = [p for p in by_row if p.severity == "warning"]
         lines.append(f"{file}: " + problem_word("counts", lang, e=len(errors), w=len(warnings)))
         shown = 0
         for problem in errors + warnings:

@@ -214,20 +214,24 @@ def filters_from_args(args, assessment):
     from riskmap.workspace import SECTOR_VALUES
 
     problems = []
+    zh = (args.lang or assessment.language) == "zh"
     sectors = _split(args.sector)
     if sectors:
         mapped = []
         for s in sectors:
             key = SECTOR_VALUES.get(s) or SECTOR_VALUES.get(s.lower())
             if key is None:
-                problems.append(Problem("error", "--sector", f"'{s}' is not a sector; allowed: {', '.join(sorted(set(SECTOR_VALUES.values())))}", value=s))
+                allowed = ", ".join(sorted(set(SECTOR_VALUES.values())))
+                problems.append(Problem("error", "--sector", f"'{s}' 不是行业领域；允许：{allowed}" if zh else
+                                        f"'{s}' is not a sector; allowed: {allowed}", value=s))
             else:
                 mapped.append(key)
         sectors = mapped
     grades = _split(args.grade)
     for g in grades or []:
         if g not in GRADES:
-            problems.append(Problem("error", "--grade", f"'{g}' is not a grade; allowed: {', '.join(GRADES)}", value=g))
+            problems.append(Problem("error", "--grade", f"'{g}' 不是风险等级；允许：{', '.join(GRADES)}" if zh else
+                                    f"'{g}' is not a grade; allowed: {', '.join(GRADES)}", value=g))
     counties = _split(args.county)
     codes = None
     if counties:
@@ -241,10 +245,11 @@ def filters_from_args(args, assessment):
             elif c in by_name:
                 codes.append(by_name[c])
             else:
-                problems.append(Problem("error", "--county", f"'{c}' is not a county of this workspace; allowed: "
-                                        + ", ".join(f"{k} ({n})" for n, k in by_name.items()), value=c))
+                allowed = ", ".join(f"{k} ({n})" for n, k in by_name.items())
+                problems.append(Problem("error", "--county", f"'{c}' 不是本工作区的区县；允许：{allowed}" if zh else
+                                        f"'{c}' is not a county of this workspace; allowed: {allowed}", value=c))
     if problems:
-        raise InputError("invalid filter options", problems)
+        raise InputError("筛选选项有误" if zh else "invalid filter options", problems)
     return Filters(sectors=tuple(sectors) if sectors else None, counties=tuple(codes) if codes else None,
                    grades=tuple(grades) if grades else None)
 

@@ -140,3 +140,46 @@ def test_english_workspace_gives_english_summary(tmp_path, capsys):
     assert main(["assess", str(ws), "--out", str(tmp_path / "out")]) == 0
     out, _ = capsys.readouterr()
     assert "major risk" in out and "enterprises" in out
+
+
+def test_export_png_with_filters_by_name(tmp_path, demo_path):
+    from PIL import Image
+
+    out = tmp_path / "map.png"
+    code = main(["export", str(demo_path), "--format", "png", "--out", str(out), "--county", "平城区,云冈区",
+                 "--grade", "red,orange", "--sector", "煤矿", "--layers", "counties,enterprises", "--dpi", "100", "--quiet"])
+    assert code == 0
+    with Image.open(out) as image:
+        assert image.size == (1169, 827)  # A4 landscape at 100 dpi
+
+
+def test_export_default_is_a4_landscape_300_dpi(tmp_path, demo_path):
+    from PIL import Image
+
+    out = tmp_path / "map.png"
+    assert main(["export", str(demo_path), "--format", "png", "--out", str(out), "--quiet"]) == 0
+    with Image.open(out) as image:
+        assert image.size == (3508, 2480)
+
+
+@pytest.mark.parametrize("option, value, fragment", [
+    ("--county", "北京", "不是本工作区的区县"),
+    ("--grade", "purple", "不是风险等级"),
+    ("--sector", "农业", "不是行业领域"),
+])
+def test_export_rejects_unknown_filter_values(tmp_path, demo_path, capsys, option, value, fragment):
+    code = main(["export", str(demo_path), "--format", "png", "--out", str(tmp_path / "x.png"), option, value, "--quiet"])
+    _, err = capsys.readouterr()
+    assert code == 2 and fragment in err and f"'{value}'" in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_export_register_all_and_html(tmp_path, demo_path, demo_assessment):
+    xlsx = tmp_path / "r.xlsx"
+    assert main(["export", str(demo_path), "--format", "xlsx", "--out", str(xlsx), "--register", "all", "--quiet"]) == 0
+    book = openpyxl.load_workbook(xlsx)
+    assert len(demo_assessment.enterprises) in [ws.max_row - 1 for ws in book.worksheets]
+    html_path = tmp_path / "map.html"
+    assert main(["export", str(demo_path), "--format", "html", "--out", str(html_path), "--quiet"]) == 0
+    text = html_path.read_text(encoding="utf-8")
+    assert "<script src=\"http" not in text and "leaflet" in text.lower()

@@ -169,7 +169,9 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
         # The road geometry starts in a worker thread as soon as the counties and the
         # roads are read, while the point datasets are still being parsed.
         ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace, on_dataset=road_work.on_dataset)
-        standard = load_standard(ws.standard_spec, base_dir=ws.info.path)
+        # The standard was read and checked with the workspace; a Workspace built by
+        # hand may lack it.
+        standard = ws.standard or load_standard(ws.standard_spec, base_dir=ws.info.path)
         for name in ("counties", "roads"):
             if name in ws.datasets:
                 road_work.on_dataset(name, ws.datasets[name], standard)
@@ -194,6 +196,8 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
         def to_metric(x, y):
             return to_metric_transformer.transform(np.asarray(x, float), np.asarray(y, float))
 
+        # Its own metric copy (the road thread makes another): shapely prepares
+        # geometries in place, and two threads must not prepare the same objects.
         counties_metric = counties.geometry.to_crs(metric_crs).to_numpy()
         shapely.prepare(counties_metric)
 
@@ -207,7 +211,8 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
     accident_day = raw_accidents["date"].dt.normalize() if len(raw_accidents) else pd.Series(dtype="datetime64[ns]")
     window_start = as_of - pd.DateOffset(months=int(standard.roads["window_months"]))
     in_window = ((accident_day > window_start) & (accident_day <= as_of)).to_numpy(dtype=bool)
-    traffic = (raw_accidents["kind"] == "traffic").to_numpy(dtype=bool) & in_window & ~_no_location(raw_accidents.geometry).to_numpy()
+    accident_no_point = _no_location(raw_accidents.geometry)
+    traffic = (raw_accidents["kind"] == "traffic").to_numpy(dtype=bool) & in_window & ~accident_no_point.to_numpy()
     traffic_points = raw_accidents.geometry.to_numpy()[traffic]
     road_job = road_work.future
 
@@ -286,7 +291,7 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
             # location when it has none of its own.
             accidents.loc[known, "sector"] = accidents.loc[known, "sector"].where(
                 accidents.loc[known, "sector"].notna(), enterprises["sector"].to_numpy()[positions])
-            no_point = _no_location(accidents.geometry)
+            no_point = accident_no_point  # accidents is a copy of raw_accidents, same index
             fill = known & no_point
             if fill.any():
                 accidents.loc[fill, "geometry"] = ent_geom[acc_ent[fill.to_numpy()]]

@@ -155,6 +155,9 @@ class Workspace:
         Warnings (and repairs).  Errors are raised, not kept.
     standard_spec
         The ``standard`` value (``default`` or a path inside the workspace).
+    standard
+        The grading standard, loaded and checked with the workspace (None only when
+        the workspace has errors, which are raised).
     extra
         Further ``[datasets.X]`` tables (for extra map layers such as schools): name →
         GeoDataFrame in WGS-84 with the file's own columns.
@@ -166,6 +169,7 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)
     standard_spec: str = "default"
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    standard: Any = None
 
 
 # ---------------------------------------------------------------------------
@@ -1092,4 +1096,4 @@ def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFr
         error.warnings = log.warnings  # what else was found, for a caller that reports everything
         raise error
     return Workspace(info=info, datasets=datasets, files=files, problems=log.problems,
-                     standard_spec=info.standard, extra=extra)
+                     standard_spec=info.standard, extra=extra, standard=standard)

@@ -160,11 +160,16 @@ def workspace_hash(folder: Path) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_assessment(content_hash: str, _folder: str):
-    """The assessment of a workspace, once per content hash (``_folder`` is not hashed)."""
+def load_assessment(content_hash: str, _folder: str, lang: str):
+    """The assessment of a workspace, once per content hash and page language.
+
+    ``_folder`` is not hashed.  The language is part of the key because reasons and
+    contributors are written in it; switching back and forth costs nothing after the
+    first time, and a filter change never recomputes anything.
+    """
     from riskmap.assess import assess
 
-    return assess(_folder)
+    return assess(_folder, language=lang)
 
 
 _DATASET_NAMES = {
@@ -567,7 +572,7 @@ def main() -> None:
             if not folder.is_dir():
                 raise InputError(f"{folder}: not a folder",
                                  [Problem("error", str(folder), "the workspace folder does not exist")])
-            full = load_assessment(workspace_hash(folder), str(folder))
+            full = load_assessment(workspace_hash(folder), str(folder), lang)
     except InputError as exc:
         st.title(t("app_title", lang))
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))

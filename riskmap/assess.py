@@ -134,7 +134,8 @@ def _dataset(ws: Workspace, name: str, columns: list[str]) -> gpd.GeoDataFrame:
     return frame
 
 
-def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | None = None) -> Assessment:
+def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | None = None,
+           language: str | None = None) -> Assessment:
     """Assess a workspace.
 
     Parameters
@@ -145,6 +146,9 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
     progress
         Called as ``progress(stage, None)`` when a stage starts and
         ``progress(stage, seconds)`` when it ends.
+    language
+        ``zh`` or ``en`` to write messages, reasons and contributors in that language
+        instead of the workspace's (for a folder; a loaded Workspace keeps its own).
 
     Returns
     -------
@@ -159,16 +163,17 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
     pool = ThreadPoolExecutor(max_workers=2)
     road_work = _RoadWork(pool)
     try:
-        return _assess(workspace, stages, pool, road_work)
+        return _assess(workspace, stages, pool, road_work, language)
     finally:
         pool.shutdown(wait=False)
 
 
-def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_RoadWork") -> Assessment:
+def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_RoadWork", language: str | None) -> Assessment:
     with stages.stage("read"):
         # The road geometry starts in a worker thread as soon as the counties and the
         # roads are read, while the point datasets are still being parsed.
-        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace, on_dataset=road_work.on_dataset)
+        ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace, on_dataset=road_work.on_dataset,
+                                                                                        language=language)
         # The standard was read and checked with the workspace; a Workspace built by
         # hand may lack it.
         standard = ws.standard or load_standard(ws.standard_spec, base_dir=ws.info.path)

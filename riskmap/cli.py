@@ -305,7 +305,8 @@ def _cmd_export(args) -> int:
     from riskmap.export import export_file
 
     progress = _Progress(not args.quiet)
-    assessment = assess(args.workspace, progress=progress)
+    # --lang writes the reasons and contributors in that language too.
+    assessment = assess(args.workspace, progress=progress, language=args.lang)
     filters = filters_from_args(args, assessment)
     layers = _split([args.layers]) if args.layers else None
     start = time.perf_counter()

@@ -1003,7 +1003,8 @@ def _load_standard(spec: str, root: Path, lang: str, log: ProblemLog):
         return None
 
 
-def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFrame, Any], None] | None = None) -> Workspace:
+def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFrame, Any], None] | None = None,
+                   language: str | None = None) -> Workspace:
     """Read and validate a workspace folder.
 
     Every problem is collected before anything is raised, so that ``riskmap
@@ -1019,6 +1020,9 @@ def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFr
         Called as ``on_dataset(name, frame, standard)`` as soon as each of the five
         datasets is read (from a worker thread), so that a caller can start work on
         one (the roads) while the others are still being read.
+    language
+        ``zh`` or ``en`` to override the workspace's ``language`` (messages, reasons),
+        as the app's language switch and ``riskmap export --lang`` do.
 
     Returns
     -------
@@ -1033,6 +1037,8 @@ def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFr
     config, root = read_config(root)
     log = ProblemLog()
     info = _parse_info(config, root, log)
+    if language in ("zh", "en"):
+        info.language = language
     lang = info.language
     specs = config.get("datasets", {})
     if not isinstance(specs, dict):

@@ -115,6 +115,10 @@ def test_english(app, demo_assessment):
     labels = [m.label for m in app.metric]
     assert any("major risk" in label for label in labels)
     assert "County ranking" in [t.label for t in app.tabs]
+    # The ranking's "why" is in English too, not the Chinese workspace's language.
+    ranking = table(app, "top contributors")
+    assert ranking["top contributors"].str.contains("pts").all()
+    assert not ranking["top contributors"].str.contains("分").any()
 
 
 def test_why_panel_and_charts_and_downloads(app, demo_assessment):

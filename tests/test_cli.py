@@ -183,3 +183,26 @@ def test_export_register_all_and_html(tmp_path, demo_path, demo_assessment):
     assert main(["export", str(demo_path), "--format", "html", "--out", str(html_path), "--quiet"]) == 0
     text = html_path.read_text(encoding="utf-8")
     assert "<script src=\"http" not in text and "leaflet" in text.lower()
+
+
+def test_language_override_writes_reasons_in_that_language(demo_path):
+    from riskmap.assess import assess
+
+    english = assess(demo_path, language="en")
+    assert english.language == "en"
+    red = english.enterprises[english.enterprises["grade"] == "red"]
+    assert red["reasons"].str.contains("LEC: |risk matrix: |sector baseline").all()
+    assert english.counties["top_contributors"].str.contains("pts").all()
+    assert not english.counties["top_contributors"].str.contains("分").any()
+
+
+def test_export_lang_en_gives_an_english_briefing(tmp_path, demo_path):
+    import docx
+
+    out = tmp_path / "brief.docx"
+    assert main(["export", str(demo_path), "--format", "docx", "--out", str(out), "--lang", "en", "--quiet"]) == 0
+    text = "\n".join(p.text for p in docx.Document(out).paragraphs)
+    cells = " ".join(c.text for t in docx.Document(out).tables for row in t.rows for c in row.cells)
+    assert "major risk" in text
+    assert "LEC: D=" in cells or "risk matrix: R=" in cells
+    assert "风险矩阵" not in cells and "行业基准" not in cells

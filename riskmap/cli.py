@@ -181,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="out", help="output folder (default: ./out)")
     run.add_argument("--register", choices=["key", "all"], default="key",
                      help="key: red/orange enterprises, accident-prone and red road units, open hazards (default); all: every row")
+    run.add_argument("--layers-as", choices=["geojson", "geoparquet"], default="geojson", dest="layer_format",
+                     help="file format of the graded layers: geojson (default) or geoparquet (compact, fast at province scale)")
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     export = sub.add_parser("export", help="export a map image, briefing, register or HTML map",
@@ -290,7 +292,7 @@ def _cmd_assess(args) -> int:
     assessment = assess(args.workspace, progress=progress)
     start = time.perf_counter()
     progress("write outputs", None)
-    written = write_outputs(assessment, args.out, register_all=args.register == "all")
+    written = write_outputs(assessment, args.out, register_all=args.register == "all", layer_format=args.layer_format)
     progress("write outputs", time.perf_counter() - start)
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language, limit_per_file=30), file=sys.stderr)

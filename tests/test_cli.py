@@ -206,3 +206,14 @@ def test_export_lang_en_gives_an_english_briefing(tmp_path, demo_path):
     assert "major risk" in text
     assert "LEC: D=" in cells or "risk matrix: R=" in cells
     assert "风险矩阵" not in cells and "行业基准" not in cells
+
+
+def test_layers_as_geoparquet(tmp_path, demo_path, demo_assessment):
+    assert main(["assess", str(demo_path), "--out", str(tmp_path), "--layers-as", "geoparquet", "--quiet"]) == 0
+    units = gpd.read_parquet(tmp_path / "road_units.parquet")
+    assert units.crs.to_epsg() == 4326
+    assert len(units) == len(demo_assessment.road_units)
+    assert units["length_m"].sum() == pytest.approx(demo_assessment.road_units["length_m"].sum())
+    hazards = gpd.read_parquet(tmp_path / "hazards.parquet")
+    assert len(hazards) == len(demo_assessment.hazards)
+    assert not (tmp_path / "road_units.geojson").exists()

@@ -43,7 +43,9 @@ from riskmap.filters import Filters, apply_filters, headline
 from riskmap.grades import GRADES, RANK
 from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
                           SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
+from riskmap.export import MIME_TYPES, export_bytes
 from riskmap.layers import load_layers
+from riskmap.staticmap import LAYERS as STATIC_LAYERS
 
 ROOT = Path(__file__).resolve().parent
 DEMO = ROOT / "data" / "demo"
@@ -113,7 +115,6 @@ UI = {
     "outputs": ("评估结果（按当前筛选）", "Assessment outputs (current filters)"),
     "exports": ("导出图件与报告（按当前筛选）", "Exported maps and briefing (current filters)"),
     "all_zip": ("全部结果（zip）", "All outputs (zip)"),
-    "export_missing": ("导出模块尚不可用。", "The export module is not available yet."),
     "shown": ("显示 {n} 条", "{n} rows"),
     "map_error": ("地图无法绘制：", "The map cannot be drawn:"),
     "generated_toml": ("上传中没有 riskmap.toml：已按文件名生成（坐标按 WGS-84，评估日期为今天）。",
@@ -514,23 +515,11 @@ def _downloads(a, full, filters: Filters, lang: str, layers: list, stem: str) ->
                             key="dl_zip", on_click="ignore")
 
     st.markdown(f"**{ui('exports', lang)}**")
-    try:
-        from riskmap.export import export_bytes
-    except ImportError:
-        st.caption(ui("export_missing", lang))
-        return
-    try:
-        from riskmap.staticmap import LAYERS as STATIC_LAYERS
-    except ImportError:
-        STATIC_LAYERS = ()
     html_ids = [s.id for s in layers]
     # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
     static_ids = [i for i in html_ids if i in STATIC_LAYERS] or None
-    mimes = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    cols = st.columns(len(mimes))
-    for col, (fmt, mime) in zip(cols, mimes.items()):
+    cols = st.columns(len(MIME_TYPES))
+    for col, (fmt, mime) in zip(cols, MIME_TYPES.items()):
         def make(fmt=fmt) -> bytes:
             return export_bytes(full, fmt, filters=filters, lang=lang,
                                 layers=html_ids if fmt == "html" else static_ids)
@@ -634,21 +623,12 @@ def main() -> None:
             st.subheader(ui("why", lang))
             code = st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c))
             _why(full, code, lang)
-    if tabs[1].open:
-        with tabs[1]:
-            table = enterprise_table(a, lang)
-            st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang, full.colours)
-    if tabs[2].open:
-        with tabs[2]:
-            table = road_table(a, lang)
-            st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang, full.colours)
-    if tabs[3].open:
-        with tabs[3]:
-            table = hazard_table(a, lang)
-            st.caption(ui("shown", lang, n=len(table)))
-            show_table(table, lang, full.colours)
+    for tab, make_table in zip(tabs[1:4], (enterprise_table, road_table, hazard_table)):
+        if tab.open:
+            with tab:
+                table = make_table(a, lang)
+                st.caption(ui("shown", lang, n=len(table)))
+                show_table(table, lang, full.colours)
     if tabs[4].open:
         with tabs[4]:
             colours = [full.colours[g] for g in GRADES]

@@ -26,14 +26,13 @@ from riskmap.errors import Problem
 from riskmap.grades import count_by_grade
 from riskmap.grading import COMPONENTS, county_components, describe_contributors, grade_counties, grade_enterprises
 from riskmap.i18n import message
-from riskmap.join import assign_points
+from riskmap.join import assign_points, snap_points
 from riskmap.screening import (
     build_units,
     count_snapped,
     counts_from_road_columns,
     grade_units,
     severity_class,
-    snap_accidents,
 )
 from riskmap.settings import settings
 from riskmap.standard import load_standard
@@ -226,7 +225,7 @@ def _assess(workspace, stages: _Stages, pool: ThreadPoolExecutor, road_work: "_R
         if built is None or not len(built.geometry) or "accidents" not in ws.datasets:
             return None
         mx, my = to_metric(shapely.get_x(traffic_points), shapely.get_y(traffic_points))
-        return snap_accidents(shapely.points(mx, my), built.geometry, max_distance_m=float(standard.roads["snap_distance_m"]))
+        return snap_points(shapely.points(mx, my), built.geometry, max_distance=float(standard.roads["snap_distance_m"]))
 
     snap_job = pool.submit(snap_traffic)
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import shapely
 from shapely import STRtree
 
@@ -314,8 +313,3 @@ def snap_points(points: np.ndarray, lines: np.ndarray, *, max_distance: float) -
         target[point_idx[first]] = line_idx[first]
         distance[point_idx[first]] = dist[first]
     return target, distance
-
-
-def county_lookup(codes: pd.Series) -> dict[str, int]:
-    """Map county codes to their positions."""
-    return {code: position for position, code in enumerate(codes)}

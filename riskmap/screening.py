@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from riskmap.grades import grade_by_thresholds
 from riskmap.i18n import grade_label
-from riskmap.join import cut_units, snap_points, split_roads
+from riskmap.join import cut_units, split_roads
 from riskmap.standard import Standard
 
 
@@ -142,13 +141,3 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
         "score": rate,
         "reasons": reasons,
     })
-
-
-def snap_accidents(points_metric: np.ndarray, units_metric: np.ndarray, *, max_distance_m: float):
-    """Snap accident points to road units; see :func:`riskmap.join.snap_points`."""
-    return snap_points(points_metric, units_metric, max_distance=max_distance_m)
-
-
-def unit_lengths(units_metric: np.ndarray) -> np.ndarray:
-    """Lengths of unit lines in metres."""
-    return shapely.length(units_metric)

@@ -165,12 +165,6 @@ def _polygon_path(geom) -> MplPath | None:
     return MplPath(np.concatenate(vertices), codes)
 
 
-def _line_segments(geoms) -> tuple[list[np.ndarray], np.ndarray]:
-    """Coordinate arrays of every line part, and the index of the geometry it came from."""
-    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    segments = [np.asarray(shapely.get_coordinates(p)) for p in parts]
-    return segments, index
-
 
 # --- drawing --------------------------------------------------------------------------
 class _Page:

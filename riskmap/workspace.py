@@ -291,15 +291,16 @@ FORMAT_NAMES = {".csv": "CSV", ".tsv": "TSV", ".txt": "CSV", ".xlsx": "Excel (XL
                 ".json": "GeoJSON", ".gpkg": "GeoPackage", ".shp": "Shapefile", ".fgb": "FlatGeobuf"}
 
 
-def decode_text(raw: bytes, file: str, lang: str = "zh") -> str:
+def decode_text(raw: bytes, file: str, lang: str = "zh") -> tuple[str, str]:
     """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK).
 
     A NUL byte never occurs in either but in every UTF-16 file, so it rules them out.
+    Returns the text and the encoding that read it.
     """
     if b"\x00" not in raw:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return raw.decode(encoding)
+                return raw.decode(encoding), encoding
             except UnicodeDecodeError:
                 continue
     raise InputError(f"{file}: not UTF-8 or GBK/GB18030 text", [Problem("error", file, message("ws_not_text", lang))])
@@ -314,10 +315,12 @@ def _read_csv(raw: bytes, file: str, *, sep: str, lang: str) -> pd.DataFrame:
     6× faster than pandas' on a province's 200,000 enterprises; pandas' reader takes
     over for what pyarrow refuses (ragged or blank lines, repeated headers).
     """
-    text = decode_text(raw, file, lang)
+    text, encoding = decode_text(raw, file, lang)
     try:
-        utf8 = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
-        if not _is_utf8(utf8):
+        # pyarrow reads UTF-8 only: GBK/GB18030 text is encoded again.
+        if encoding == "utf-8-sig":
+            utf8 = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+        else:
             utf8 = text.encode("utf-8")
         first_line = utf8.split(b"\n", 1)[0].decode("utf-8")
         header = next(csv.reader([first_line], delimiter=sep))
@@ -332,14 +335,6 @@ def _read_csv(raw: bytes, file: str, *, sep: str, lang: str) -> pd.DataFrame:
         return table.to_pandas()
     except (pa.ArrowInvalid, ValueError, StopIteration, UnicodeDecodeError):
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read_vector(source: str, layer: Any, *, has_cpg: bool = True) -> gpd.GeoDataFrame:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from riskmap.i18n import Msg
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,6 +30,11 @@ class Problem:
         The canonical column name, or the column as it appears in the file.
     value
         The offending value as it appears in the file.
+    unit
+        What ``row`` counts: ``row`` (a spreadsheet row), ``feature`` or ``line``.
+    text
+        The message as data (:class:`~riskmap.i18n.Msg`), so that :meth:`render`
+        can put it in another language; ``None`` when only ``message`` is known.
     """
 
     severity: str
@@ -37,6 +44,23 @@ class Problem:
     column: str | None = None
     value: str | None = None
     unit: str = "row"
+    text: Msg | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def said(cls, severity: str, file: str, text: Msg, lang: str, **where) -> "Problem":
+        """A problem whose message is ``text`` written in ``lang`` (and kept as data)."""
+        return cls(severity, file, text.render(lang), text=text, **where)
+
+    def render(self, lang: str) -> str:
+        """The message in ``lang`` (``message`` itself when it was given as text)."""
+        return self.text.render(lang) if self.text is not None else self.message
+
+    def in_language(self, lang: str) -> "Problem":
+        """This problem with its message in ``lang``."""
+        if self.text is None:
+            return self
+        return Problem(self.severity, self.file, self.text.render(lang), self.row, self.column, self.value,
+                       self.unit, self.text)
 
     def location(self) -> str:
         """Return ``file, row N, column C`` as far as known."""
@@ -87,15 +111,27 @@ class FontNotFoundError(RiskMapError):
 
 @dataclass
 class ProblemLog:
-    """Collects problems while a workspace is read and assessed."""
+    """Collects problems while a workspace is read and assessed.
+
+    A message given as a :class:`~riskmap.i18n.Msg` is kept as data and written in
+    ``lang`` (the workspace language) for ``Problem.message``.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    lang: str = "zh"
 
-    def error(self, file: str, message: str, **where) -> None:
-        self.problems.append(Problem("error", file, message, **where))
+    def add(self, severity: str, file: str, message: str | Msg, **where) -> None:
+        """Log one problem of ``severity`` (``error`` or ``warning``)."""
+        if isinstance(message, Msg):
+            self.problems.append(Problem(severity, file, message.render(self.lang), text=message, **where))
+        else:
+            self.problems.append(Problem(severity, file, message, **where))
 
-    def warning(self, file: str, message: str, **where) -> None:
-        self.problems.append(Problem("warning", file, message, **where))
+    def error(self, file: str, message: str | Msg, **where) -> None:
+        self.add("error", file, message, **where)
+
+    def warning(self, file: str, message: str | Msg, **where) -> None:
+        self.add("warning", file, message, **where)
 
     @property
     def errors(self) -> list[Problem]:

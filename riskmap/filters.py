@@ -20,6 +20,7 @@ Semantics
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +28,8 @@ import pandas as pd
 
 from riskmap.assessment import Assessment
 from riskmap.grades import count_by_grade
+from riskmap.i18n import HAZARD_STATUS_LABELS, grade_label, label, sector_label
+from riskmap.periods import window
 
 ROAD_SECTOR = "road_transport"
 
@@ -46,13 +49,26 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, f.name) is not None for f in dataclasses.fields(self))
 
+    def restricted(self, names: Sequence[str]) -> "Filters":
+        """Only the filters named (``sectors``, ``counties``, ``grades``,
+        ``hazard_statuses``, ``dates``): what a map layer says acts on it."""
+        drop: dict[str, None] = {name: None for name in ("sectors", "counties", "grades", "hazard_statuses")
+                                 if name not in names}
+        if "dates" not in names:
+            drop.update(date_from=None, date_to=None)
+        return dataclasses.replace(self, **drop)
+
+    @classmethod
+    def last_months(cls, as_of: date, months: int, **others) -> "Filters":
+        """Accidents and hazards found in the ``months`` months up to ``as_of`` (and ``others``)."""
+        start, end = window(as_of, months)
+        return cls(date_from=start, date_to=end, **others)
+
     def describe(self, lang: str = "zh", *, county_names: dict[str, str] | None = None) -> str:
         """A one-line description of the active filters, for subtitles.
 
         ``county_names`` maps county codes to names so that counties read as names.
         """
-        from riskmap.i18n import grade_label, label, sector_label, HAZARD_STATUS_LABELS
-
         zh = lang == "zh"
         join = "、" if zh else ", "
         names = county_names or {}

@@ -3,9 +3,16 @@
 Every label a user reads comes from here: grade, sector, hazard and column labels and
 the message templates of validation, the summary and the exports.  ``t(key, lang)``
 looks a string up; a missing key falls back to the key itself so a gap shows.
+
+Words that are kept before they are shown (the problems of validation, the reasons a
+record was left unassigned) are :class:`Msg` values: a key of :data:`MESSAGES` and
+its parameters, put into words by :meth:`Msg.render` in the reader's language.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 
@@ -305,6 +312,8 @@ MESSAGES = {
     "ws_path_outside": ("{setting} = '{value}' 超出工作区；只允许工作区文件夹内的相对路径（如 data/x.csv）",
                         "{setting} = '{value}' leaves the workspace; only relative paths inside the workspace folder are allowed (e.g. data/x.csv)"),
     "ws_path_missing": ("{setting} = '{value}'：工作区中没有这个文件", "{setting} = '{value}': the workspace has no such file"),
+    "ws_standard_missing": ("{setting} = '{value}'：工作区中没有这个文件；内置标准：{builtin}",
+                            "{setting} = '{value}': the workspace has no such file; built-in standards: {builtin}"),
     "ws_unknown_format": ("文件格式 '{value}' 不受支持；允许：{allowed}", "file format '{value}' is not supported; allowed: {allowed}"),
     "ws_not_text": ("文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本（可能是 UTF-16 或二进制文件）；请另存为 UTF-8 CSV 或 XLSX",
                     "the file is neither UTF-8 nor GBK/GB18030 text (UTF-16 or binary?); save it as UTF-8 CSV or XLSX"),
@@ -324,6 +333,11 @@ MESSAGES = {
                          "[datasets.{value}] is not one of the five datasets and is read as an extra layer; did you mean [datasets.{guess}]?"),
     "ws_crs_override": ("riskmap.toml 声明的 crs '{value}' 取代了文件自带的坐标系 {file_crs}",
                         "the crs '{value}' declared in riskmap.toml overrides the file's own CRS, {file_crs}"),
+    "upload_no_counties": ("上传中没有区县边界文件（文件名含 counties 或 区县）。",
+                           "No county boundary file among the uploads (a name with 'counties' or '区县')."),
+    "upload_generated_toml": ("上传中没有 riskmap.toml：已按文件名生成（坐标按 WGS-84，评估日期为今天）。",
+                              "No riskmap.toml among the uploads: one was written from the file names "
+                              "(coordinates taken as WGS-84, as_of today)."),
     "ws_partial_location": ("只有经度或纬度之一（lon '{lon}'，lat '{lat}'）；两者都需要，否则该行没有位置",
                             "only one of lon/lat is given (lon '{lon}', lat '{lat}'); both are needed, else the row has no location"),
 }
@@ -349,3 +363,98 @@ def problem_word(key: str, lang: str = "zh", **fmt) -> str:
 def message(key: str, lang: str = "zh", **fmt) -> str:
     """Return the message template ``key`` in ``lang``, formatted with ``fmt``."""
     return _pick(MESSAGES[key], lang).format(**fmt)
+
+
+def label_of(kind: str, value: Any, lang: str = "zh") -> str:
+    """The label of a coded value: ``label_of("sector", "coal_mine")`` → 煤矿.
+
+    ``kind`` is one of ``grade``, ``sector``, ``hazard_level``, ``hazard_status``,
+    ``supervision``, ``accident_kind``, ``dataset``; anything else is shown as text.
+    """
+    if kind == "grade":
+        return grade_label(str(value), lang)
+    if kind == "sector":
+        return sector_label(str(value), lang)
+    table = _LABEL_TABLES.get(kind)
+    return label(table, str(value), lang) if table is not None else str(value)
+
+
+_LABEL_TABLES = {
+    "hazard_level": HAZARD_LEVEL_LABELS,
+    "hazard_status": HAZARD_STATUS_LABELS,
+    "supervision": SUPERVISION_LABELS,
+    "accident_kind": ACCIDENT_KIND_LABELS,
+    "dataset": DATASET_LABELS,
+}
+
+
+# ---------------------------------------------------------------------------
+# Messages kept as data
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColumnName:
+    """A canonical column in a message: ``county_code（区划代码）`` in Chinese, ``county_code`` in English."""
+
+    column: str
+
+    def render(self, lang: str = "zh") -> str:
+        return column_label(self.column, lang, both=True)
+
+
+@dataclass(frozen=True)
+class DatasetName:
+    """A dataset in a message: ``区县（counties）`` in Chinese, ``counties`` in English."""
+
+    dataset: str
+
+    def render(self, lang: str = "zh") -> str:
+        return f"{label(DATASET_LABELS, self.dataset, 'zh')}（{self.dataset}）" if lang == "zh" else self.dataset
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message of :data:`MESSAGES` kept as data: its key and its parameters.
+
+    Parameters may themselves be words to render (:class:`ColumnName`,
+    :class:`DatasetName`, another :class:`Msg`).  ``both`` marks a message found
+    before the workspace language is known: it reads ``中文 / English`` in any language.
+    """
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+    both: bool = False
+
+    def render(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        if self.both:
+            return f"{self._words('zh')} / {self._words('en')}"
+        return self._words(lang)
+
+    def _words(self, lang: str) -> str:
+        values = {name: (value.render(lang) if hasattr(value, "render") else value) for name, value in self.params}
+        return message(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.render("zh")
+
+
+def msg(key: str, *, both: bool = False, **params: Any) -> Msg:
+    """A :class:`Msg` of ``key``; parameters that are not plain values are kept as text."""
+    if key not in MESSAGES:
+        raise KeyError(f"no message {key!r}")
+    return Msg(key, tuple((name, _plain(value)) for name, value in params.items()), both)
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as a plain value: numpy numbers as Python ones, objects as text."""
+    if isinstance(value, (str, int, float, bool, type(None), Msg, ColumnName, DatasetName)):
+        return value
+    if hasattr(value, "item"):  # a numpy scalar
+        return value.item()
+    return str(value)
+
+
+def render(text: "str | Msg", lang: str = "zh") -> str:
+    """Words in ``lang``: a :class:`Msg` rendered, plain text as it is."""
+    return text.render(lang) if isinstance(text, Msg) else str(text)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from riskmap.grades import grade_by_thresholds
-from riskmap.i18n import grade_label
 from riskmap.join import cut_units, split_roads
+from riskmap.reasons import Reason, object_array, render_column
 from riskmap.standard import Standard
 
 
@@ -98,6 +98,18 @@ def counts_from_road_columns(roads: pd.DataFrame, unit_segment: np.ndarray, unit
     })
 
 
+def _unit_codes(rate: np.ndarray, grade: np.ndarray, prone: np.ndarray, counts: pd.DataFrame, months: int) -> np.ndarray:
+    """The reasons of each unit; only units with accidents get one (most of a real network has none)."""
+    codes = object_array([()] * len(rate))
+    fatal, injury = counts["fatal"].to_numpy(), counts["injury"].to_numpy()
+    for k in np.flatnonzero(prone | (rate > 0)):
+        unit = (Reason.of("road_rate", rate=float(rate[k]), grade=str(grade[k])),)
+        if prone[k]:
+            unit = (Reason.of("accident_prone", fatal=float(fatal[k]), injury=float(injury[k]), months=months),) + unit
+        codes[k] = unit
+    return codes
+
+
 def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, *, lang: str) -> pd.DataFrame:
     """EPDO, rate, accident-prone flag, grade and reasons of each unit.
 
@@ -107,6 +119,14 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
         ``fatal``, ``injury`` and ``pdo`` accident counts per unit over the window.
     length_m
         Unit lengths in metres.
+    lang
+        The language of ``reasons``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``epdo``, ``rate``, ``accident_prone``, ``grade``, ``score`` (the rate),
+        ``reason_codes`` and ``reasons``.
     """
     table = standard.roads
     weights = table["epdo"]
@@ -116,28 +136,14 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
     rate = epdo.to_numpy() / km / years
     prone_rule = table["accident_prone"]
     prone = (counts["fatal"].to_numpy() >= prone_rule["fatal"]) | (counts["injury"].to_numpy() >= prone_rule["injury"])
-    thresholds = table["thresholds"]
-    grade = grade_by_thresholds(rate, thresholds)
-    grade = np.where(prone, "red", grade)
-    zh = lang == "zh"
-    months = int(table["window_months"])
-    reasons = np.full(len(rate), "", dtype=object)
-    labels = {g: grade_label(g, lang) for g in ("red", "orange", "yellow", "blue")}
-    fatal, injury = counts["fatal"].to_numpy(), counts["injury"].to_numpy()
-    sep = "；" if zh else "; "
-    # Only units with accidents get a reason; most of a real network has none.
-    for k in np.flatnonzero(prone | (rate > 0)):
-        text = (f"事故率 {rate[k]:.1f} 当量起/公里·年（{labels[grade[k]]}）" if zh else
-                f"rate {rate[k]:.1f} EPDO/km/yr ({labels[grade[k]]})")
-        if prone[k]:
-            text = (f"事故多发：{months}个月内死亡事故 {fatal[k]:g} 起、受伤事故 {injury[k]:g} 起" if zh else
-                    f"accident-prone: {fatal[k]:g} fatal and {injury[k]:g} injury accidents in {months} months") + sep + text
-        reasons[k] = text
+    grade = np.where(prone, "red", grade_by_thresholds(rate, table["thresholds"]))
+    codes = pd.Series(_unit_codes(rate, grade, prone, counts, int(table["window_months"])), dtype=object)
     return pd.DataFrame({
         "epdo": epdo.to_numpy(),
         "rate": rate,
         "accident_prone": prone,
         "grade": grade,
         "score": rate,
-        "reasons": reasons,
+        "reasons": render_column(codes, lang),
+        "reason_codes": codes,
     })

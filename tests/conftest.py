@@ -25,7 +25,7 @@ def demo_path() -> Path:
 @pytest.fixture(scope="session")
 def demo_assessment():
     """The demo workspace, assessed once per test session."""
-    from riskmap.assess import assess
+    from riskmap import assess
 
     return assess(DEMO)
 

@@ -31,7 +31,7 @@ import wsfactory as wf
 from riskmap.cli import main
 from riskmap.i18n import problem_word
 from riskmap.errors import InputError
-from riskmap.workspace import load_workspace
+from riskmap.io.workspace import load_workspace
 
 
 # ---------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_export_register_all_and_html(tmp_path, demo_path, demo_assessment):
 
 
 def test_language_override_writes_reasons_in_that_language(demo_path):
-    from riskmap.assess import assess
+    from riskmap import assess
 
     english = assess(demo_path, language="en")
     assert english.language == "en"

@@ -14,7 +14,7 @@ import pytest
 import shapely
 import geopandas as gpd
 
-from riskmap.assess import assess
+from riskmap import assess
 from riskmap.coords import wgs84_to_gcj02
 
 

@@ -20,7 +20,7 @@ DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 def _fresh(monkeypatch):
     # The font is cached per path; RISKMAP_FONT must not leak in from the environment.
     monkeypatch.delenv(fonts.ENV_VAR, raising=False)
-    from riskmap.settings import settings
+    from riskmap import settings
 
     monkeypatch.setattr(settings, "font_path", "")
 

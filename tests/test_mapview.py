@@ -298,7 +298,7 @@ def test_demo_map_size(demo_assessment):
 
 
 def test_grade_colours_of_the_standard_reach_the_map_and_legend(tmp_path):
-    from riskmap.assess import assess
+    from riskmap import assess
     from riskmap.mapview import build_map, map_html
     from wsfactory import TOML, write_workspace
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskmap.assess import assess
+from riskmap import assess
 from wsfactory import TOML, road_frame, write_workspace
 
 

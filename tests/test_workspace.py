@@ -22,9 +22,9 @@ from shapely.geometry import Point
 
 import wsfactory as wf
 from riskmap import coords
-from riskmap.assess import assess
+from riskmap import assess
 from riskmap.i18n import SECTOR_LABELS
-from riskmap.workspace import load_workspace
+from riskmap.io.workspace import load_workspace
 
 WGS84_COUNTIES = wf.county_frame()
 WGS84_ROADS = wf.road_frame()

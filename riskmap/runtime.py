@@ -1,8 +1,10 @@
 """Run-time settings: one object instead of globals scattered about.
 
 Grading numbers live in the standard TOML (:mod:`riskmap.standard`); what lives here
-is how the program behaves, not what it concludes.  Change a value with
-``riskmap.settings.settings.<name> = ...`` or the environment variables named below.
+is how the program behaves, not what it concludes.  The one :data:`settings` object
+is ``riskmap.settings``; every module reads it when a function runs (never at import),
+so ``riskmap.settings.border_tolerance_m = 0`` takes effect for the next assessment.
+The module is called ``runtime`` so that its name cannot shadow the object.
 """
 
 from __future__ import annotations
@@ -36,3 +38,4 @@ class Settings:
 
 
 settings = Settings()
+"""The settings every module reads (``riskmap.settings``)."""

@@ -1,0 +1,271 @@
+"""Values: text cells to numbers, dates, ids and choices, with their problems.
+
+Every cell is read as text first (numbers stored as text, codes with leading zeros),
+then parsed per column by one rule.  :class:`Checker` parses one dataset's columns
+and logs a problem for each bad cell (file, row, column, value and what is allowed),
+a bounded number per column.  The functions are vectorised by dtype: a province has
+hundreds of thousands of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskmap.errors import ProblemLog
+from riskmap.i18n import ColumnName, Msg, msg
+from riskmap.runtime import settings
+from riskmap.schema import EMPTY
+
+
+def one_text(value: Any) -> str | None:
+    """One cell as stripped text, None when empty (140212.0 → '140212')."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return None if text.lower() in EMPTY else text
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Values as stripped text with empties as None (numbers like 140212.0 lose .0).
+
+    Vectorised by dtype: text columns with pandas string methods, float columns with
+    numpy, anything else once per distinct value.  The result is an object Series so
+    that empties stay None (pandas 3 would infer a string dtype with NaN).
+    """
+    index = series.index
+    if len(series) == 0:
+        return pd.Series([], index=index, dtype=object)
+    dtype = series.dtype
+    if pd.api.types.is_float_dtype(dtype):
+        return _float_text(series)
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
+        return pd.Series(series.astype(str).to_numpy(dtype=object), index=index, dtype=object)
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
+        stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+        empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
+        return pd.Series(np.where(empty.to_numpy(), None, stripped.to_numpy(dtype=object)), index=index, dtype=object)
+    if "mixed" in kind or "bool" in kind:  # 1 == 1.0 == True would share one distinct value
+        return pd.Series([one_text(v) for v in series.to_numpy(dtype=object)], index=index, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([one_text(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=index, dtype=object)  # code -1 picks the trailing None
+
+
+def _float_text(series: pd.Series) -> pd.Series:
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(values), None, dtype=object)
+    present = ~np.isnan(values)
+    integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
+    out[integral] = values[integral].astype(np.int64).astype(str)
+    rest = present & ~integral
+    out[rest] = values[rest].astype(str)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Parse dates given as 2026-10-31, 2026/10/31, 2026年10月31日, Excel cells or serials.
+
+    Returns a datetime64 series with NaT where a value is empty or unreadable.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # date cells of a Parquet / GeoPackage file
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_localize(None)
+        return series.astype("datetime64[ns]")
+    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty", "floating", "integer"):
+        rest = series
+    else:
+        is_datetime = series.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp))).astype(bool)
+        if is_datetime.any():
+            result[is_datetime] = pd.to_datetime(series[is_datetime].map(lambda v: pd.Timestamp(v)))
+        rest = series[~is_datetime]
+    if rest.empty:
+        return result
+    cells = text(rest).dropna()
+    serial = pd.to_numeric(cells, errors="coerce")
+    # Excel day serials (1900 system) for cells read as plain numbers.
+    is_serial = serial.between(20000, 80000)
+    if is_serial.any():
+        result[is_serial[is_serial].index] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[is_serial], unit="D")
+    cells = cells[~is_serial]
+    normalised = (cells.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
+                  .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
+                  .str.replace(".", "-", regex=False).str.strip())
+    parsed = pd.to_datetime(normalised, format="%Y-%m-%d", errors="coerce", exact=False)
+    missing = parsed.isna()
+    if missing.any():
+        parsed[missing] = pd.to_datetime(normalised[missing], format="mixed", errors="coerce")
+    result[parsed.index] = parsed
+    return result
+
+
+def integer_text(value: str) -> str | None:
+    """'3.0' → '3' (a level written by a program that stores every number as a float)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return str(int(number)) if np.isfinite(number) and number.is_integer() else None
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def parse_numbers(raw: pd.Series) -> pd.Series:
+    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping."""
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    retry = raw.notna() & values.isna()
+    if retry.any():
+        def fix(cell: str) -> str:
+            cell = unicodedata.normalize("NFKC", str(cell)).replace("，", ",").strip()
+            return cell.replace(",", "") if _GROUPED.fullmatch(cell) else cell
+        values[retry] = pd.to_numeric(raw[retry].map(fix), errors="coerce").astype(float)
+    return values
+
+
+def numbers(series: pd.Series) -> pd.Series:
+    """A column as numbers (NaN where empty or unreadable), with no problems logged."""
+    return parse_numbers(text(series))
+
+
+MessageFor = Callable[[str | None], Msg]
+
+
+class Checker:
+    """Parses one dataset's columns and logs a problem per bad cell (bounded per column).
+
+    Parameters
+    ----------
+    file
+        The file name, for messages.
+    unit
+        What a row is (``row``, ``feature``, ``record``).
+    rows
+        The row number of each frame row, as messages give it.
+    lang
+        The workspace language.
+    log
+        Where problems go.
+    """
+
+    def __init__(self, file: str, unit: str, rows: pd.Series, lang: str, log: ProblemLog):
+        self.file, self.unit, self.rows, self.lang, self.log = file, unit, rows, lang, log
+        self._texts: dict[str, pd.Series] = {}
+
+    def text(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """The column as text (see :func:`text`), computed once per column."""
+        if column not in self._texts:
+            self._texts[column] = (text(frame[column]) if column in frame
+                                   else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+        return self._texts[column]
+
+    def report(self, severity: str, column: str, mask, make_message: MessageFor | pd.Series,
+               values: pd.Series | None = None) -> None:
+        """Log one problem per row where ``mask`` holds (at most a bounded number).
+
+        ``make_message(value)`` gets the offending value as text (or None) and returns
+        the :class:`~riskmap.i18n.Msg`; it may instead be a Series of them by row label.
+        """
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index) if not isinstance(mask, pd.Series) else mask.astype(bool)
+        index = mask[mask].index
+        limit = settings.max_problems_per_column
+        for position, row_label in enumerate(index):
+            if position == limit:
+                self.log.add(severity, self.file, msg("more_rows", n=len(index) - limit), column=column)
+                break
+            value = None if values is None else values.get(row_label)
+            value_text = None if value is None else str(value)
+            words = make_message[row_label] if isinstance(make_message, pd.Series) else make_message(value_text)
+            self.log.add(severity, self.file, words, row=int(self.rows[row_label]), column=column,
+                         value=value_text, unit=self.unit)
+
+    def numbers(self, frame: pd.DataFrame, column: str, *, allowed: str | None = None, low=None, high=None,
+                choices: tuple[float, ...] | None = None) -> pd.Series:
+        """Numbers of a column; unreadable ones and those out of range are errors."""
+        raw = self.text(frame, column)
+        col = ColumnName(column)
+        if pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(frame[column].dtype):
+            values = frame[column].astype(float)
+        else:
+            values = parse_numbers(raw)
+        self.report("error", column, raw.notna() & values.isna(), lambda v: msg("bad_number", col=col, value=v), raw)
+        if choices is not None:
+            allowed_values = np.asarray(choices, dtype=float)
+            known = np.isclose(values.to_numpy(float)[:, None], allowed_values[None, :], rtol=1e-9, atol=1e-12).any(axis=1) \
+                if len(allowed_values) else np.zeros(len(values), dtype=bool)
+            wrong = values.notna() & ~pd.Series(known, index=values.index)
+            words = allowed or ", ".join(f"{c:g}" for c in choices)
+            self.report("error", column, wrong, lambda v: msg("out_of_range", col=col, value=v, allowed=words), raw)
+        elif low is not None or high is not None:
+            wrong = values.notna() & ((values < (low if low is not None else -np.inf)) | (values > (high if high is not None else np.inf)))
+            self.report("error", column, wrong,
+                        lambda v: msg("out_of_range", col=col, value=v, allowed=allowed or f"{low}–{high}"), raw)
+        return values
+
+    def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str | Msg, *,
+               default: Any = None, required: bool = False) -> pd.Series:
+        """Keys of a column's spellings; an unknown spelling is an error."""
+        raw = self.text(frame, column)
+        col = ColumnName(column)
+        lookup = {str(k).lower(): v for k, v in vocabulary.items()}
+
+        def find(value: str | None):
+            if not isinstance(value, str):
+                return None
+            for key in (value.lower(), value.replace(" ", "").lower(), integer_text(value)):
+                if key is not None and key in lookup:
+                    return lookup[key]
+            return None
+
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # look each distinct spelling up once
+        found = np.array([find(v) for v in uniques] + [None], dtype=object)
+        values = pd.Series(found[codes], index=raw.index, dtype=object)
+        unknown = raw.notna() & values.isna()
+        self.report("error", column, unknown, lambda v: msg("bad_choice", col=col, value=v, allowed=allowed), raw)
+        if required:
+            self.report("error", column, raw.isna(), lambda v: msg("empty_required", col=col))
+        return values.where(values.notna(), default).astype(object)
+
+    def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False) -> pd.Series:
+        """Dates of a column; an unreadable one is an error."""
+        if column not in frame:
+            return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        parsed = parse_dates(frame[column])
+        raw = self.text(frame, column)
+        col = ColumnName(column)
+        present = raw.notna()
+        self.report("error", column, present & parsed.isna(), lambda v: msg("bad_date", col=col, value=v), raw)
+        if required:
+            self.report("error", column, ~present, lambda v: msg("empty_required", col=col))
+        return parsed
+
+    def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Identifiers of a column; empty and repeated ones are errors."""
+        values = self.text(frame, column)
+        col = ColumnName(column)
+        self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
+        duplicated = values.notna() & values.duplicated(keep="first")
+        if duplicated.any():
+            first_row = {}
+            for row_label, value in values[values.notna()].items():
+                first_row.setdefault(value, int(self.rows[row_label]))
+            self.report("error", column, duplicated,
+                        lambda v: msg("duplicate_id", col=col, value=v, first=first_row.get(v)), values)
+        return values
+
+    def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Text of a required column; an empty cell is an error."""
+        values = text(frame[column])
+        self.report("error", column, values.isna(), lambda v: msg("empty_required", col=ColumnName(column)))
+        return values

@@ -1,0 +1,369 @@
+"""Reading and validating a workspace (DESIGN §4 and §5): :func:`load_workspace`.
+
+A workspace is a folder with ``riskmap.toml`` and data files.  :func:`load_workspace`
+reads every dataset it declares, maps the columns to their canonical names
+(:mod:`riskmap.schema`), parses values given in Chinese or English
+(:mod:`riskmap.io.values`), converts coordinates to WGS-84
+(:mod:`riskmap.io.geometry`) and collects every problem with its file, row, column,
+value and what is allowed.  Errors are raised together at the end (so ``riskmap
+validate`` reports them all); warnings travel with the returned :class:`Workspace`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from riskmap import coords
+from riskmap.assessment import WorkspaceInfo
+from riskmap.errors import InputError, Problem, ProblemLog
+from riskmap.i18n import ColumnName, DatasetName, Msg, msg
+from riskmap.io import config
+from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
+from riskmap.io.readers import drop_blank_rows, read_table
+from riskmap.io.values import Checker, numbers, text
+from riskmap.schema import ALIASES, DATASETS, NAMES, VOCABULARIES, Column
+from riskmap.standard import Standard, load_standard
+
+DatasetCallback = Callable[[str, gpd.GeoDataFrame, Any], None]
+
+
+@dataclass
+class Workspace:
+    """A read and validated workspace.
+
+    Attributes
+    ----------
+    info
+        The ``[workspace]`` settings.
+    datasets
+        Canonical GeoDataFrames in WGS-84, keyed by dataset name; each keeps the source
+        row number in ``_row``: for CSV/XLSX as a spreadsheet shows it (the header is
+        row 1, blank lines count), else the 1-based feature number.
+    files
+        The file name of each dataset, for messages.
+    problems
+        Warnings (and repairs).  Errors are raised, not kept.
+    standard_spec
+        The ``standard`` value (``default`` or a path inside the workspace).
+    standard
+        The grading standard, loaded and checked with the workspace (None only when
+        the workspace has errors, which are raised).
+    extra
+        Further ``[datasets.X]`` tables (for extra map layers such as schools): name →
+        GeoDataFrame in WGS-84 with the file's own columns.
+    """
+
+    info: WorkspaceInfo
+    datasets: dict[str, gpd.GeoDataFrame]
+    files: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    standard_spec: str = "default"
+    extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    standard: Any = None
+
+
+# ---------------------------------------------------------------------------
+# Columns
+# ---------------------------------------------------------------------------
+
+def normalise_name(name: Any) -> str:
+    """A column name as it is compared: no spaces, lower case."""
+    return re.sub(r"\s+", "", str(name)).strip().lower()
+
+
+def map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], file: str, log: ProblemLog) -> pd.DataFrame:
+    """Rename the file's columns to canonical names (explicit mapping first, then aliases)."""
+    aliases = ALIASES[dataset]
+    present = {normalise_name(c): c for c in frame.columns if c != "geometry"}
+    rename: dict[Any, str] = {}
+    for canonical, source in mapping.items():
+        if canonical not in aliases:
+            log.warning("riskmap.toml", msg("ws_unknown_mapping", value=canonical, dataset=f"[datasets.{dataset}]",
+                                            allowed=", ".join(aliases)),
+                        column=f"datasets.{dataset}.columns", value=str(canonical))
+            continue
+        key = normalise_name(source)
+        if key not in present:
+            log.error(file, msg("mapped_column_missing", col=ColumnName(canonical), value=source,
+                                present=", ".join(map(str, present.values()))), column=canonical, value=str(source))
+            continue
+        rename[present.pop(key)] = canonical
+    taken = set(rename.values())
+    for canonical, names in aliases.items():
+        if canonical in taken:
+            continue
+        for candidate in (canonical, *names):
+            key = normalise_name(candidate)
+            if key in present:
+                rename[present.pop(key)] = canonical
+                taken.add(canonical)
+                break
+    # A column left unmapped must not shadow a canonical name another column took
+    # (a file with both "name" and a mapped "企业全称", say).
+    for column in frame.columns:
+        if column != "geometry" and column not in rename and column in taken:
+            rename[column] = f"{column} (unused)"
+    return frame.rename(columns=rename)
+
+
+LecAllowed = dict[str, tuple[tuple[float, ...] | None, Msg | None]]
+
+
+def lec_allowed(standard: Standard | None) -> LecAllowed:
+    """The allowed LEC factor values of a standard (the default one when ``None``)."""
+    if standard is None:
+        standard = load_standard("default")
+    table = standard.enterprise.get("lec", {})
+    result: LecAllowed = {}
+    for column, key in (("lec_l", "L"), ("lec_e", "E"), ("lec_c", "C")):
+        try:
+            values = tuple(float(v) for v in table[key])
+        except (KeyError, TypeError, ValueError):  # a malformed standard: leave the factor unchecked
+            result[column] = (None, None)
+            continue
+        words = msg("ws_lec_allowed", values=", ".join(f"{v:g}" for v in values), standard=standard.name, setting=key)
+        result[column] = (values, words)
+    return result
+
+
+def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAllowed) -> pd.Series | Any:
+    """One canonical column read by its kind (:mod:`riskmap.schema`); missing optional ones are empty."""
+    name, kind, present = column.name, column.kind, column.name in frame
+    if kind == "id":
+        return check.ids(frame, name)
+    if kind == "name":
+        return check.names(frame, name)
+    if kind == "text":
+        return text(frame[name]) if present else None
+    if kind == "date":
+        return check.dates(frame, name, required=column.required)
+    if kind == "choice":
+        values = check.choice(frame, name, VOCABULARIES[column.vocabulary], column.allowed or "",
+                              default=column.default, required=column.required)
+        return values.astype(float) if column.vocabulary == "major_hazard_level" else values
+    if kind == "count":
+        values = check.numbers(frame, name, low=column.low, allowed=column.allowed) if present \
+            else pd.Series(0.0, index=frame.index)
+        return values.fillna(0)
+    if not present:
+        return np.nan
+    if column.choices == "standard":
+        choices, words = lec.get(name, (None, None))
+        return check.numbers(frame, name, choices=choices, allowed=words)
+    return check.numbers(frame, name, low=column.low, allowed=column.allowed, choices=column.choices)
+
+
+def _missing_columns(frame: pd.DataFrame, dataset: str, has_geometry: bool) -> list[str]:
+    missing = [c for c in DATASETS[dataset].required if c not in frame]
+    lonlat_needed = DATASETS[dataset].points and dataset != "hazards" and not has_geometry
+    if lonlat_needed and not ({"lon", "lat"} <= set(frame.columns)) and not (dataset == "accidents" and "enterprise_id" in frame):
+        missing += [c for c in ("lon", "lat") if c not in frame]
+    return missing
+
+
+# ---------------------------------------------------------------------------
+# Datasets
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Reading:
+    """What reading one dataset needs to know of the workspace."""
+
+    root: Path
+    lang: str
+    region: tuple[float, float, float, float] | None = None
+    lec: LecAllowed = field(default_factory=dict)
+
+
+def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str]:
+    """Read a dataset's file, drop blank lines and map its columns."""
+    path, file = config.dataset_path(dataset, spec, reading.root, reading.lang)
+    frame, unit = read_table(path, file, spec, reading.lang)
+    frame = frame.reset_index(drop=True)
+    rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
+    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
+        frame, rows = drop_blank_rows(frame, rows)
+    mapping = spec.get("columns", {}) or {}
+    if not isinstance(mapping, dict):
+        log.error("riskmap.toml", msg("ws_not_table", setting=f"datasets.{dataset}.columns", both=True),
+                  column=f"datasets.{dataset}.columns")
+        mapping = {}
+    frame = map_columns(frame, dataset, dict(mapping), file, log)
+    return frame, Checker(file, unit, rows, reading.lang, log), file
+
+
+def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[gpd.GeoDataFrame, str]:
+    """Read, check and normalise one of the five datasets."""
+    frame, check, file = _open(dataset, spec, reading, log)
+    declared = config.declared_crs(spec, dataset, log)
+    has_geometry = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame and frame.geometry.notna().any()
+    missing = _missing_columns(frame, dataset, has_geometry)
+    if DATASETS[dataset].needs_geometry and not has_geometry:
+        raise InputError(f"{file}: no geometry",
+                         [Problem.said("error", file, msg("ws_needs_geometry", dataset=DatasetName(dataset),
+                                                          allowed=DATASETS[dataset].geometry[1]), reading.lang)])
+    for column in missing:
+        names = ", ".join((column, *ALIASES[dataset].get(column, ())))
+        log.error(file, msg("missing_column", col=ColumnName(column), aliases=names), column=column)
+    if missing:
+        return gpd.GeoDataFrame({"_row": check.rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
+
+    out = pd.DataFrame({"_row": check.rows})
+    for column in DATASETS[dataset].columns:
+        if column.kind != "lonlat":
+            out[column.out] = read_column(frame, column, check, reading.lec)
+    geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
+    result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
+    check_geometry_types(result, dataset, check)
+    return result, file
+
+
+def load_extra(name: str, spec: dict, reading: _Reading, log: ProblemLog) -> gpd.GeoDataFrame | None:
+    """Read a dataset beyond the five (schools, hospitals ...) for extra map layers."""
+    path, relative = config.dataset_path(name, spec, reading.root, reading.lang)
+    frame, _unit = read_table(path, relative, spec, reading.lang)
+    declared = config.declared_crs(spec, name, log)
+    if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame:
+        geometry = geometry_to_wgs84(frame, declared, relative, log)
+        return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geometry, crs=4326)
+    names = {normalise_name(c): c for c in frame.columns}
+    lon_col = next((names[k] for k in ("lon", "经度", "longitude", "lng") if k in names), None)
+    lat_col = next((names[k] for k in ("lat", "纬度", "latitude") if k in names), None)
+    if lon_col is None or lat_col is None:
+        for column, found in (("lon", lon_col), ("lat", lat_col)):
+            if found is None:
+                log.error(relative, msg("missing_column", col=ColumnName(column),
+                                        aliases=", ".join((column, *ALIASES["enterprises"][column]))), column=column)
+        return None
+    if declared is None:
+        log.warning(relative, msg("no_crs"))
+    lon, lat = numbers(frame[lon_col]).to_numpy(), numbers(frame[lat_col]).to_numpy()
+    lon, lat = coords.to_wgs84(lon, lat, declared or "EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=4326)
+
+
+# ---------------------------------------------------------------------------
+# The workspace
+# ---------------------------------------------------------------------------
+
+Loaded = tuple[str, gpd.GeoDataFrame | None, str | None, bool]
+
+
+def _load_one(name: str, spec: Any, reading: _Reading, log: ProblemLog, standard: Standard | None,
+              on_dataset: DatasetCallback | None) -> Loaded:
+    """Load one dataset into ``log``; returns (name, frame, file, is_extra)."""
+    if not isinstance(spec, dict):
+        log.error("riskmap.toml", msg("ws_not_table", setting=f"datasets.{name}"), column=f"datasets.{name}")
+        return name, None, None, False
+    try:
+        if name in NAMES:
+            frame, file = load_dataset(name, spec, reading, log)
+            if on_dataset is not None and not log.errors:
+                on_dataset(name, frame, standard)
+            return name, frame, file, False
+        guess = difflib.get_close_matches(name, NAMES, n=1, cutoff=0.75)
+        if guess:
+            log.warning("riskmap.toml", msg("ws_extra_dataset", value=name, guess=guess[0]), column=f"datasets.{name}")
+        frame = load_extra(name, spec, reading, log)
+        return name, frame, str(spec.get("path")) if frame is not None else None, True
+    except InputError as exc:
+        log.problems.extend(exc.problems or [Problem("error", str(spec.get("path", name)), str(exc))])
+        return name, None, None, False
+
+
+def _region(counties: gpd.GeoDataFrame | None) -> tuple[float, float, float, float] | None:
+    """The counties' bounds: their extent tells swapped coordinates in the point files."""
+    geoms = counties.geometry if counties is not None else gpd.GeoSeries([])
+    good = geoms.notna() & ~geoms.is_empty
+    return tuple(float(v) for v in geoms[good].total_bounds) if good.any() else None
+
+
+def _load_all(specs: dict, reading: _Reading, log: ProblemLog, standard: Standard | None,
+              on_dataset: DatasetCallback | None) -> dict[str, Loaded]:
+    """Every dataset: the counties first, then the others in two threads.
+
+    Parsing and geometry work (pyarrow, GEOS, PROJ) run outside the GIL.  Each dataset
+    has its own problem log, merged in the order of the TOML.
+    """
+    results: dict[str, Loaded] = {}
+    if "counties" in specs:
+        results["counties"] = _load_one("counties", specs["counties"], reading, log, standard, on_dataset)
+        reading.region = _region(results["counties"][1])
+    others = sorted((name for name in specs if name != "counties"), key=lambda n: n != "roads")  # roads first
+    logs = {name: ProblemLog(lang=reading.lang) for name in others}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loaded = pool.map(lambda n: _load_one(n, specs[n], reading, logs[n], standard, on_dataset), others)
+        results.update(zip(others, loaded))
+    for name in specs:  # problems in the order of riskmap.toml
+        if name in logs:
+            log.problems.extend(logs[name].problems)
+    return {name: results[name] for name in specs if name in results}
+
+
+def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = None,
+                   language: str | None = None) -> Workspace:
+    """Read and validate a workspace folder.
+
+    Every problem is collected before anything is raised, so that ``riskmap
+    validate`` lists them all: the datasets are read even when ``riskmap.toml`` has
+    errors, and the standard is checked too (its LEC tables say which factor values
+    are allowed).
+
+    Parameters
+    ----------
+    root
+        The folder holding ``riskmap.toml``.
+    on_dataset
+        Called as ``on_dataset(name, frame, standard)`` as soon as each of the five
+        datasets is read (from a worker thread), so that a caller can start work on
+        one (the roads) while the others are still being read.
+    language
+        ``zh`` or ``en`` to override the workspace's ``language`` (messages, reasons),
+        as ``riskmap export --lang`` does.
+
+    Returns
+    -------
+    Workspace
+        Datasets in WGS-84 with canonical columns, and the warnings.
+
+    Raises
+    ------
+    InputError
+        With ``problems`` listing every error found (file, row, column, value).
+    """
+    raw, root = config.read_config(root)
+    log = ProblemLog()
+    table = config.workspace_table(raw, log)
+    workspace_language = config.parse_language(table, log)
+    log.lang = language if language in config.LANGUAGES else workspace_language
+    info = config.parse_info(table, root, workspace_language, log)
+    info.language = log.lang
+    specs = raw.get("datasets", {})
+    if not isinstance(specs, dict):
+        log.error("riskmap.toml", msg("ws_not_table", setting="datasets"), column="datasets")
+        specs = {}
+    if "counties" not in specs:
+        log.error("riskmap.toml", msg("ws_no_counties"), column="datasets.counties")
+    standard = config.workspace_standard(info.standard, root, log)
+    reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None))
+    results = _load_all(specs, reading, log, standard, on_dataset)
+    datasets = {name: r[1] for name, r in results.items() if r[1] is not None and not r[3]}
+    extra = {name: r[1] for name, r in results.items() if r[1] is not None and r[3]}
+    files = {name: r[2] for name, r in results.items() if r[1] is not None}
+    if log.errors:
+        words = "The workspace has errors" if log.lang == "en" else "工作区数据有错误"
+        error = InputError(f"{words} ({len(log.errors)})", log.errors)
+        error.warnings = log.warnings  # what else was found, for a caller that reports everything
+        raise error
+    return Workspace(info=info, datasets=datasets, files=files, problems=log.problems,
+                     standard_spec=info.standard, extra=extra, standard=standard)

@@ -1,34 +1,27 @@
 """RiskMap: the Streamlit page (``streamlit run app.py``).
 
-Layout and widgets only: every number comes from :mod:`riskmap`.
+Layout and widgets only: every number, table, file and word comes from :mod:`riskmap`.
 
-Workspace, in this order:
-
-1. files uploaded in the sidebar (a ``.zip`` of a workspace folder, or the files
-   themselves).  Uploads without a ``riskmap.toml`` get a minimal one written from the
-   file names (``counties.*``/``区县*`` → counties, ``enterprises.*``/``企业*`` → ...;
-   coordinates taken as WGS-84, ``as_of`` today), and the validation report says so;
-2. the folder named by the ``RISKMAP_WORKSPACE`` environment variable;
-3. the demo workspace ``data/demo``.
+Workspace, in this order: files uploaded in the sidebar (:mod:`riskmap.io.upload`),
+the folder named by ``RISKMAP_WORKSPACE``, the demo workspace ``data/demo``.
 
 The assessment is computed once per workspace *content* (a SHA-256 of the files'
-bytes) and kept with ``st.cache_resource``: a filter change never recomputes it.
-Filters go through :func:`riskmap.filters.apply_filters` once, and the headline
-figures, the tables and the map all draw on that result.
+bytes) and kept with ``st.cache_resource``: neither a filter change nor a language
+switch recomputes it.  A :class:`riskmap.View` (the assessment under the filters, in
+the page's language) is made once per run, and the headline figures, the map, the
+tables and the downloads all draw on it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import io
 import os
 import re
-import shutil
 import tempfile
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -37,235 +30,100 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from riskmap import mapview
+from riskmap import Filters, View, mapview, outputs, tables
 from riskmap.errors import InputError, Problem
-from riskmap.filters import Filters, apply_filters, headline
-from riskmap.grades import GRADES, RANK
-from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
-                          SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
 from riskmap.export import MIME_TYPES, export_bytes
+from riskmap.export.page import LAYERS as STATIC_LAYERS
+from riskmap.grades import GRADES
+from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, column_label, grade_label, label, msg, sector_label, t
+from riskmap.io import upload
 from riskmap.layers import load_layers
-from riskmap.staticmap import LAYERS as STATIC_LAYERS
+from riskmap.periods import window
 
 ROOT = Path(__file__).resolve().parent
 DEMO = ROOT / "data" / "demo"
 
-# The vendored Leaflet files are published by the Streamlit server itself: declaring
-# a (never rendered) component with path=riskmap/static makes the server serve that
-# folder under component/<name>/, next to streamlit-folium's own frame.  The map frame
-# then loads them by a relative URL, whatever the server's base path: no CDN.
+# The vendored Leaflet files (and riskmap.js/css) are published by the Streamlit server
+# itself: declaring a (never rendered) component with path=riskmap/static makes the
+# server serve that folder under component/<name>/, next to streamlit-folium's own
+# frame.  The map frame then loads them by a relative URL, whatever the server's base
+# path: no CDN.
 _STATIC = components.declare_component("riskmap_static", path=str(mapview.STATIC_DIR))
 ASSET_BASE = f"../{_STATIC.name}/"
 
 # Coloured squares for labels (Markdown colours; emoji fonts are often missing offline).
 GRADE_MARK = {"red": ":red[■]", "orange": ":orange[■]", "yellow": ":yellow[■]", "blue": ":blue[■]"}
 STYLER_MAX_ROWS = 200  # colouring cells with a pandas Styler is slow (and holds up the map) past this
-
-UI = {
-    "language": ("语言 / Language", "语言 / Language"),
-    "workspace": ("工作区", "Workspace"),
-    "upload": ("上传工作区文件（.zip 或多个文件）", "Upload a workspace (.zip or files)"),
-    "upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。",
-                    "A zipped folder with riskmap.toml, or the data files; without riskmap.toml the datasets "
-                    "are recognised by file name."),
-    "source_demo": ("示例工作区", "demo workspace"),
-    "source_env": ("RISKMAP_WORKSPACE 指定的工作区", "workspace from RISKMAP_WORKSPACE"),
-    "source_upload": ("上传的文件", "uploaded files"),
-    "filters": ("筛选", "Filters"),
-    "sectors": ("行业领域", "Sectors"),
-    "grades": ("风险等级", "Grades"),
-    "counties": ("区县", "Counties"),
-    "hazard_status": ("隐患状态", "Hazard status"),
-    "time_window": ("时间范围（事故、隐患排查）", "Time window (accidents, hazards found)"),
-    "tw_all": ("全部", "all"),
-    "tw_12": ("近 12 个月", "last 12 months"),
-    "tw_36": ("近 36 个月", "last 36 months"),
-    "tw_custom": ("自定义", "custom"),
-    "from_to": ("起止日期", "From – to"),
-    "all_hint": ("不选即全部", "empty = all"),
-    "layers": ("图层", "Layers"),
-    "basemap": ("底图", "Basemap"),
-    "basemap_url": ("XYZ 瓦片地址模板", "XYZ tile URL template"),
-    "bm_none": ("无（离线）", "none (offline)"),
-    "bm_custom": ("自定义 XYZ", "custom XYZ"),
-    "counties_by_grade": ("{g}（区县 / 企业）", "{g} (counties / enterprises)"),
-    "open_major": ("未销号重大隐患", "Open major hazards"),
-    "overdue": ("逾期隐患", "Overdue hazards"),
-    "accident_prone": ("事故多发路段单元", "Accident-prone road units"),
-    "deaths_12m": ("近 12 个月死亡人数", "Deaths, last 12 months"),
-    "tab_ranking": ("区县排名", "County ranking"),
-    "tab_enterprises": ("企业清单", "Enterprises"),
-    "tab_roads": ("道路单元", "Road units"),
-    "tab_hazards": ("隐患台账", "Hazard ledger"),
-    "tab_charts": ("统计图", "Charts"),
-    "tab_downloads": ("下载", "Downloads"),
-    "why": ("为什么是这个等级？", "Why this grade?"),
-    "why_pick": ("查看区县（也可点击地图上的区县）", "County (or click one on the map)"),
-    "components": ("得分构成", "Score components"),
-    "top": ("主要因素", "Top contributors"),
-    "reasons": ("判定依据", "Rules that fired"),
-    "none": ("无", "none"),
-    "chart_county": ("各区县企业风险等级", "Enterprise grades by county"),
-    "chart_sector": ("各行业企业风险等级", "Enterprise grades by sector"),
-    "validation": ("校验报告：{n} 条提示", "Validation report: {n} warnings"),
-    "errors": ("工作区数据有错误，无法评估：", "The workspace has errors and cannot be assessed:"),
-    "internal": ("内部错误：{e}", "Internal error: {e}"),
-    "assessing": ("正在评估工作区…", "Assessing the workspace…"),
-    "as_of": ("评估日期 {d} · 标准 {s} · 区域 {r}", "As of {d} · standard {s} · region {r}"),
-    "outputs": ("评估结果（按当前筛选）", "Assessment outputs (current filters)"),
-    "exports": ("导出图件与报告（按当前筛选）", "Exported maps and briefing (current filters)"),
-    "all_zip": ("全部结果（zip）", "All outputs (zip)"),
-    "shown": ("显示 {n} 条", "{n} rows"),
-    "map_error": ("地图无法绘制：", "The map cannot be drawn:"),
-    "generated_toml": ("上传中没有 riskmap.toml：已按文件名生成（坐标按 WGS-84，评估日期为今天）。",
-                       "No riskmap.toml among the uploads: one was written from the file names "
-                       "(coordinates taken as WGS-84, as_of today)."),
-    "no_counties_upload": ("上传中没有区县边界文件（文件名含 counties 或 区县）。",
-                           "No county boundary file among the uploads (a name with 'counties' or '区县')."),
-}
+SELECT_KEYS = ("f_sectors", "f_grades", "f_counties", "f_status", "f_window", "f_layers", "f_basemap", "why_county")
 
 
 def ui(key: str, lang: str, **fmt) -> str:
-    """A page string in ``lang``."""
-    zh, en = UI[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    """A page string in ``lang`` (:data:`riskmap.i18n.STRINGS`, ``ui_`` keys)."""
+    return t(f"ui_{key}", lang, **fmt)
 
 
 # --------------------------------------------------------------------------- workspace
 
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith((".", "__")) for part in p.relative_to(folder).parts))
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _hash_from_signature(folder: str, signature: tuple) -> str:
-    h = hashlib.sha256()
-    root = Path(folder)
-    for relative, _size, _mtime in signature:
-        h.update(relative.encode("utf-8") + b"\0")
-        h.update((root / relative).read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
+    return upload.workspace_hash(folder, signature)
 
 
 def workspace_hash(folder: Path) -> str:
-    """SHA-256 of every file of a workspace (names and bytes).
-
-    The files are read again only when their sizes or times change (the signature is
-    the cache key), so reruns stay cheap even for a province.
-    """
-    signature = tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in _files(folder))
-    return _hash_from_signature(str(folder), signature)
+    """SHA-256 of a workspace's files, read again only when their sizes or times change."""
+    return _hash_from_signature(str(folder), upload.file_signature(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_assessment(content_hash: str, _folder: str, lang: str):
-    """The assessment of a workspace, once per content hash and page language.
+def load_assessment(content_hash: str, _folder: str):
+    """The assessment of a workspace, once per content hash (``_folder`` is not hashed).
 
-    ``_folder`` is not hashed.  The language is part of the key because reasons and
-    contributors are written in it; switching back and forth costs nothing after the
-    first time, and a filter change never recomputes anything.
+    Not per language: a :class:`riskmap.View` writes reasons, contributors and
+    problems in the page's language from their codes.
     """
-    from riskmap.assess import assess
+    from riskmap import assess
 
-    return assess(_folder, language=lang)
-
-
-_DATASET_NAMES = {
-    "counties": ("counties", "county", "区县", "县区", "行政区"),
-    "enterprises": ("enterprises", "enterprise", "企业", "单位"),
-    "roads": ("roads", "road", "道路", "路段"),
-    "accidents": ("accidents", "accident", "事故"),
-    "hazards": ("hazards", "hazard", "隐患"),
-}
-_DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".geojson", ".json", ".gpkg", ".zip", ".shp", ".parquet")
+    return assess(_folder)
 
 
-def _minimal_toml(folder: Path) -> str | None:
-    """A riskmap.toml for uploaded files without one, guessed from the file names."""
-    found: dict[str, str] = {}
-    for path in _files(folder):
-        name = path.name.lower()
-        if path.suffix.lower() not in _DATA_SUFFIXES:
-            continue
-        for dataset, words in _DATASET_NAMES.items():
-            if dataset not in found and any(w in name for w in words):
-                found[dataset] = str(path.relative_to(folder)).replace("\\", "/")
-                break
-    if "counties" not in found:
-        return None
-    lines = ["[workspace]", 'title = "上传数据 / uploaded data"', 'region = "上传数据 / uploaded"',
-             f"as_of = {date.today().isoformat()}", ""]
-    for dataset, path in found.items():
-        lines += [f"[datasets.{dataset}]", f"path = {path!r}".replace("'", '"'), 'crs = "EPSG:4326"', ""]
-    return "\n".join(lines)
+def _workspace_folder(lang: str) -> tuple[Path, str, list[Problem]]:
+    """The workspace to show, where it comes from, and notes about it."""
+    uploads = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
+                                       help=ui("upload_help", lang))
+    if uploads:
+        folder, notes = upload.workspace_from_uploads([(u.name, u.getvalue()) for u in uploads])
+        if upload.was_generated(folder):
+            notes.append(Problem.said("warning", "riskmap.toml", msg("upload_generated_toml"), lang))
+        return folder, ui("source_upload", lang), notes
+    if os.environ.get("RISKMAP_WORKSPACE"):
+        return Path(os.environ["RISKMAP_WORKSPACE"]).expanduser(), ui("source_env", lang), []
+    return DEMO, ui("source_demo", lang), []
 
 
-def workspace_from_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, list[Problem]]:
-    """Write uploaded files to a folder named by their content; return it and notes.
-
-    A ``.zip`` is unpacked (a single top folder inside it is taken as the workspace).
-    Without a ``riskmap.toml`` a minimal one is written from the file names.
-
-    Raises
-    ------
-    InputError
-        Nothing usable was uploaded (no riskmap.toml and no county file), or a zip
-        is broken or reaches outside its folder.
-    """
-    digest = hashlib.sha256()
-    for name, data in sorted(files):
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    folder = Path(tempfile.gettempdir()) / f"riskmap-upload-{digest.hexdigest()[:20]}"
-    notes: list[Problem] = []
-    if folder.is_dir() and not (folder / "riskmap.toml").is_file():
-        shutil.rmtree(folder, ignore_errors=True)  # left half-made by an earlier attempt
-    if not folder.is_dir():
-        staging = Path(tempfile.mkdtemp(prefix="riskmap-upload-"))
-        for name, data in files:
-            safe = Path(name).name
-            if safe.lower().endswith(".zip") and not re.search(r"\.(shp|shapefile)\.zip$", safe.lower()):
-                try:
-                    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                        for member in archive.namelist():
-                            target = (staging / member).resolve()
-                            if not target.is_relative_to(staging.resolve()):
-                                raise InputError(f"{safe}: unsafe path {member}",
-                                                 [Problem("error", safe, f"the zip holds a path outside its folder: {member}")])
-                        archive.extractall(staging)
-                except zipfile.BadZipFile:
-                    raise InputError(f"{safe}: not a zip file",
-                                     [Problem("error", safe, "not a valid .zip file")]) from None
-            else:
-                (staging / safe).write_bytes(data)
-        entries = [p for p in staging.iterdir() if not p.name.startswith((".", "__"))]
-        if not (staging / "riskmap.toml").exists() and len(entries) == 1 and entries[0].is_dir():
-            inner = entries[0]
-            for p in list(inner.iterdir()):
-                p.rename(staging / p.name)
-            inner.rmdir()
-        if not (staging / "riskmap.toml").exists():
-            text = _minimal_toml(staging)
-            if text is None:
-                shutil.rmtree(staging, ignore_errors=True)
-                message = UI["no_counties_upload"][0] + " / " + UI["no_counties_upload"][1]
-                raise InputError(message, [Problem("error", "riskmap.toml", message)])
-            (staging / "riskmap.toml").write_text(text, encoding="utf-8")
-            (staging / ".generated-toml").touch()  # so the page can say the file was guessed
-        if not folder.exists():
-            staging.rename(folder)
-    return folder, notes
+def _assessment(lang: str):
+    """The assessment and the notes on its workspace, or ``None`` after showing why not."""
+    try:
+        folder, source, notes = _workspace_folder(lang)
+        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · `{folder.name}`")
+        with st.spinner(ui("assessing", lang)):
+            if not folder.is_dir():
+                raise InputError(f"{folder}: not a folder", [Problem("error", str(folder), "the workspace folder does not exist")])
+            return load_assessment(workspace_hash(folder), str(folder)), notes
+    except InputError as exc:
+        st.title(t("app_title", lang))
+        show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
+    except Exception as exc:  # never a traceback on the page
+        st.title(t("app_title", lang))
+        st.error(ui("internal", lang, e=_md(f"{type(exc).__name__}: {exc}")))
+    return None, []
 
 
 def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     """Errors in one error box (file, row, column, value, message); never a traceback."""
     lines = [header]
     for p in problems[:200]:
-        where = p.location()
         value = f" — `{p.value}`" if p.value not in (None, "") else ""
-        lines.append(f"- **{_md(where)}**: {_md(p.message)}{value}")
+        lines.append(f"- **{_md(p.location())}**: {_md(p.render(lang))}{value}")
     if len(problems) > 200:
         lines.append(f"- … (+{len(problems) - 200})")
     st.error("\n".join(lines))
@@ -277,10 +135,6 @@ def _md(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- tables
-
-def _grade_col(series: pd.Series, lang: str) -> pd.Series:
-    return series.map(lambda g: grade_label(g, lang) if isinstance(g, str) else "")
-
 
 def _number(value) -> str:
     """Numbers as people read them: thousands separated, no trailing zeros."""
@@ -299,117 +153,47 @@ def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str]) -> None:
         text = {grade_label(g, lang): ("#111" if g == "yellow" else "#fff") for g in GRADES}
         styled = table.style.map(lambda v: f"background-color: {by_label[v]}; color: {text[v]}" if v in by_label else "",
                                  subset=[grade_header])
-        numeric = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
-        styled = styled.format({c: _number for c in numeric})
+        styled = styled.format({c: _number for c in table.columns if pd.api.types.is_float_dtype(table[c])})
         st.dataframe(styled, hide_index=True, width="stretch")
     else:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _rank_desc(series: pd.Series) -> pd.Series:
-    return -pd.to_numeric(series.astype(object).map(RANK), errors="coerce").fillna(-1)
+# --------------------------------------------------------------------------- sidebar
 
-
-def county_table(a, lang: str) -> pd.DataFrame:
-    c = a.counties.sort_values("score", ascending=False)
-    out = pd.DataFrame({
-        column_label("county_name", lang): c["county_name"],
-        column_label("county_code", lang): c["county_code"],
-        column_label("grade", lang): _grade_col(c["grade"], lang),
-        column_label("score", lang): c["score"].round(1),
-        column_label("points_enterprises", lang): c["points_enterprises"].round(1),
-        column_label("points_roads", lang): c["points_roads"].round(1),
-        column_label("points_hazards", lang): c["points_hazards"].round(1),
-        column_label("points_accidents", lang): c["points_accidents"].round(1),
-        column_label("top_contributors", lang): c["top_contributors"],
-    })
-    return out.reset_index(drop=True)
-
-
-def enterprise_table(a, lang: str) -> pd.DataFrame:
-    e = a.enterprises.assign(_r=_rank_desc(a.enterprises["grade"])).sort_values(["_r", "score"], ascending=[True, False])
-    cols = {
-        "enterprise_id": e["enterprise_id"], "name": e["name"],
-        "sector": e["sector"].map(lambda s: sector_label(s, lang)),
-        "county_name": e["county_name"], "grade": _grade_col(e["grade"], lang),
-        "inherent_grade": e["inherent_grade"].map(lambda g: grade_label(g, lang) if isinstance(g, str) else ""),
-        "reasons": e["reasons"], "open_hazards": e["open_hazards"], "overdue_hazards": e["overdue_hazards"],
-    }
-    return pd.DataFrame({column_label(k, lang): v for k, v in cols.items()}).reset_index(drop=True)
-
-
-def road_table(a, lang: str) -> pd.DataFrame:
-    r = a.road_units.assign(_r=_rank_desc(a.road_units["grade"]))
-    r = r.sort_values(["accident_prone", "_r", "rate"], ascending=[False, True, False])
-    yes, no = t("yes", lang), t("no", lang)
-    cols = {
-        "unit_id": r["unit_id"], "road_name": r["road_name"], "county_name": r["county_name"],
-        "grade": _grade_col(r["grade"], lang),
-        "accident_prone": r["accident_prone"].map(lambda v: yes if bool(v) else no),
-        "length_m": r["length_m"].round(0), "fatal": r["fatal"], "injury": r["injury"],
-        "epdo": r["epdo"], "rate": r["rate"].round(2),
-    }
-    return pd.DataFrame({column_label(k, lang): v for k, v in cols.items()}).reset_index(drop=True)
-
-
-def hazard_table(a, lang: str) -> pd.DataFrame:
-    h = a.hazards.assign(_major=a.hazards["level"].eq("major"))
-    # Overdue first (most overdue at the top), then open major ones, then the rest.
-    h = h.sort_values(["overdue", "days_overdue", "is_open", "_major"], ascending=[False, False, False, False])
-    yes, no = t("yes", lang), t("no", lang)
-    date_text = lambda s: pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d").fillna("")  # noqa: E731
-    cols = {
-        "hazard_id": h["hazard_id"], "name": h["name"], "county_name": h["county_name"],
-        "level": h["level"].map(lambda v: label(HAZARD_LEVEL_LABELS, v, lang)),
-        "status": h["status"].map(lambda v: label(HAZARD_STATUS_LABELS, v, lang)),
-        "overdue": h["overdue"].map(lambda v: yes if bool(v) else no),
-        "days_overdue": h["days_overdue"],
-        "supervision": h["supervision"].map(lambda v: label(SUPERVISION_LABELS, v, lang)),
-        "found_date": date_text(h["found_date"]), "deadline": date_text(h["deadline"]),
-        "description": h["description"],
-    }
-    return pd.DataFrame({column_label(k, lang): v for k, v in cols.items()}).reset_index(drop=True)
-
-
-def grade_crosstab(frame: pd.DataFrame, by: pd.Series, lang: str) -> pd.DataFrame:
-    table = pd.crosstab(by, frame["grade"]).reindex(columns=list(GRADES), fill_value=0)
-    return table.rename(columns=lambda g: grade_label(g, lang))
-
-
-# --------------------------------------------------------------------------- page
-
-def _sidebar_filters(a, lang: str) -> tuple[Filters, list, str]:
-    sb = st.sidebar
-    sb.subheader(ui("filters", lang))
-    sectors = sb.multiselect(ui("sectors", lang), list(SECTORS), format_func=lambda s: sector_label(s, lang),
-                             key="f_sectors", placeholder=ui("all_hint", lang))
-    grades = sb.multiselect(ui("grades", lang), list(GRADES), format_func=lambda g: grade_label(g, lang),
-                            key="f_grades", placeholder=ui("all_hint", lang))
-    names = dict(zip(a.counties["county_code"].astype(str), a.counties["county_name"].astype(str)))
-    counties = sb.multiselect(ui("counties", lang), list(names), format_func=lambda c: names.get(c, c),
-                              key="f_counties", placeholder=ui("all_hint", lang))
-    statuses = sb.multiselect(ui("hazard_status", lang), list(HAZARD_STATUS_LABELS),
-                              format_func=lambda s: label(HAZARD_STATUS_LABELS, s, lang),
-                              key="f_status", placeholder=ui("all_hint", lang))
-    window = sb.selectbox(ui("time_window", lang), ["all", "12", "36", "custom"], key="f_window",
+def _time_window(sb, as_of, lang: str) -> tuple:
+    """The dates of the time window chosen (``None`` for all)."""
+    choice = sb.selectbox(ui("time_window", lang), ["all", "12", "36", "custom"], key="f_window",
                           format_func=lambda w: ui({"all": "tw_all", "12": "tw_12", "36": "tw_36", "custom": "tw_custom"}[w], lang))
-    as_of = a.info.as_of
-    date_from = date_to = None
-    if window in ("12", "36"):
-        months = int(window)
-        try:
-            date_from = as_of.replace(year=as_of.year - months // 12) + timedelta(days=1)
-        except ValueError:  # 29 February
-            date_from = as_of.replace(year=as_of.year - months // 12, day=28) + timedelta(days=1)
-        date_to = as_of
-    elif window == "custom":
+    if choice in ("12", "36"):
+        return window(as_of, int(choice))
+    if choice == "custom":
         picked = sb.date_input(ui("from_to", lang), value=(as_of - timedelta(days=365), as_of), key="f_dates")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
-            date_from, date_to = picked
-    filters = Filters(
-        sectors=tuple(sectors) or None, counties=tuple(counties) or None, grades=tuple(grades) or None,
-        hazard_statuses=tuple(statuses) or None, date_from=date_from, date_to=date_to,
-    )
+            return tuple(picked)
+    return None, None
+
+
+def _filters(a, lang: str) -> Filters:
+    sb = st.sidebar
+    sb.subheader(ui("filters", lang))
+    hint = ui("all_hint", lang)
+    sectors = sb.multiselect(ui("sectors", lang), list(SECTORS), format_func=lambda s: sector_label(s, lang),
+                             key="f_sectors", placeholder=hint)
+    grades = sb.multiselect(ui("grades", lang), list(GRADES), format_func=lambda g: grade_label(g, lang),
+                            key="f_grades", placeholder=hint)
+    names = a.county_names
+    counties = sb.multiselect(ui("counties", lang), list(names), format_func=lambda c: names.get(c, c),
+                              key="f_counties", placeholder=hint)
+    statuses = sb.multiselect(ui("hazard_status", lang), list(HAZARD_STATUS_LABELS),
+                              format_func=lambda s: label(HAZARD_STATUS_LABELS, s, lang), key="f_status", placeholder=hint)
+    date_from, date_to = _time_window(sb, a.info.as_of, lang)
+    return Filters(sectors=tuple(sectors) or None, counties=tuple(counties) or None, grades=tuple(grades) or None,
+                   hazard_statuses=tuple(statuses) or None, date_from=date_from, date_to=date_to)
+
+
+def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
+    sb = st.sidebar
     specs = load_layers(workspace=a.info.path)
     titles = {s.id: s.title(lang) for s in specs}
     chosen = sb.multiselect(ui("layers", lang), list(titles), default=[s.id for s in specs if s.show],
@@ -423,8 +207,10 @@ def _sidebar_filters(a, lang: str) -> tuple[Filters, list, str]:
     if basemap == "custom":
         basemap = sb.text_input(ui("basemap_url", lang), value=a.info.basemap if "{z}" in a.info.basemap else
                                 "https://tile.openstreetmap.org/{z}/{x}/{y}.png", key="f_basemap_url")
-    return filters, layers, basemap
+    return layers, basemap
 
+
+# --------------------------------------------------------------------------- main area
 
 def _headline(figures: dict, lang: str) -> None:
     cols = st.columns(4)
@@ -432,24 +218,39 @@ def _headline(figures: dict, lang: str) -> None:
         col.metric(ui("counties_by_grade", lang, g=f"{GRADE_MARK[g]} {grade_label(g, lang)}"),
                    f"{figures['counties_by_grade'][g]} / {figures['enterprises_by_grade'][g]}")
     cols = st.columns(4)
-    cols[0].metric(ui("open_major", lang), figures["open_major_hazards"])
-    cols[1].metric(ui("overdue", lang), figures["overdue_hazards"])
-    cols[2].metric(ui("accident_prone", lang), figures["accident_prone_units"])
-    cols[3].metric(ui("deaths_12m", lang), figures["deaths_12m"])
+    for col, key, figure in zip(cols, ("open_major", "overdue", "accident_prone", "deaths_12m"),
+                                ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")):
+        col.metric(ui(key, lang), figures[figure])
 
 
-def _why(a, code: str | None, lang: str) -> None:
-    counties = a.counties.set_index(a.counties["county_code"].astype(str))
+def _map(view: View, layers: list, basemap: str) -> None:
+    try:
+        m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=620)
+    except InputError as exc:
+        show_problems(exc.problems or [Problem("error", "map", str(exc))], view.lang, header=ui("map_error", view.lang))
+        m = mapview.build_map(view, layers=layers, basemap="none", asset_base=ASSET_BASE, height=620)
+    # Only clicks come back: panning and zooming do not rerun the page.
+    state = st_folium(m, key="riskmap", height=620, use_container_width=True, returned_objects=["last_object_clicked"])
+    click = (state or {}).get("last_object_clicked")
+    if click and click != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = click
+        code = mapview.county_at(view, click["lat"], click["lng"], basemap=basemap)
+        if code is not None:  # open the ranking tab on this county's "why" panel
+            st.session_state["why_county"] = code
+            st.session_state["main_tabs"] = ui("tab_ranking", view.lang)
+
+
+def _why(view: View, code: str | None) -> None:
+    lang = view.lang
+    counties = view.everything.counties.set_index(view.everything.counties["county_code"].astype(str))
     if code is None or code not in counties.index:
         return
     row = counties.loc[code]
     st.markdown(f"#### {html.escape(str(row['county_name']))} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {column_label('score', lang)} {row['score']:.1f}")
     parts = pd.DataFrame({
-        ui("components", lang): [column_label(c, lang) for c in
-                                 ("points_enterprises", "points_roads", "points_hazards", "points_accidents")],
-        column_label("score", lang): [round(float(row[c]), 1) for c in
-                                      ("points_enterprises", "points_roads", "points_hazards", "points_accidents")],
+        ui("components", lang): [column_label(c, lang) for c in tables.COMPONENT_COLUMNS],
+        column_label("score", lang): [round(float(row[c]), 1) for c in tables.COMPONENT_COLUMNS],
     })
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
@@ -459,188 +260,124 @@ def _why(a, code: str | None, lang: str) -> None:
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
 
 
-def _downloads(a, full, filters: Filters, lang: str, layers: list, stem: str) -> None:
-    from riskmap.outputs import LAYER_FILES, _for_file, summary_json
+def _ranking(view: View) -> None:
+    lang = view.lang
+    show_table(tables.page_table(view, "counties"), lang, view.colours)
+    names = view.county_names
+    codes = tables.county_rows(view.counties)["county_code"].astype(str).tolist() or list(names)
+    if st.session_state.get("why_county") not in codes:
+        st.session_state["why_county"] = codes[0] if codes else None
+    st.subheader(ui("why", lang))
+    _why(view, st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c)))
 
-    st.markdown(f"**{ui('outputs', lang)}**")
-    cols = st.columns(4)
 
-    def geojson_bytes(name: str):
-        def make() -> bytes:
-            frame = _for_file(getattr(a, name))
-            return frame.to_json(drop_id=True, ensure_ascii=False).encode("utf-8") if len(frame) else \
-                b'{"type":"FeatureCollection","features":[]}'
-        return make
+def _charts(view: View) -> None:
+    lang, ents = view.lang, view.enterprises
+    colours = [view.colours[g] for g in GRADES]
+    st.markdown(f"**{ui('chart_county', lang)}**")
+    st.bar_chart(tables.grade_crosstab(ents, ents["county_name"].fillna("—"), lang), color=colours)
+    st.markdown(f"**{ui('chart_sector', lang)}**")
+    st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: sector_label(s, lang)), lang), color=colours)
 
-    for i, (name, file_name) in enumerate(LAYER_FILES.items()):
-        cols[i % 4].download_button(file_name, geojson_bytes(name), file_name=file_name,
-                                    mime="application/geo+json", key=f"dl_{name}", on_click="ignore")
 
-    def csv_bytes(name: str):
-        def make() -> bytes:
-            frame = pd.DataFrame(getattr(a, name)).drop(columns="geometry", errors="ignore")
-            return frame.to_csv(index=False).encode("utf-8-sig")
-        return make
-
-    for i, name in enumerate(("counties", "enterprises", "road_units", "hazards")):
-        cols[i % 4].download_button(f"{name}.csv", csv_bytes(name), file_name=f"{name}.csv", mime="text/csv",
-                                    key=f"dl_csv_{name}", on_click="ignore")
-
-    def register() -> bytes:
-        from riskmap.register import write_register
-
+def _all_outputs(view: View) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        written = outputs.write_outputs(view, tmp)
         buffer = io.BytesIO()
-        write_register(a, buffer, lang=lang)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.name)
         return buffer.getvalue()
 
-    def all_zip() -> bytes:
-        from riskmap.outputs import write_outputs
 
-        with tempfile.TemporaryDirectory() as tmp:
-            written = write_outputs(a, tmp)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in written:
-                    archive.write(path, path.name)
-            return buffer.getvalue()
-
+def _downloads(view: View, layers: list, stem: str) -> None:
+    """Every output file and export of what is shown, written by the CLI's own writers."""
+    lang = view.lang
+    st.markdown(f"**{ui('outputs', lang)}**")
     cols = st.columns(4)
-    cols[0].download_button("risk_register.xlsx", register, file_name="risk_register.xlsx", key="dl_register",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    cols[1].download_button("summary.json", summary_json(full).encode("utf-8"), file_name="summary.json",
+    for i, (name, file_name) in enumerate(outputs.LAYER_FILES.items()):
+        cols[i % 4].download_button(file_name, lambda name=name: outputs.layer_bytes(view.frame(name)), file_name=file_name,
+                                    mime="application/geo+json", key=f"dl_{name}", on_click="ignore")
+    for i, name in enumerate(("counties", "enterprises", "road_units", "hazards")):
+        cols[i % 4].download_button(f"{name}.csv", lambda name=name: outputs.csv_bytes(view.frame(name)),
+                                    file_name=f"{name}.csv", mime="text/csv", key=f"dl_csv_{name}", on_click="ignore")
+    cols = st.columns(4)
+    cols[0].download_button("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), file_name="risk_register.xlsx",
+                            key="dl_register", mime=MIME_TYPES["xlsx"], on_click="ignore")
+    cols[1].download_button("summary.json", outputs.summary_json(view).encode("utf-8"), file_name="summary.json",
                             mime="application/json", key="dl_summary", on_click="ignore")
-    cols[2].download_button("unassigned.csv", full.unassigned.to_csv(index=False).encode("utf-8-sig"),
-                            file_name="unassigned.csv", mime="text/csv", key="dl_unassigned", on_click="ignore")
-    cols[3].download_button(ui("all_zip", lang), all_zip, file_name=f"{stem}-outputs.zip", mime="application/zip",
-                            key="dl_zip", on_click="ignore")
-
+    cols[2].download_button("unassigned.csv", lambda: outputs.unassigned_bytes(view), file_name="unassigned.csv",
+                            mime="text/csv", key="dl_unassigned", on_click="ignore")
+    cols[3].download_button(ui("all_zip", lang), lambda: _all_outputs(view), file_name=f"{stem}-outputs.zip",
+                            mime="application/zip", key="dl_zip", on_click="ignore")
     st.markdown(f"**{ui('exports', lang)}**")
     html_ids = [s.id for s in layers]
     # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
     static_ids = [i for i in html_ids if i in STATIC_LAYERS] or None
-    cols = st.columns(len(MIME_TYPES))
-    for col, (fmt, mime) in zip(cols, MIME_TYPES.items()):
-        def make(fmt=fmt) -> bytes:
-            return export_bytes(full, fmt, filters=filters, lang=lang,
-                                layers=html_ids if fmt == "html" else static_ids)
-        col.download_button(fmt.upper(), make, file_name=f"{stem}.{fmt}", mime=mime, key=f"dl_export_{fmt}",
-                            on_click="ignore")
+    for col, (fmt, mime) in zip(st.columns(len(MIME_TYPES)), MIME_TYPES.items()):
+        col.download_button(fmt.upper(), lambda fmt=fmt: export_bytes(view, fmt, layers=html_ids if fmt == "html" else static_ids),
+                            file_name=f"{stem}.{fmt}", mime=mime, key=f"dl_export_{fmt}", on_click="ignore")
 
 
-def main() -> None:
-    st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
-    choice = st.sidebar.radio(UI["language"][0], ["中文", "English"], horizontal=True, key="lang")
+def _tabs(view: View, layers: list) -> None:
+    # Lazy tabs: only the open tab runs and is sent, so a filter change redraws the
+    # map without the browser also laying out every table and chart.
+    lang = view.lang
+    tabs = st.tabs([ui(k, lang) for k in ("tab_ranking", "tab_enterprises", "tab_roads", "tab_hazards",
+                                          "tab_charts", "tab_downloads")], key="main_tabs", on_change="rerun")
+    if tabs[0].open:
+        with tabs[0]:
+            _ranking(view)
+    for tab, dataset in zip(tabs[1:4], ("enterprises", "road_units", "hazards")):
+        if tab.open:
+            with tab:
+                table = tables.page_table(view, dataset)
+                st.caption(ui("shown", lang, n=len(table)))
+                show_table(table, lang, view.colours)
+    if tabs[4].open:
+        with tabs[4]:
+            _charts(view)
+    if tabs[5].open:
+        with tabs[5]:
+            stem = re.sub(r"[^\w\-]+", "_", view.info.region or "riskmap").strip("_") or "riskmap"
+            _downloads(view, layers, stem)
+
+
+def _language() -> str:
+    choice = st.sidebar.radio(t("ui_language", "zh"), ["中文", "English"], horizontal=True, key="lang")
     lang = "zh" if choice == "中文" else "en"
     if st.session_state.get("_shown_lang", lang) != lang:
         # A keyed select widget keeps showing its old labels when only its
         # format_func changes (streamlit#13788): setting each value again from Python
         # makes the browser redraw the chips and choices in the new language.
-        for key in ("f_sectors", "f_grades", "f_counties", "f_status", "f_window", "f_layers", "f_basemap", "why_county"):
+        for key in SELECT_KEYS:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
     st.session_state["_shown_lang"] = lang
+    return lang
 
-    # ---- workspace
-    uploads = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
-                                       help=ui("upload_help", lang))
-    notes: list[Problem] = []
-    try:
-        if uploads:
-            folder, notes = workspace_from_uploads([(u.name, u.getvalue()) for u in uploads])
-            source = ui("source_upload", lang)
-            if (folder / ".generated-toml").exists():
-                notes.append(Problem("warning", "riskmap.toml", ui("generated_toml", lang)))
-        elif os.environ.get("RISKMAP_WORKSPACE"):
-            folder = Path(os.environ["RISKMAP_WORKSPACE"]).expanduser()
-            source = ui("source_env", lang)
-        else:
-            folder = DEMO
-            source = ui("source_demo", lang)
-        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · `{folder.name}`")
-        with st.spinner(ui("assessing", lang)):
-            if not folder.is_dir():
-                raise InputError(f"{folder}: not a folder",
-                                 [Problem("error", str(folder), "the workspace folder does not exist")])
-            full = load_assessment(workspace_hash(folder), str(folder), lang)
-    except InputError as exc:
-        st.title(t("app_title", lang))
-        show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
+
+def main() -> None:
+    st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
+    lang = _language()
+    full, notes = _assessment(lang)
+    if full is None:
         return
-    except Exception as exc:  # never a traceback on the page
-        st.title(t("app_title", lang))
-        st.error(ui("internal", lang, e=_md(f"{type(exc).__name__}: {exc}")))
-        return
-
-    filters, layers, basemap = _sidebar_filters(full, lang)
-    a = apply_filters(full, filters)  # once: figures, tables and the legend agree
-
-    # ---- title, banner, validation report
+    filters = _filters(full, lang)
+    layers, basemap = _layers_and_basemap(full, lang)
+    view = View(full, filters, lang)  # once: figures, map, tables and downloads agree
     st.title(full.info.title if full.info.title else t("app_title", lang))
     if full.info.demo:
         st.info(t("demo_data", lang))
     st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=full.info.standard, r=full.info.region))
-    warnings = notes + list(full.warnings)
+    warnings = notes + view.warnings
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):
             st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value,
                                         "message": p.message} for p in warnings]), hide_index=True, width="stretch")
-
-    _headline(headline(a), lang)
-
-    # ---- map
-    try:
-        m = mapview.build_map(full, layers=layers, filters=filters, lang=lang, basemap=basemap,
-                              asset_base=ASSET_BASE, height=620)
-    except InputError as exc:
-        show_problems(exc.problems or [Problem("error", "map", str(exc))], lang, header=ui("map_error", lang))
-        m = mapview.build_map(full, layers=layers, filters=filters, lang=lang, basemap="none",
-                              asset_base=ASSET_BASE, height=620)
-    # Only clicks come back: panning and zooming do not rerun the page.
-    state = st_folium(m, key="riskmap", height=620, use_container_width=True,
-                      returned_objects=["last_object_clicked"])
-    click = (state or {}).get("last_object_clicked")
-    if click and click != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = click
-        code = mapview.county_at(full, click["lat"], click["lng"], basemap=basemap)
-        if code is not None:
-            # Open the ranking tab on this county's "why" panel.
-            st.session_state["why_county"] = code
-            st.session_state["main_tabs"] = ui("tab_ranking", lang)
-
-    # ---- tabs
-    # Lazy tabs: only the open tab runs and is sent, so a filter change redraws the
-    # map without the browser also laying out every table and chart.
-    tabs = st.tabs([ui(k, lang) for k in ("tab_ranking", "tab_enterprises", "tab_roads", "tab_hazards",
-                                          "tab_charts", "tab_downloads")], key="main_tabs", on_change="rerun")
-    if tabs[0].open:
-        with tabs[0]:
-            ranking = county_table(a, lang)
-            show_table(ranking, lang, full.colours)
-            names = dict(zip(full.counties["county_code"].astype(str), full.counties["county_name"].astype(str)))
-            codes = a.counties.sort_values("score", ascending=False)["county_code"].astype(str).tolist() or list(names)
-            if st.session_state.get("why_county") not in codes:
-                st.session_state["why_county"] = codes[0] if codes else None
-            st.subheader(ui("why", lang))
-            code = st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c))
-            _why(full, code, lang)
-    for tab, make_table in zip(tabs[1:4], (enterprise_table, road_table, hazard_table)):
-        if tab.open:
-            with tab:
-                table = make_table(a, lang)
-                st.caption(ui("shown", lang, n=len(table)))
-                show_table(table, lang, full.colours)
-    if tabs[4].open:
-        with tabs[4]:
-            colours = [full.colours[g] for g in GRADES]
-            st.markdown(f"**{ui('chart_county', lang)}**")
-            st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["county_name"].fillna("—"), lang), color=colours)
-            st.markdown(f"**{ui('chart_sector', lang)}**")
-            st.bar_chart(grade_crosstab(a.enterprises, a.enterprises["sector"].map(lambda s: sector_label(s, lang)), lang),
-                         color=colours)
-    if tabs[5].open:
-        with tabs[5]:
-            stem = re.sub(r"[^\w\-]+", "_", full.info.region or "riskmap").strip("_") or "riskmap"
-            _downloads(a, full, filters, lang, layers, stem)
+    _headline(view.headline, lang)
+    _map(view, layers, basemap)
+    _tabs(view, layers)
 
 
 main()

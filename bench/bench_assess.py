@@ -12,7 +12,7 @@ road segments, 300,000 accidents, 50,000 hazards) when it is missing.
 Three runs, each in its own subprocess so that peak memory is measured separately
 (``ru_maxrss`` of that child, from ``os.wait4``):
 
-1. **engine**: ``riskmap.assess.assess(WS)`` in a fresh interpreter; its
+1. **engine**: ``riskmap.assess(WS)`` in a fresh interpreter; its
    ``Assessment.timings`` gives the per-stage seconds;
 2. **cli**: ``riskmap assess WS --out bench/out/assess/cli`` (assessment plus every output file
    of DESIGN §7), timed end to end;
@@ -57,7 +57,7 @@ def worker_engine(ws: str, out_json: str, dump_dir: str, profile: str | None) ->
     t0 = time.perf_counter()
     import pandas as pd
 
-    from riskmap.assess import assess
+    from riskmap import assess
 
     t_import = time.perf_counter() - t0
     if profile:

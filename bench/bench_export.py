@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from riskmap.assess import assess
+    from riskmap import assess
     from riskmap.export import export_file
 
     warnings.simplefilter("ignore")

@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 def measure_html(workspace: Path) -> dict:
-    from riskmap.assess import assess
+    from riskmap import assess
     from riskmap.filters import Filters
     from riskmap.mapview import build_map, map_html, standalone_html
 

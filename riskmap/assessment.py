@@ -1,6 +1,6 @@
 """The :class:`Assessment`: graded GeoDataFrames, the audit and the summary.
 
-An ``Assessment`` is what :func:`riskmap.assess.assess` returns and what the map, the
+An ``Assessment`` is what :func:`riskmap.assess` returns and what the map, the
 app, the command line and the exporters consume.  None of them recomputes a grade.
 
 All GeoDataFrames are in WGS-84 (EPSG:4326).  Missing values are ``None``/``NaN``;

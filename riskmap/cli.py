@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from riskmap._version import __version__
 from riskmap.errors import InputError, Problem, RiskMapError
 
 EPILOG = """\
@@ -98,9 +99,10 @@ class _Progress:
 
 
 def summary_text(assessment) -> str:
-    """The readable summary `riskmap assess` prints."""
+    """The readable summary `riskmap assess` prints (counties worst first, as every table)."""
     from riskmap.grades import GRADES
     from riskmap.i18n import grade_label
+    from riskmap.tables import county_rows
 
     lang = assessment.language
     s = assessment.summary
@@ -129,7 +131,7 @@ def summary_text(assessment) -> str:
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
         out.append(f"hazards {h['input']}: {h['open']} open, {h['major_open']} major open, {h['overdue']} overdue")
     out.append("")
-    counties = assessment.counties.sort_values("score", ascending=False)
+    counties = county_rows(assessment.counties)
     header = ["区县", "等级", "得分", "企业", "道路", "隐患", "事故", "主要因素"] if zh else \
         ["county", "grade", "score", "enterprises", "roads", "hazards", "accidents", "top contributors"]
     rows = [[str(c.county_name), grade_label(c.grade, lang), f"{c.score:.1f}", f"{c.points_enterprises:.1f}", f"{c.points_roads:.1f}",
@@ -166,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"riskmap {__import__('riskmap').__version__}")
+    parser.add_argument("--version", action="version", version=f"riskmap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check a workspace and report every problem",
@@ -213,7 +215,7 @@ def filters_from_args(args, assessment):
     """Build :class:`~riskmap.filters.Filters` from the export options, checking values."""
     from riskmap.filters import Filters
     from riskmap.grades import GRADES
-    from riskmap.workspace import SECTOR_VALUES
+    from riskmap.schema import SECTOR_VALUES
 
     problems = []
     zh = (args.lang or assessment.language) == "zh"
@@ -257,7 +259,7 @@ def filters_from_args(args, assessment):
 
 
 def _cmd_validate(args) -> int:
-    from riskmap.assess import assess
+    from riskmap import assess
 
     # Validation runs the joins too: points outside the region, county codes that
     # disagree with the geometry and unknown enterprises are only found there.
@@ -285,7 +287,7 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_assess(args) -> int:
-    from riskmap.assess import assess
+    from riskmap import assess
     from riskmap.outputs import write_outputs
 
     progress = _Progress(not args.quiet)
@@ -303,19 +305,18 @@ def _cmd_assess(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from riskmap.assess import assess
-    from riskmap.export import export_file
+    from riskmap import View, assess
+    from riskmap.export import ExportOptions, export_file
 
     progress = _Progress(not args.quiet)
-    # --lang writes the reasons and contributors in that language too.
+    # --lang puts the workspace's own messages in that language too.
     assessment = assess(args.workspace, progress=progress, language=args.lang)
-    filters = filters_from_args(args, assessment)
-    layers = _split([args.layers]) if args.layers else None
+    view = View(assessment, filters_from_args(args, assessment), args.lang)
+    options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, title=args.title,
+                            layers=_split([args.layers]) if args.layers else None, all_rows=args.register == "all")
     start = time.perf_counter()
     progress(f"export {args.format}", None)
-    path = export_file(assessment, args.format, args.out, filters=filters, lang=args.lang, layers=layers,
-                       title=args.title, paper=args.paper, orientation=args.orientation, dpi=args.dpi,
-                       all_rows=args.register == "all")
+    path = export_file(view, args.format, args.out, options=options)
     progress(f"export {args.format}", time.perf_counter() - start)
     print(path)
     return 0

@@ -49,6 +49,8 @@ SUPERVISION_LABELS = {
     "province": ("省级", "province"),
 }
 ACCIDENT_KIND_LABELS = {"traffic": ("交通事故", "traffic"), "production": ("生产安全事故", "production")}
+METHOD_LABELS = {"lec": ("LEC 法", "LEC"), "matrix": ("风险矩阵", "risk matrix"), "baseline": ("行业基准", "sector baseline")}
+"""Short names of the enterprise grading methods (map tooltips)."""
 DATASET_LABELS = {
     "counties": ("区县", "counties"),
     "enterprises": ("企业", "enterprises"),
@@ -150,7 +152,73 @@ STRINGS = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "source": ("数据来源", "Data source"),
-    # --- exports (static map, register, briefing): riskmap.staticmap/register/briefing ---
+    # --- the app's page (app.py) ---
+    "ui_language": ("语言 / Language", "语言 / Language"),
+    "ui_workspace": ("工作区", "Workspace"),
+    "ui_upload": ("上传工作区文件（.zip 或多个文件）", "Upload a workspace (.zip or files)"),
+    "ui_upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。",
+                    "A zipped folder with riskmap.toml, or the data files; without riskmap.toml the datasets "
+                    "are recognised by file name."),
+    "ui_source_demo": ("示例工作区", "demo workspace"),
+    "ui_source_env": ("RISKMAP_WORKSPACE 指定的工作区", "workspace from RISKMAP_WORKSPACE"),
+    "ui_source_upload": ("上传的文件", "uploaded files"),
+    "ui_filters": ("筛选", "Filters"),
+    "ui_sectors": ("行业领域", "Sectors"),
+    "ui_grades": ("风险等级", "Grades"),
+    "ui_counties": ("区县", "Counties"),
+    "ui_hazard_status": ("隐患状态", "Hazard status"),
+    "ui_time_window": ("时间范围（事故、隐患排查）", "Time window (accidents, hazards found)"),
+    "ui_tw_all": ("全部", "all"),
+    "ui_tw_12": ("近 12 个月", "last 12 months"),
+    "ui_tw_36": ("近 36 个月", "last 36 months"),
+    "ui_tw_custom": ("自定义", "custom"),
+    "ui_from_to": ("起止日期", "From – to"),
+    "ui_all_hint": ("不选即全部", "empty = all"),
+    "ui_layers": ("图层", "Layers"),
+    "ui_basemap": ("底图", "Basemap"),
+    "ui_basemap_url": ("XYZ 瓦片地址模板", "XYZ tile URL template"),
+    "ui_bm_none": ("无（离线）", "none (offline)"),
+    "ui_bm_custom": ("自定义 XYZ", "custom XYZ"),
+    "ui_counties_by_grade": ("{g}（区县 / 企业）", "{g} (counties / enterprises)"),
+    "ui_open_major": ("未销号重大隐患", "Open major hazards"),
+    "ui_overdue": ("逾期隐患", "Overdue hazards"),
+    "ui_accident_prone": ("事故多发路段单元", "Accident-prone road units"),
+    "ui_deaths_12m": ("近 12 个月死亡人数", "Deaths, last 12 months"),
+    "ui_tab_ranking": ("区县排名", "County ranking"),
+    "ui_tab_enterprises": ("企业清单", "Enterprises"),
+    "ui_tab_roads": ("道路单元", "Road units"),
+    "ui_tab_hazards": ("隐患台账", "Hazard ledger"),
+    "ui_tab_charts": ("统计图", "Charts"),
+    "ui_tab_downloads": ("下载", "Downloads"),
+    "ui_why": ("为什么是这个等级？", "Why this grade?"),
+    "ui_why_pick": ("查看区县（也可点击地图上的区县）", "County (or click one on the map)"),
+    "ui_components": ("得分构成", "Score components"),
+    "ui_top": ("主要因素", "Top contributors"),
+    "ui_reasons": ("判定依据", "Rules that fired"),
+    "ui_none": ("无", "none"),
+    "ui_chart_county": ("各区县企业风险等级", "Enterprise grades by county"),
+    "ui_chart_sector": ("各行业企业风险等级", "Enterprise grades by sector"),
+    "ui_validation": ("校验报告：{n} 条提示", "Validation report: {n} warnings"),
+    "ui_errors": ("工作区数据有错误，无法评估：", "The workspace has errors and cannot be assessed:"),
+    "ui_internal": ("内部错误：{e}", "Internal error: {e}"),
+    "ui_assessing": ("正在评估工作区…", "Assessing the workspace…"),
+    "ui_as_of": ("评估日期 {d} · 标准 {s} · 区域 {r}", "As of {d} · standard {s} · region {r}"),
+    "ui_outputs": ("评估结果（按当前筛选）", "Assessment outputs (current filters)"),
+    "ui_exports": ("导出图件与报告（按当前筛选）", "Exported maps and briefing (current filters)"),
+    "ui_all_zip": ("全部结果（zip）", "All outputs (zip)"),
+    "ui_shown": ("显示 {n} 条", "{n} rows"),
+    "ui_map_error": ("地图无法绘制：", "The map cannot be drawn:"),
+    "map_legend_enterprises": ("企业", "enterprises"),
+    "map_legend_roads": ("道路单元", "road units"),
+    "map_aggregated": ("{n} 家（网格汇总）", "{n} (grid cell)"),
+    "map_accident_prone": ("事故多发路段", "accident-prone road unit"),
+    "map_overdue": ("逾期（黑圈）", "overdue (black ring)"),
+    "map_full_screen": ("全屏", "Full screen"),
+    "map_exit_full_screen": ("退出全屏", "Exit full screen"),
+    "map_only": ("（仅{kept}）", " ({kept} only)"),
+    "map_basemap_key": ("底图 '{basemap}' 需要在环境变量 {env} 中提供密钥（tk）",
+                        "basemap '{basemap}' needs a key in the environment variable {env}"),
+    # --- exports (static map, register, briefing): riskmap.export ---
     "filters_applied": ("筛选：", "Filters: "),
     "legend_county_grades": ("区县风险等级（个数）", "County risk grade (count)"),
     "legend_symbols": ("图例", "Symbols"),
@@ -168,7 +236,7 @@ STRINGS = {
     "method_lec": ("作业条件危险性评价法（LEC）", "LEC"),
     "method_matrix": ("风险矩阵法", "risk matrix"),
     "method_baseline": ("行业基准", "sector baseline"),
-    # briefing document (riskmap.briefing)
+    # briefing document (riskmap.export.briefing)
     "brief_title": ("{region}安全风险形势简报", "Safety risk briefing: {region}"),
     "brief_meta": ("评估日期：{as_of}　　评估标准：{standard}　　数据来源：{source}",
                    "As of {as_of}  ·  Standard: {standard}  ·  Data source: {source}"),
@@ -369,7 +437,7 @@ def label_of(kind: str, value: Any, lang: str = "zh") -> str:
     """The label of a coded value: ``label_of("sector", "coal_mine")`` → 煤矿.
 
     ``kind`` is one of ``grade``, ``sector``, ``hazard_level``, ``hazard_status``,
-    ``supervision``, ``accident_kind``, ``dataset``; anything else is shown as text.
+    ``supervision``, ``accident_kind``, ``dataset``, ``method``; anything else is shown as text.
     """
     if kind == "grade":
         return grade_label(str(value), lang)
@@ -385,6 +453,7 @@ _LABEL_TABLES = {
     "supervision": SUPERVISION_LABELS,
     "accident_kind": ACCIDENT_KIND_LABELS,
     "dataset": DATASET_LABELS,
+    "method": METHOD_LABELS,
 }
 
 

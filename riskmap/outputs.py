@@ -1,15 +1,24 @@
-"""Writing an assessment's outputs (DESIGN §7).
+"""Writing an assessment's outputs (DESIGN §7): one writer per format.
 
-``write_outputs(assessment, out_dir)`` writes, in WGS-84: ``counties.geojson``,
+``write_outputs(source, out_dir)`` writes, in WGS-84: ``counties.geojson``,
 ``enterprises.geojson``, ``road_units.geojson``, ``hazards.geojson``,
 ``accidents.geojson``, ``unassigned.csv``, ``risk_register.xlsx`` and
-``summary.json``.
+``summary.json``.  The command line writes them to a folder; the app's download
+buttons take the same files from :func:`layer_bytes`, :func:`csv_bytes`,
+:func:`unassigned_bytes` and :func:`summary_json`, so a file downloaded from the page
+is the file ``riskmap assess`` writes (for what the page shows).
+
+Layers keep the ``reasons`` text (in the view's language) and add the reasons as
+data: ``reason_codes`` (and ``contributor_codes`` for counties) as JSON text,
+``[{"rule": "open_major_hazard", "count": 2, "grade": "red"}, ...]``.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +26,8 @@ import pandas as pd
 import shapely
 
 from riskmap.assessment import Assessment
+from riskmap.reasons import CODE_COLUMNS, json_column
+from riskmap.view import View
 
 LAYER_FILES = {
     "counties": "counties.geojson",
@@ -25,49 +36,74 @@ LAYER_FILES = {
     "hazards": "hazards.geojson",
     "accidents": "accidents.geojson",
 }
+LAYER_FORMATS = ("geojson", "geoparquet")
+UNASSIGNED_COLUMNS = ["dataset", "id", "reason"]
+
+Target = str | Path | IO[bytes]
 
 
-def _for_file(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Make a frame writable as GeoJSON: dates as ISO text, no private columns."""
-    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+def for_file(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as files hold it: no private columns, codes as JSON text, dates as ISO text."""
+    out = frame.drop(columns=[c for c in frame.columns if str(c).startswith("_")])
+    geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
     for column in out.columns:
-        if column == out.geometry.name:
+        if column == geometry:
             continue
         values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
+        if column in CODE_COLUMNS:
+            out[column] = json_column(values)
+        elif pd.api.types.is_datetime64_any_dtype(values):
             out[column] = values.dt.strftime("%Y-%m-%d").where(values.notna(), None)
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
             out[column] = values.astype(object).where(values.notna(), None)
     return out
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, precision: int = 7) -> None:
+def write_geojson(frame: gpd.GeoDataFrame, target: Target, *, precision: int = 7) -> None:
     """Write a GeoDataFrame as RFC 7946 GeoJSON (WGS-84, 7 decimals ≈ 1 cm).
 
     Geometries go through ``shapely.to_geojson`` and properties through pandas'
     JSON writer, both vectorised: 2.5× faster than GDAL's GeoJSON driver for the
-    300,000 accidents of the province benchmark.
+    300,000 accidents of the province benchmark.  ``target`` is a path or a binary
+    file object.
     """
-    out = _for_file(frame)
+    out = for_file(frame)
     geometry = out.geometry.to_numpy()
     present = ~(pd.isna(geometry) | shapely.is_empty(geometry))
-    rounded = np.full(len(out), None, dtype=object)
-    if present.any():
-        rounded[present] = shapely.transform(geometry[present], lambda xy: np.round(xy, precision))
     geojson = np.full(len(out), "null", dtype=object)
     if present.any():
-        geojson[present] = shapely.to_geojson(rounded[present])
+        rounded = shapely.transform(geometry[present], lambda xy: np.round(xy, precision))
+        geojson[present] = shapely.to_geojson(rounded)
     properties = out.drop(columns=out.geometry.name)
     lines = properties.to_json(orient="records", lines=True, force_ascii=False).splitlines() if len(out) else []
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write('{"type": "FeatureCollection", "features": [\n')
-        handle.write(",\n".join(f'{{"type": "Feature", "properties": {p}, "geometry": {g}}}' for p, g in zip(lines, geojson)))
-        handle.write("\n]}\n")
+    text = ('{"type": "FeatureCollection", "features": [\n'
+            + ",\n".join(f'{{"type": "Feature", "properties": {p}, "geometry": {g}}}' for p, g in zip(lines, geojson))
+            + "\n]}\n")
+    if isinstance(target, (str, Path)):
+        Path(target).write_text(text, encoding="utf-8")
+    else:
+        target.write(text.encode("utf-8"))
 
 
-def summary_json(assessment: Assessment) -> str:
+def write_geoparquet(frame: gpd.GeoDataFrame, target: Target) -> None:
+    """Write a GeoDataFrame as GeoParquet (WGS-84): compact and fast for a province."""
+    out = for_file(frame)
+    for column in out.columns:
+        if column != out.geometry.name and out[column].dtype == object:
+            # Mixed None/str object columns become plain text columns.
+            out[column] = out[column].astype("string")
+    out.to_parquet(target, index=False)
+
+
+def write_csv(frame: pd.DataFrame, target: Target) -> None:
+    """Write a table as CSV, UTF-8 with BOM (Excel on a Chinese Windows opens it without mojibake)."""
+    table = pd.DataFrame(for_file(frame)).drop(columns="geometry", errors="ignore")
+    table.to_csv(target, index=False, encoding="utf-8-sig")
+
+
+def summary_json(source: Assessment | View) -> str:
     """The summary as pretty JSON text (UTF-8, Chinese kept readable)."""
-    return json.dumps(assessment.summary, ensure_ascii=False, indent=2, default=_json_default)
+    return json.dumps(source.summary, ensure_ascii=False, indent=2, default=_json_default)
 
 
 def _json_default(value):
@@ -78,54 +114,63 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
-LAYER_FORMATS = ("geojson", "geoparquet")
+def layer_bytes(frame: gpd.GeoDataFrame, layer_format: str = "geojson") -> bytes:
+    """A layer file in memory (what :func:`write_outputs` writes for it)."""
+    buffer = io.BytesIO()
+    (write_geoparquet if layer_format == "geoparquet" else write_geojson)(frame, buffer)
+    return buffer.getvalue()
 
 
-def write_geoparquet(frame: gpd.GeoDataFrame, path: Path) -> None:
-    """Write a GeoDataFrame as GeoParquet (WGS-84): compact and fast for a province."""
-    out = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
-    for column in out.columns:
-        if column != out.geometry.name and out[column].dtype == object:
-            # Mixed None/str object columns become plain text columns.
-            out[column] = out[column].astype("string")
-    out.to_parquet(path, index=False)
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A CSV file in memory (:func:`write_csv`)."""
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
+    return buffer.getvalue()
 
 
-def write_outputs(assessment: Assessment, out_dir: str | Path, *, register_all: bool = False,
+def unassigned_bytes(source: Assessment | View) -> bytes:
+    """``unassigned.csv`` in memory: ``dataset``, ``id``, ``reason`` in the view's language."""
+    return csv_bytes(View.of(source).unassigned[UNASSIGNED_COLUMNS])
+
+
+def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_all: bool = False,
                   layer_format: str = "geojson") -> list[Path]:
     """Write every output of DESIGN §7 into ``out_dir`` and return the paths written.
 
     Parameters
     ----------
+    source
+        What to write: a :class:`~riskmap.view.View` (its filters and language) or a
+        whole assessment (in its language).
     register_all
         Every row in the register, not only the key ones.
     layer_format
         ``geojson`` (DESIGN §7) or ``geoparquet``: the same layers as ``.parquet``,
         which a province's 700,000 features write in a few seconds instead of a dozen.
     """
-    from riskmap.register import write_register  # the register formats with openpyxl/xlsxwriter
+    from riskmap.export.register import write_register  # the register formats with xlsxwriter
 
     if layer_format not in LAYER_FORMATS:
         raise ValueError(f"layer_format {layer_format!r}; allowed: {', '.join(LAYER_FORMATS)}")
+    view = View.of(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for attribute, name in LAYER_FILES.items():
+    for dataset, name in LAYER_FILES.items():
         if layer_format == "geoparquet":
             path = out / name.replace(".geojson", ".parquet")
-            write_geoparquet(getattr(assessment, attribute), path)
+            write_geoparquet(view.frame(dataset), path)
         else:
             path = out / name
-            write_geojson(getattr(assessment, attribute), path)
+            write_geojson(view.frame(dataset), path)
         written.append(path)
     unassigned = out / "unassigned.csv"
-    # UTF-8 with BOM so that Excel on a Chinese Windows opens it without mojibake.
-    assessment.unassigned.to_csv(unassigned, index=False, encoding="utf-8-sig")
+    write_csv(view.unassigned[UNASSIGNED_COLUMNS], unassigned)
     written.append(unassigned)
     register = out / "risk_register.xlsx"
-    write_register(assessment, register, all_rows=register_all)
+    write_register(view, register, all_rows=register_all)
     written.append(register)
     summary = out / "summary.json"
-    summary.write_text(summary_json(assessment) + "\n", encoding="utf-8")
+    summary.write_text(summary_json(view) + "\n", encoding="utf-8")
     written.append(summary)
     return written

@@ -6,7 +6,7 @@ Every case is a small workspace from :mod:`wsfactory` with one thing broken.  Fo
   traceback, and print a message naming the file, the row (1-based as a spreadsheet
   shows it: the header is row 1) or feature, the column, the offending value as it
   appears and what is allowed;
-* :func:`riskmap.workspace.load_workspace` raises :class:`InputError` whose
+* :func:`riskmap.io.workspace.load_workspace` raises :class:`InputError` whose
   ``problems`` hold that file, row, column and value.
 
 Messages are in the workspace language (zh by default), with canonical column names

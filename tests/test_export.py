@@ -17,6 +17,7 @@ from shapely.geometry import LineString, Point, box
 
 from riskmap.assessment import Assessment, WorkspaceInfo
 from riskmap.grades import GRADES, RANK, count_by_grade
+from riskmap.reasons import Reason
 
 AS_OF = date(2026, 10, 31)
 
@@ -41,6 +42,8 @@ def synthetic_assessment(*, language: str = "zh", demo: bool = True) -> Assessme
             "grade": grade,
             "reasons": "重大事故隐患未销号企业所在区县至少较大风险" if grade == "orange" else "",
             "top_contributors": f"重大风险企业 {pe // 10} 家（{pe} 分）; 未销号重大隐患（{ph} 分）",
+            "contributor_codes": (Reason.of("enterprise_points", grade="red", count=pe // 10, points=float(pe)),
+                                  Reason.of("hazard_points", kind="major", count=1, points=float(ph))),
             "area_km2": 850.0, "enterprises_red": 1, "enterprises_orange": 1,
             "enterprises_yellow": 1, "enterprises_blue": 1,
             "open_hazards": 3, "major_open_hazards": 1 if grade == "red" else 0,
@@ -245,12 +248,12 @@ def test_out_must_not_be_a_folder(small, tmp_path):
 
 
 def test_a_failed_export_leaves_no_file(small, tmp_path, monkeypatch):
-    import riskmap.register
+    import riskmap.export.register
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(riskmap.register, "write_register", broken)
+    monkeypatch.setattr(riskmap.export.register, "write_register", broken)
     with pytest.raises(RuntimeError):
         export_file(small, "xlsx", tmp_path / "r.xlsx")
     assert not list(tmp_path.iterdir())

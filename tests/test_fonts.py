@@ -1,4 +1,4 @@
-"""riskmap.fonts: a CJK font is found, registered and embedded the right way."""
+"""riskmap.export.fonts: a CJK font is found, registered and embedded the right way."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from riskmap import fonts
+from riskmap.export import fonts
 from riskmap.errors import FontNotFoundError
 
 DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"

@@ -14,6 +14,8 @@ import shapely
 
 from mapfixtures import COUNTIES, make_assessment
 from riskmap import mapview
+from riskmap.mapview import elements, encode, offline
+from riskmap.mapview.legend import Legend
 from riskmap.errors import InputError, LayerSpecError
 from riskmap.filters import Filters
 from riskmap.layers import load_layers, parse_layer
@@ -30,8 +32,8 @@ def assessment():
 def _payloads(m: folium.Map) -> dict[str, dict]:
     """The JSON payload of each drawn layer, by layer name."""
     out = {}
-    for element in mapview._walk(m):
-        if isinstance(element, mapview._DataLayer):
+    for element in offline.walk(m):
+        if isinstance(element, elements.DataLayer):
             out[element.layer_name] = json.loads(element.payload)
     return out
 
@@ -52,10 +54,10 @@ def test_map_has_legend_control_scale_fullscreen_and_fits_region(assessment):
     assert "L.control.fullscreen" in html
     assert "fitBounds" in html
     # one county per grade: the legend shows the count 1 for each grade
-    legend = next(e for e in mapview._walk(m) if isinstance(e, mapview._Legend))
+    legend = next(e for e in offline.walk(m) if isinstance(e, Legend))
     for grade in ("red", "orange", "yellow", "blue"):
         assert f'data-grade=\\"{grade}\\">1<' in legend.content
-    names = {e.layer_name for e in mapview._walk(m) if isinstance(e, folium.map.Layer)}
+    names = {e.layer_name for e in offline.walk(m) if isinstance(e, folium.map.Layer)}
     assert {"区县风险等级", "企业", "道路单元", "未销号隐患"} <= names
 
 
@@ -63,7 +65,7 @@ def test_english_labels(assessment):
     m = build_map(assessment, lang="en")
     html = map_html(m)
     assert "major risk" in html and "low risk" in html and "Enterprises" in html
-    legend = next(e for e in mapview._walk(m) if isinstance(e, mapview._Legend))
+    legend = next(e for e in offline.walk(m) if isinstance(e, Legend))
     assert "重大风险" not in legend.content and "major risk" in legend.content
     assert "重大风险" not in json.dumps(_payloads(m)["Enterprises"]["dicts"], ensure_ascii=False)
 
@@ -177,7 +179,7 @@ def test_layers_subset_and_selected_county(assessment):
 
 
 def test_counties_simplified_as_a_valid_coverage(assessment):
-    simple = mapview._simplified_counties(assessment.counties)
+    simple = encode.simplified_counties(assessment.counties)
     assert shapely.coverage_is_valid(simple.to_numpy())
     assert shapely.get_num_coordinates(simple.to_numpy()).sum() < shapely.get_num_coordinates(
         assessment.counties.geometry.to_numpy()).sum()

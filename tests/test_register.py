@@ -11,7 +11,7 @@ import pytest
 
 from riskmap.errors import InputError
 from riskmap.grades import DEFAULT_COLOURS
-from riskmap.register import sheet_name, write_register
+from riskmap.export.register import sheet_name, write_register
 from test_export import synthetic_assessment
 
 

@@ -19,14 +19,9 @@ from riskmap.errors import InputError
 from riskmap.filters import Filters
 from riskmap.grades import DEFAULT_COLOURS, GRADES
 from riskmap.i18n import grade_label
-from riskmap.staticmap import (
-    _nice_length_km,
-    check_layers,
-    check_layout,
-    page_pixels,
-    render_map,
-    save_figure,
-)
+from riskmap.export.cartography import nice_length_km
+from riskmap.export.page import check_layers, check_layout, page_pixels
+from riskmap.export.staticmap import render_map, save_figure
 from test_export import synthetic_assessment
 
 pytestmark = pytest.mark.filterwarnings("error:Glyph")
@@ -166,7 +161,7 @@ def test_bad_options_say_what_is_allowed():
 
 @pytest.mark.parametrize("max_km,expected", [(0.7, 0.5), (1, 1), (3.9, 2), (7, 5), (22, 20), (180, 100), (499, 200)])
 def test_scale_bar_length_is_a_round_number(max_km, expected):
-    assert _nice_length_km(max_km) == expected
+    assert nice_length_km(max_km) == expected
 
 
 def test_the_demo_map(demo_assessment, tmp_path):

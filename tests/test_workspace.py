@@ -2,8 +2,8 @@
 
 Each test writes a small workspace with :mod:`wsfactory` (three 0.1° square counties
 near 113E 40N), replaces what it is about, and checks the values
-:func:`riskmap.workspace.load_workspace` returns (canonical columns, WGS-84) or what
-:func:`riskmap.assess.assess` makes of them.
+:func:`riskmap.io.workspace.load_workspace` returns (canonical columns, WGS-84) or what
+:func:`riskmap.assess` makes of them.
 """
 
 from __future__ import annotations

@@ -1,22 +1,23 @@
 """The briefing document (DOCX): what a briefing writer puts before a leader.
 
-:func:`write_briefing` writes, in the workspace language (or ``lang``):
+:func:`write_briefing` writes, in the view's language:
 
 1. the title, region, date, standard and data source;
 2. an overview paragraph written from the figures: counties and enterprises in each
-   grade, the highest-scoring counties and what drives them, open and overdue major
-   hazards, accident-prone road units and deaths in the last 12 months;
-3. the four-colour map (:func:`riskmap.staticmap.render_map`);
+   grade, the highest-scoring counties and what drives them (their top contributors,
+   rendered from their codes), open and overdue major hazards, accident-prone road
+   units and deaths in the last 12 months;
+3. the four-colour map (:func:`riskmap.export.staticmap.render_map`);
 4. a table of the counties with grade, score and the four score components;
 5. the top red and orange enterprises with the reasons for their grade;
 6. the accident-prone road units;
 7. the overdue major hidden hazards with their supervision level.
 
-Every figure comes from the (filtered) :class:`~riskmap.assessment.Assessment` through
-:func:`riskmap.filters.headline`, so the document, the map and the app agree.  Word
-needs an East Asian font named on each style (``w:eastAsia``) or it draws Chinese in
-whatever it finds; the styles here name 宋体 for text and 黑体 for headings, the fonts
-every Chinese Windows has.
+Every figure and table comes from one :class:`~riskmap.view.View` (its headline
+figures and :mod:`riskmap.tables`), so the document, the map and the app agree and the
+assessment is filtered once.  Word needs an East Asian font named on each style
+(``w:eastAsia``) or it draws Chinese in whatever it finds; the styles here name 宋体
+for text and 黑体 for headings, the fonts every Chinese Windows has.
 """
 
 from __future__ import annotations
@@ -28,20 +29,15 @@ from typing import Sequence
 
 import pandas as pd
 
+from riskmap._version import __version__
 from riskmap.assessment import Assessment
-from riskmap.errors import InputError
-from riskmap.filters import Filters, apply_filters, headline
+from riskmap.export.register import GRADE_TEXT, grade_colours
+from riskmap.filters import Filters
 from riskmap.grades import GRADES
-from riskmap.i18n import (
-    LANGUAGES,
-    SUPERVISION_LABELS,
-    column_label,
-    grade_label,
-    label,
-    sector_label,
-    t,
-)
-from riskmap.register import GRADE_TEXT, grade_colours, register_tables
+from riskmap.i18n import SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t
+from riskmap.reasons import render_each
+from riskmap.tables import county_rows, register_tables
+from riskmap.view import View
 
 TOP_ENTERPRISES = 20
 """How many red and orange enterprises the briefing lists (the register has them all)."""
@@ -86,25 +82,22 @@ def _fixed(value: float) -> str:
     return f"{float(value):,.1f}" if pd.notna(value) else "–"
 
 
-def _as_of(assessment: Assessment, lang: str) -> str:
-    as_of = assessment.info.as_of
+def _as_of(view: View) -> str:
+    as_of = view.info.as_of
     if isinstance(as_of, date):
-        return f"{as_of.year}年{as_of.month}月{as_of.day}日" if lang == "zh" else as_of.isoformat()
+        return f"{as_of.year}年{as_of.month}月{as_of.day}日" if view.lang == "zh" else as_of.isoformat()
     return str(as_of)
 
 
 _POINTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
 
 
-def _drivers(row: pd.Series, lang: str, assessment: Assessment) -> str:
-    """What drives a county's score: the engine's top contributors when they are in this
-    language, else the two largest score components."""
-    top = row.get("top_contributors")
-    if isinstance(top, str) and top.strip() and lang == assessment.language:
-        sep = "，" if lang == "zh" else ", "
-        # The engine joins contributors with "；" (zh) or "; " (en); the first two say why.
-        items = [p.strip() for p in top.replace("；", ";").split(";") if p.strip()][:2]
-        return t("brief_drivers_top", lang, top=sep.join(items))
+def _drivers(row: pd.Series, lang: str) -> str:
+    """What drives a county's score: its first two top contributors (from their codes),
+    else its two largest score components."""
+    codes = row.get("contributor_codes")
+    if isinstance(codes, tuple) and codes:
+        return t("brief_drivers_top", lang, top=("，" if lang == "zh" else ", ").join(render_each(codes[:2], lang)))
     parts = sorted(((float(row.get(c) or 0), c) for c in _POINTS), reverse=True)
     parts = [(v, c) for v, c in parts if v > 0][:2]
     if not parts:
@@ -113,26 +106,9 @@ def _drivers(row: pd.Series, lang: str, assessment: Assessment) -> str:
     return t("brief_drivers_points", lang, items=_join(items, lang))
 
 
-def summary_paragraphs(assessment: Assessment, *, filters: Filters | None = None,
-                       lang: str | None = None) -> list[str]:
-    """The overview written from the figures, one string per paragraph.
-
-    Parameters
-    ----------
-    assessment
-        The unfiltered assessment.
-    filters
-        Applied before counting; the text says so.
-    lang
-        ``zh`` or ``en``; the workspace language by default.
-    """
-    lang = lang or assessment.language
-    shown = apply_filters(assessment, filters)
-    figures = headline(shown)
-    counties = shown.counties
-    region = assessment.info.region or t("brief_the_region", lang)
-
-    # Counties per grade, naming the red and orange ones.
+def _grades_paragraph(view: View) -> str:
+    """Counties per grade (naming the red and orange ones), then enterprises per grade."""
+    lang, figures, counties = view.lang, view.headline, view.counties
     parts = []
     for grade in GRADES:
         n = figures["counties_by_grade"][grade]
@@ -140,44 +116,57 @@ def summary_paragraphs(assessment: Assessment, *, filters: Filters | None = None
         if n and grade in ("red", "orange"):
             item += t("brief_names", lang, names=_names(counties[counties["grade"] == grade], lang))
         parts.append(item)
-    first = t("brief_counties", lang, as_of=_as_of(assessment, lang), region=region,
-              n=len(counties), breakdown=_join(parts, lang))
+    region = view.info.region or t("brief_the_region", lang)
+    first = t("brief_counties", lang, as_of=_as_of(view), region=region, n=len(counties), breakdown=_join(parts, lang))
     ents = figures["enterprises_by_grade"]
-    first += t("brief_enterprises", lang, n=sum(ents.values()),
-               breakdown=_join([t("brief_count_enterprise", lang, label=grade_label(g, lang), n=ents[g])
-                                for g in GRADES], lang))
+    return first + t("brief_enterprises", lang, n=sum(ents.values()),
+                     breakdown=_join([t("brief_count_enterprise", lang, label=grade_label(g, lang), n=ents[g])
+                                      for g in GRADES], lang))
 
-    # The highest-scoring counties and why.
-    second = ""
-    if not counties.empty:
-        top = counties.sort_values("score", ascending=False, kind="stable").head(TOP_COUNTIES_IN_SUMMARY)
-        items = []
-        for _, row in top.iterrows():
-            drivers = _drivers(row, lang, assessment)
-            items.append(t("brief_top_item", lang, name=row["county_name"],
-                           grade=grade_label(row["grade"], lang), score=_num(row["score"]),
-                           drivers=drivers))
-        second = t("brief_top_counties", lang, items=_join(items, lang) if lang == "en" else "；".join(items))
 
-    # Hidden hazards, roads and accidents.
-    hz = shown.hazards
+def _top_paragraph(view: View) -> str:
+    """The highest-scoring counties and why."""
+    lang, counties = view.lang, view.counties
+    if counties.empty:
+        return ""
+    top = counties.sort_values("score", ascending=False, kind="stable").head(TOP_COUNTIES_IN_SUMMARY)
+    items = [t("brief_top_item", lang, name=row["county_name"], grade=grade_label(row["grade"], lang),
+               score=_num(row["score"]), drivers=_drivers(row, lang)) for _, row in top.iterrows()]
+    return t("brief_top_counties", lang, items=_join(items, lang) if lang == "en" else "；".join(items))
+
+
+def _hazards_paragraph(view: View) -> str:
+    """Hidden hazards, roads and accidents."""
+    lang, hz = view.lang, view.hazards
     major_open = hz[hz["is_open"].fillna(False).astype(bool) & (hz["level"] == "major")] if not hz.empty else hz
     overdue_major = major_open[major_open["overdue"].fillna(False).astype(bool)] if not major_open.empty else major_open
-    third = t("brief_hazards", lang, m=len(major_open), k=len(overdue_major))
+    text = t("brief_hazards", lang, m=len(major_open), k=len(overdue_major))
     if len(overdue_major):
         sup = overdue_major["supervision"].fillna("none").value_counts()
         listed = [t("brief_supervision_item", lang, level=label(SUPERVISION_LABELS, key, lang), n=int(sup[key]))
                   for key in ("province", "city", "county") if key in sup]
         if listed:
-            third += t("brief_supervised", lang, items=_join(listed, lang))
-    third += t("brief_period", lang)
-    third += t("brief_roads", lang, p=figures["accident_prone_units"], d=figures["deaths_12m"])
+            text += t("brief_supervised", lang, items=_join(listed, lang))
+    text += t("brief_period", lang)
+    return text + t("brief_roads", lang, p=view.headline["accident_prone_units"], d=view.headline["deaths_12m"])
 
-    paragraphs = [first, second, third]
-    if filters is not None and filters.active:
-        paragraphs.append(t("brief_filtered", lang, desc=filters.describe(lang, county_names=assessment.county_names)))
-    if assessment.info.demo:
-        paragraphs.append(t("brief_demo", lang))
+
+def summary_paragraphs(source: Assessment | View, *, filters: Filters | None = None,
+                       lang: str | None = None) -> list[str]:
+    """The overview written from the figures, one string per paragraph.
+
+    Parameters
+    ----------
+    source
+        A :class:`~riskmap.view.View`, or an assessment shown under ``filters`` (the
+        text says so) in ``lang`` (the workspace language by default).
+    """
+    view = View.of(source, filters=filters, lang=lang)
+    paragraphs = [_grades_paragraph(view), _top_paragraph(view), _hazards_paragraph(view)]
+    if view.filtered:
+        paragraphs.append(t("brief_filtered", view.lang, desc=view.describe_filters()))
+    if view.info.demo:
+        paragraphs.append(t("brief_demo", view.lang))
     return [p for p in paragraphs if p]
 
 
@@ -301,8 +290,142 @@ def _date(value) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+def _new_document(view: View):
+    import docx
+    from docx.shared import Cm
+
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    _setup_styles(doc, view.lang)
+    doc.core_properties.title = t("brief_title", view.lang, region=view.info.region)
+    doc.core_properties.author = "RiskMap"
+    doc.core_properties.language = "zh-CN" if view.lang == "zh" else "en"
+    return doc
+
+
+def _title_section(doc, view: View) -> None:
+    """1. Title, region and date; the demo mark."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    lang, info = view.lang, view.info
+    doc.add_paragraph(t("brief_title", lang, region=info.region), style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    std = view.standard
+    std_name = getattr(std, "data", {}).get("title_zh" if lang == "zh" else "title_en") if std is not None else None
+    meta = doc.add_paragraph(t("brief_meta", lang, as_of=_as_of(view), standard=std_name or info.standard,
+                               source=info.source or info.region))
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta.runs[0].font.size = Pt(10)
+    if info.demo:
+        demo = doc.add_paragraph()
+        demo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = demo.add_run(t("demo_data", lang))
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xB0, 0x00, 0x10)
+
+
+def _overview_and_map(doc, view: View, map_png: bytes) -> None:
+    """2. The overview; 3. the map with its caption."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    lang = view.lang
+    doc.add_paragraph(t("brief_h_overview", lang), style="Heading 1")
+    for text in summary_paragraphs(view):
+        para = doc.add_paragraph(text)
+        if lang == "zh":
+            para.paragraph_format.first_line_indent = Pt(24)  # two characters, as Chinese prose is set
+    doc.add_paragraph(t("brief_h_map", lang), style="Heading 1")
+    doc.add_picture(io.BytesIO(map_png), width=Cm(16.0))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(t("brief_map_caption", lang, region=view.info.region, as_of=_as_of(view)),
+                      style="Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _county_section(doc, view: View) -> None:
+    """4. The counties, worst first."""
+    lang = view.lang
+    L = lambda c: column_label(c, lang)  # noqa: E731 - a short alias keeps the headers readable
+    doc.add_paragraph(t("brief_h_counties", lang), style="Heading 1")
+    counties = county_rows(view.counties)
+    rows = [[_text(r.county_name), grade_label(r.grade, lang), _fixed(r.score)]
+            + [_fixed(getattr(r, c)) for c in _POINTS] for r in counties.itertuples()]
+    _add_table(doc, [L("county_name"), L("grade"), L("score")] + [L(c) for c in _POINTS], rows,
+               grade_col=1, grades=counties["grade"].tolist(), numeric=range(2, 7), colours=grade_colours(view),
+               widths_cm=[3.0, 2.6, 2.0, 2.2, 2.2, 2.2, 2.2])
+
+
+def _enterprise_section(doc, view: View, ents: pd.DataFrame) -> None:
+    """5. The red and orange enterprises with their reasons."""
+    lang = view.lang
+    L = lambda c: column_label(c, lang)  # noqa: E731
+    doc.add_paragraph(t("brief_h_enterprises", lang), style="Heading 1")
+    if ents.empty:
+        doc.add_paragraph(t("brief_none", lang))
+        return
+    by = view.headline["enterprises_by_grade"]
+    listed = ents.head(TOP_ENTERPRISES)
+    doc.add_paragraph(t("brief_enterprises_intro", lang, r=by["red"], o=by["orange"], k=len(listed)))
+    rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang),
+             grade_label(r.grade, lang), _text(r.reasons, "–")] for r in listed.itertuples()]
+    _add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
+               grade_col=3, grades=listed["grade"].tolist(), colours=grade_colours(view),
+               widths_cm=[4.2, 2.2, 2.4, 2.3, 5.5])
+
+
+def _road_section(doc, view: View) -> None:
+    """6. The accident-prone road units, by EPDO."""
+    lang = view.lang
+    L = lambda c: column_label(c, lang)  # noqa: E731
+    doc.add_paragraph(t("brief_h_roads", lang), style="Heading 1")
+    units = view.road_units
+    prone = units[units["accident_prone"].fillna(False).astype(bool)] if not units.empty else units
+    if prone.empty:
+        doc.add_paragraph(t("brief_none", lang))
+        return
+    prone = prone.sort_values(["epdo", "rate"], ascending=False, kind="stable")
+    listed = prone.head(TOP_ROAD_UNITS)
+    doc.add_paragraph(t("brief_roads_intro", lang, n=len(prone), k=len(listed)))
+    rows = [[_text(r.unit_id), _text(r.road_name, "–"), _text(r.county_name), _text(r.fatal),
+             _text(r.injury), _num(r.epdo), f"{r.rate:.1f}"] for r in listed.itertuples()]
+    _add_table(doc, [L("unit_id"), L("road_name"), L("county_name"), L("fatal"), L("injury"), L("epdo"), L("rate")],
+               rows, numeric=range(3, 7), widths_cm=[4.0, 2.8, 1.7, 1.5, 1.5, 1.7, 2.4])
+
+
+def _hazard_section(doc, view: View, hz: pd.DataFrame) -> None:
+    """7. The overdue major hazards, the longest overdue first."""
+    lang = view.lang
+    L = lambda c: column_label(c, lang)  # noqa: E731
+    doc.add_paragraph(t("brief_h_hazards", lang), style="Heading 1")
+    if not hz.empty:
+        hz = hz[(hz["level"] == "major") & hz["overdue"].fillna(False).astype(bool)]
+    if hz.empty:
+        doc.add_paragraph(t("brief_none", lang))
+        return
+    listed = hz.head(TOP_HAZARDS)
+    doc.add_paragraph(t("brief_hazards_intro", lang, n=len(hz), k=len(listed)))
+    rows = [[_text(r.hazard_id), _text(r.name, "–"), _text(r.county_name, t("unassigned", lang)),
+             _date(r.deadline), _text(int(r.days_overdue) if pd.notna(r.days_overdue) else ""),
+             label(SUPERVISION_LABELS, _text(r.supervision, "none"), lang), _text(r.description, "")]
+            for r in listed.itertuples()]
+    _add_table(doc, [L("hazard_id"), L("name"), L("county_name"), L("deadline"), L("days_overdue"),
+                     L("supervision"), L("description")], rows, numeric=(4,),
+               widths_cm=[2.6, 3.4, 1.6, 2.4, 1.5, 1.5, 3.6])
+
+
+def _map_png(view: View) -> bytes:
+    from riskmap.export.staticmap import render_map, save_figure
+
+    buffer = io.BytesIO()
+    save_figure(render_map(view, dpi=MAP_DPI), buffer, fmt="png")
+    return buffer.getvalue()
+
+
 def write_briefing(
-    assessment: Assessment,
+    source: Assessment | View,
     path: str | Path | io.BufferedIOBase,
     *,
     filters: Filters | None = None,
@@ -313,17 +436,14 @@ def write_briefing(
 
     Parameters
     ----------
-    assessment
-        The unfiltered assessment.
+    source
+        A :class:`~riskmap.view.View`, or an assessment shown under ``filters`` (the
+        text says which) in ``lang`` (the workspace language by default).
     path
         The ``.docx`` file to write, or a binary file object.
-    filters
-        What to include (:class:`~riskmap.filters.Filters`); the text says which.
-    lang
-        ``zh`` or ``en``; the workspace language by default.
     map_png
-        The map image to include; rendered with :func:`riskmap.staticmap.render_map`
-        at :data:`MAP_DPI` when omitted.
+        The map image to include; rendered with
+        :func:`riskmap.export.staticmap.render_map` at :data:`MAP_DPI` when omitted.
 
     Returns
     -------
@@ -337,132 +457,20 @@ def write_briefing(
     FontNotFoundError
         When the map must be rendered and no CJK font is installed.
     """
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Pt
 
-    lang = lang or assessment.language or "zh"
-    if lang not in LANGUAGES:
-        raise InputError(f"language '{lang}' is not supported; allowed: {', '.join(LANGUAGES)}")
-    shown = apply_filters(assessment, filters)
-    colours = grade_colours(assessment)
-    info = assessment.info
-
-    if map_png is None:
-        from riskmap.staticmap import render_map, save_figure
-
-        fig = render_map(assessment, filters=filters, lang=lang, dpi=MAP_DPI)
-        buffer = io.BytesIO()
-        save_figure(fig, buffer, fmt="png")
-        map_png = buffer.getvalue()
-
-    doc = docx.Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    _setup_styles(doc, lang)
-    doc.core_properties.title = t("brief_title", lang, region=info.region)
-    doc.core_properties.author = "RiskMap"
-    doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
-
-    # 1. Title, region and date.
-    title = doc.add_paragraph(t("brief_title", lang, region=info.region), style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    std = assessment.standard
-    std_name = getattr(std, "data", {}).get("title_zh" if lang == "zh" else "title_en") if std is not None else None
-    meta = doc.add_paragraph(t("brief_meta", lang, as_of=_as_of(assessment, lang),
-                               standard=std_name or info.standard, source=info.source or info.region))
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    meta.runs[0].font.size = Pt(10)
-    if info.demo:
-        demo = doc.add_paragraph()
-        demo.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = demo.add_run(t("demo_data", lang))
-        run.bold = True
-        run.font.color.rgb = docx.shared.RGBColor(0xB0, 0x00, 0x10)
-
-    # 2. Overview.
-    doc.add_paragraph(t("brief_h_overview", lang), style="Heading 1")
-    for text in summary_paragraphs(assessment, filters=filters, lang=lang):
-        para = doc.add_paragraph(text)
-        if lang == "zh":
-            para.paragraph_format.first_line_indent = Pt(24)  # two characters, as Chinese prose is set
-
-    # 3. The map.
-    doc.add_paragraph(t("brief_h_map", lang), style="Heading 1")
-    doc.add_picture(io.BytesIO(map_png), width=Cm(16.0))
-    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(t("brief_map_caption", lang, region=info.region, as_of=_as_of(assessment, lang)),
-                      style="Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    tables = register_tables(shown)
-    L = lambda c: column_label(c, lang)  # noqa: E731 - a short alias keeps the headers readable
-
-    # 4. Counties.
-    doc.add_paragraph(t("brief_h_counties", lang), style="Heading 1")
-    counties = shown.counties.sort_values("score", ascending=False, kind="stable")
-    rows = [[_text(r.county_name), grade_label(r.grade, lang), _fixed(r.score)]
-            + [_fixed(getattr(r, c)) for c in _POINTS] for r in counties.itertuples()]
-    _add_table(doc, [L("county_name"), L("grade"), L("score")] + [L(c) for c in _POINTS], rows,
-               grade_col=1, grades=counties["grade"].tolist(), numeric=range(2, 7), colours=colours,
-               widths_cm=[3.0, 2.6, 2.0, 2.2, 2.2, 2.2, 2.2])
-
-    # 5. Red and orange enterprises.
-    doc.add_paragraph(t("brief_h_enterprises", lang), style="Heading 1")
-    ents = tables["enterprises"]
-    by = headline(shown)["enterprises_by_grade"]
-    if ents.empty:
-        doc.add_paragraph(t("brief_none", lang))
-    else:
-        listed = ents.head(TOP_ENTERPRISES)
-        doc.add_paragraph(t("brief_enterprises_intro", lang, r=by["red"], o=by["orange"], k=len(listed)))
-        rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang),
-                 grade_label(r.grade, lang), _text(r.reasons, "–")] for r in listed.itertuples()]
-        _add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
-                   grade_col=3, grades=listed["grade"].tolist(), colours=colours,
-                   widths_cm=[4.2, 2.2, 2.4, 2.3, 5.5])
-
-    # 6. Accident-prone road units.
-    doc.add_paragraph(t("brief_h_roads", lang), style="Heading 1")
-    units = shown.road_units
-    prone = units[units["accident_prone"].fillna(False).astype(bool)] if not units.empty else units
-    if prone.empty:
-        doc.add_paragraph(t("brief_none", lang))
-    else:
-        prone = prone.sort_values(["epdo", "rate"], ascending=False, kind="stable")
-        listed = prone.head(TOP_ROAD_UNITS)
-        doc.add_paragraph(t("brief_roads_intro", lang, n=len(prone), k=len(listed)))
-        rows = [[_text(r.unit_id), _text(r.road_name, "–"), _text(r.county_name), _text(r.fatal),
-                 _text(r.injury), _num(r.epdo), f"{r.rate:.1f}"] for r in listed.itertuples()]
-        _add_table(doc, [L("unit_id"), L("road_name"), L("county_name"), L("fatal"), L("injury"),
-                         L("epdo"), L("rate")], rows, numeric=range(3, 7),
-                   widths_cm=[4.0, 2.8, 1.7, 1.5, 1.5, 1.7, 2.4])
-
-    # 7. Overdue major hazards.
-    doc.add_paragraph(t("brief_h_hazards", lang), style="Heading 1")
-    hz = tables["hazards"]
-    if not hz.empty:
-        hz = hz[(hz["level"] == "major") & hz["overdue"].fillna(False).astype(bool)]
-    if hz.empty:
-        doc.add_paragraph(t("brief_none", lang))
-    else:
-        listed = hz.head(TOP_HAZARDS)
-        doc.add_paragraph(t("brief_hazards_intro", lang, n=len(hz), k=len(listed)))
-        rows = [[_text(r.hazard_id), _text(r.name, "–"), _text(r.county_name, t("unassigned", lang)),
-                 _date(r.deadline), _text(int(r.days_overdue) if pd.notna(r.days_overdue) else ""),
-                 label(SUPERVISION_LABELS, _text(r.supervision, "none"), lang), _text(r.description, "")]
-                for r in listed.itertuples()]
-        _add_table(doc, [L("hazard_id"), L("name"), L("county_name"), L("deadline"), L("days_overdue"),
-                         L("supervision"), L("description")], rows, numeric=(4,),
-                   widths_cm=[2.6, 3.4, 1.6, 2.4, 1.5, 1.5, 3.6])
-
-    from riskmap import __version__
-
-    closing = doc.add_paragraph(t("brief_closing", lang, version=__version__, today=date.today().isoformat()))
+    view = View.of(source, filters=filters, lang=lang)
+    doc = _new_document(view)
+    _title_section(doc, view)
+    _overview_and_map(doc, view, map_png if map_png is not None else _map_png(view))
+    tables = register_tables(view)
+    _county_section(doc, view)
+    _enterprise_section(doc, view, tables["enterprises"])
+    _road_section(doc, view)
+    _hazard_section(doc, view, tables["hazards"])
+    closing = doc.add_paragraph(t("brief_closing", view.lang, version=__version__, today=date.today().isoformat()))
     closing.paragraph_format.space_before = Pt(12)
     closing.runs[0].font.size = Pt(9)
-
     target = path if not isinstance(path, (str, Path)) else Path(path)
     doc.save(target if not isinstance(target, Path) else str(target))
     return target

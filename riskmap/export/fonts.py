@@ -5,7 +5,7 @@ matplotlib's bundled DejaVu Sans has no Chinese glyphs, so without a CJK font ev
 character would be drawn as a box.  :func:`find_cjk_font` looks for one in this order:
 
 1. the file named by the environment variable ``RISKMAP_FONT`` (or
-   ``riskmap.settings.settings.font_path``);
+   ``riskmap.settings.font_path``);
 2. fontconfig (``fc-list :lang=zh-cn``) on Linux and other Unix systems, preferring
    Noto Sans CJK SC / Source Han Sans SC, then WenQuanYi;
 3. the usual files of Windows (``msyh.ttc``, ``simhei.ttf``, ...) and macOS
@@ -114,7 +114,7 @@ class CJKFont:
 
 # --- finding a file -----------------------------------------------------------------
 def _env_font() -> Path | None:
-    from riskmap.settings import settings
+    from riskmap.runtime import settings
 
     value = os.environ.get(ENV_VAR) or settings.font_path
     if not value:

@@ -1,0 +1,214 @@
+"""The risk register: ``risk_register.xlsx``, formatted for reading.
+
+One sheet per dataset, in the view's language, with the rows and columns of
+:mod:`riskmap.tables`:
+
+* counties: every county, worst first, with its score, components and top contributors;
+* enterprises: the red and orange ones (every one with ``all_rows``);
+* road units: the accident-prone and the red ones (every one with ``all_rows``);
+* hazards: the open ones (open or rectifying), overdue first, then by days overdue
+  and level (every one with ``all_rows``, closed ones last);
+* unassigned: every record that was not placed in a county, with the reason.
+
+Headers are Chinese for ``zh`` and English for ``en``.  The grade column shows the
+grade's label in a cell filled with the grade colour; codes (sector, status, level,
+supervision) are shown as labels, booleans as 是/否 (yes/no) and dates as Excel dates.
+Each sheet has its header row frozen, filters on and column widths set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from riskmap.assessment import Assessment
+from riskmap.grades import DEFAULT_COLOURS, GRADES
+from riskmap.i18n import DATASET_LABELS, label, t
+from riskmap.tables import COLUMNS, Col, display_text, header, register_tables
+from riskmap.view import View
+
+# Text colour on each grade fill: white on the dark red and blue, black on the light ones.
+GRADE_TEXT = {"red": "#FFFFFF", "orange": "#000000", "yellow": "#000000", "blue": "#FFFFFF"}
+
+SHEETS = ("counties", "enterprises", "road_units", "hazards", "unassigned")
+
+
+def grade_colours(source: Assessment | View | None = None) -> dict[str, str]:
+    """The grade colours of the standard (DESIGN §2 defaults without one)."""
+    return source.colours if source is not None else dict(DEFAULT_COLOURS)
+
+
+def sheet_name(sheet: str, lang: str) -> str:
+    """The sheet's name in ``lang`` (区县 / counties, ...)."""
+    if sheet == "unassigned":
+        return t("sheet_unassigned", lang)
+    return label(DATASET_LABELS, sheet, lang)
+
+
+def _text_width(text: str) -> float:
+    # CJK characters are about two Latin characters wide in Excel's default font.
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+
+
+def write_register(
+    source: Assessment | View,
+    path: str | Path,
+    *,
+    lang: str | None = None,
+    all_rows: bool = False,
+) -> Path:
+    """Write ``risk_register.xlsx``.
+
+    Parameters
+    ----------
+    source
+        What to write: a :class:`~riskmap.view.View` (filtered, in its language) or a
+        whole assessment.
+    path
+        The ``.xlsx`` file to write (or a binary file object).
+    lang
+        ``zh`` or ``en`` headers and labels; the view's (or workspace's) language by default.
+    all_rows
+        Every enterprise, road unit and hazard, not only those needing attention
+        (the CLI's ``--register all``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (``path`` itself when a file object was given).
+
+    Raises
+    ------
+    InputError
+        For a language other than ``zh`` or ``en``.
+    """
+    import xlsxwriter
+
+    view = View.of(source, lang=lang)
+    lang = view.lang
+    tables = register_tables(view, all_rows=all_rows)
+    colours = grade_colours(view)
+    target = str(path) if isinstance(path, (str, Path)) else path
+
+    workbook = xlsxwriter.Workbook(target, {
+        # Identifiers such as 140202 or 0012 stay text; URLs in descriptions stay text.
+        "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False,
+        "default_date_format": "yyyy-mm-dd",
+    })
+    try:
+        base = {"font_name": "等线" if lang == "zh" else "Calibri", "font_size": 10.5, "valign": "vcenter"}
+        fmt_header = workbook.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                          "border_color": "#8EA9DB", "text_wrap": True, "align": "center"})
+        fmt_text = workbook.add_format(base)
+        fmt_wrap = workbook.add_format({**base, "text_wrap": True})
+        fmt_date = workbook.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
+        fmt_grade = {
+            g: workbook.add_format({**base, "bg_color": colours[g], "font_color": GRADE_TEXT[g],
+                                    "bold": g in ("red", "blue"), "align": "center",
+                                    "border": 1, "border_color": "#FFFFFF"})
+            for g in GRADES
+        }
+        fmt_num: dict[str | None, Any] = {}
+
+        def number_format(code: str | None):
+            if code not in fmt_num:
+                fmt_num[code] = workbook.add_format({**base, "num_format": code or "0"})
+            return fmt_num[code]
+
+        for sheet in SHEETS:
+            _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], lang,
+                         fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+    finally:
+        workbook.close()
+    return Path(path) if isinstance(path, (str, Path)) else path
+
+
+WIDTH_SAMPLE = 2000
+
+
+def _write_column(ws, j: int, series: pd.Series, col: Col, lang: str, fmt_text, fmt_wrap, fmt_date,
+                  fmt_grade, fmt_number) -> list[str]:
+    """Write one column below the header; return the displayed texts (for widths)."""
+    values = series.tolist()
+    missing = series.isna().to_numpy(dtype=bool)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        missing = missing | (series == "").fillna(False).to_numpy(dtype=bool)
+    texts: list[str] = []
+    if col.kind in ("int", "float"):
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        finite = np.isfinite(numbers)
+        pattern = "{:,.2f}" if col.kind == "float" else "{:,.0f}"
+        for i in range(len(values)):
+            if finite[i]:
+                ws.write_number(i + 1, j, float(numbers[i]), fmt_number)
+                if len(texts) < WIDTH_SAMPLE:
+                    texts.append(pattern.format(numbers[i]))
+            elif not missing[i] and not isinstance(values[i], float):
+                # Text in a number column (e.g. "n/a" in an input file): shown as is.
+                ws.write_string(i + 1, j, str(values[i]), fmt_text)
+                texts.append(str(values[i]))
+            else:
+                ws.write_blank(i + 1, j, None, fmt_text)
+        return texts
+    if col.kind == "date":
+        stamps = pd.to_datetime(series, errors="coerce")
+        for i, stamp in enumerate(stamps):
+            if pd.isna(stamp):
+                ws.write_blank(i + 1, j, None, fmt_text)
+            else:
+                ws.write_datetime(i + 1, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
+        return ["2026-10-31"] if len(stamps) else []
+    # Text-like columns: translate each distinct value once.
+    cache: dict[Any, str] = {}
+    cell_format = fmt_wrap if col.width is not None else fmt_text
+    for i, value in enumerate(values):
+        if missing[i]:
+            ws.write_blank(i + 1, j, None, fmt_text)
+            continue
+        try:
+            text = cache[value]
+        except KeyError:
+            text = cache[value] = display_text(value, col.kind, lang)
+        except TypeError:  # an unhashable value
+            text = display_text(value, col.kind, lang)
+        if col.kind == "grade":
+            ws.write_string(i + 1, j, text, fmt_grade.get(value, fmt_text))
+        else:
+            # Long free text (reasons, descriptions) wraps in a fixed-width column
+            # instead of spilling over its neighbours.
+            ws.write_string(i + 1, j, text, cell_format)
+        if len(texts) < WIDTH_SAMPLE:
+            texts.append(text)
+    return texts
+
+
+def _write_sheet(workbook, name, frame: pd.DataFrame, cols, lang, fmt_header, fmt_text, fmt_wrap,
+                 fmt_date, fmt_grade, number_format: Callable) -> None:
+    ws = workbook.add_worksheet(name)
+    cols = [c for c in cols if c.key in frame.columns or frame.empty]
+    widths = []
+    for j, col in enumerate(cols):
+        head = header(col.key, lang)
+        ws.write_string(0, j, head, fmt_header)
+        widths.append(max(_text_width(head) + 2, 8.0))
+    ws.set_row(0, 30)
+
+    for j, col in enumerate(cols):
+        series = frame[col.key] if col.key in frame.columns else pd.Series([], dtype=object)
+        texts = _write_column(ws, j, series, col, lang, fmt_text, fmt_wrap, fmt_date, fmt_grade,
+                              number_format(col.fmt if col.kind == "float" else "0"))
+        if col.width is not None:
+            widths[j] = col.width
+        else:
+            # The widest of the first rows (the sheet is sorted worst first, so these are
+            # the ones read); measuring 200,000 rows would cost seconds for nothing.
+            measured = max([widths[j] - 2, *(_text_width(x) for x in texts[:WIDTH_SAMPLE])])
+            widths[j] = min(measured + 2, 50)
+
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, width)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)

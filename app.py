@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import io
 import os
 import re
-import shutil
 import tempfile
+import weakref
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,7 +36,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from riskmap import mapview
+from riskmap import mapview, uploads
 from riskmap.errors import InputError, Problem
 from riskmap.filters import Filters, apply_filters, headline
 from riskmap.grades import GRADES, RANK
@@ -45,6 +44,8 @@ from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
                           SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
 from riskmap.export import MIME_TYPES, export_bytes
 from riskmap.layers import load_layers
+from riskmap.sanitize import check_tile_url, csv_bytes, markdown_text
+from riskmap.settings import settings
 from riskmap.staticmap import LAYERS as STATIC_LAYERS
 
 ROOT = Path(__file__).resolve().parent
@@ -65,9 +66,10 @@ UI = {
     "language": ("语言 / Language", "语言 / Language"),
     "workspace": ("工作区", "Workspace"),
     "upload": ("上传工作区文件（.zip 或多个文件）", "Upload a workspace (.zip or files)"),
-    "upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。",
+    "upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。"
+                    "解压后合计不超过 {limit}。",
                     "A zipped folder with riskmap.toml, or the data files; without riskmap.toml the datasets "
-                    "are recognised by file name."),
+                    "are recognised by file name. At most {limit} unpacked in all."),
     "source_demo": ("示例工作区", "demo workspace"),
     "source_env": ("RISKMAP_WORKSPACE 指定的工作区", "workspace from RISKMAP_WORKSPACE"),
     "source_upload": ("上传的文件", "uploaded files"),
@@ -86,6 +88,10 @@ UI = {
     "layers": ("图层", "Layers"),
     "basemap": ("底图", "Basemap"),
     "basemap_url": ("XYZ 瓦片地址模板", "XYZ tile URL template"),
+    "basemap_url_help": ("http(s):// 开头，含 {z}、{x}、{y}，可含 {s}、{r}；不允许其他花括号。",
+                         "http(s)://, with {z}, {x} and {y}, optionally {s} and {r}; no other braces."),
+    "basemap_url_bad": ("瓦片地址不可用：{reason}。地图按无底图显示。", "The tile URL is not usable: {reason}. "
+                        "The map is shown without a basemap."),
     "bm_none": ("无（离线）", "none (offline)"),
     "bm_custom": ("自定义 XYZ", "custom XYZ"),
     "counties_by_grade": ("{g}（区县 / 企业）", "{g} (counties / enterprises)"),
@@ -120,9 +126,7 @@ UI = {
     "generated_toml": ("上传中没有 riskmap.toml：已按文件名生成（坐标按 WGS-84，评估日期为今天）。",
                        "No riskmap.toml among the uploads: one was written from the file names "
                        "(coordinates taken as WGS-84, as_of today)."),
-    "no_counties_upload": ("上传中没有区县边界文件（文件名含 counties 或 区县）。",
-                           "No county boundary file among the uploads (a name with 'counties' or '区县')."),
-}
+    }
 
 
 def ui(key: str, lang: str, **fmt) -> str:
@@ -133,11 +137,6 @@ def ui(key: str, lang: str, **fmt) -> str:
 
 
 # --------------------------------------------------------------------------- workspace
-
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith((".", "__")) for part in p.relative_to(folder).parts))
-
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _hash_from_signature(folder: str, signature: tuple) -> str:
@@ -156,107 +155,58 @@ def workspace_hash(folder: Path) -> str:
     The files are read again only when their sizes or times change (the signature is
     the cache key), so reruns stay cheap even for a province.
     """
-    signature = tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in _files(folder))
+    signature = tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in uploads.data_files(folder))
     return _hash_from_signature(str(folder), signature)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_assessment(content_hash: str, _folder: str, lang: str):
-    """The assessment of a workspace, once per content hash and page language.
+def load_assessment(content_hash: str, folder: str, lang: str):
+    """The assessment of a workspace, once per content hash, folder and page language.
 
-    ``_folder`` is not hashed.  The language is part of the key because reasons and
-    contributors are written in it; switching back and forth costs nothing after the
-    first time, and a filter change never recomputes anything.
+    The folder is part of the key: an upload folder goes when its visitor leaves, so
+    another visitor's identical upload must not draw on it.  The language is part of
+    the key because reasons and contributors are written in it; switching back and
+    forth costs nothing after the first time, and a filter change never recomputes
+    anything.
     """
     from riskmap.assess import assess
 
-    return assess(_folder, language=lang)
+    return assess(folder, language=lang)
 
 
-_DATASET_NAMES = {
-    "counties": ("counties", "county", "区县", "县区", "行政区"),
-    "enterprises": ("enterprises", "enterprise", "企业", "单位"),
-    "roads": ("roads", "road", "道路", "路段"),
-    "accidents": ("accidents", "accident", "事故"),
-    "hazards": ("hazards", "hazard", "隐患"),
-}
-_DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".geojson", ".json", ".gpkg", ".zip", ".shp", ".parquet")
+@st.cache_resource(show_spinner=False)
+def _startup_sweep() -> int:
+    """Once per server process: remove upload folders older than a day."""
+    return uploads.sweep_uploads()
 
 
-def _minimal_toml(folder: Path) -> str | None:
-    """A riskmap.toml for uploaded files without one, guessed from the file names."""
-    found: dict[str, str] = {}
-    for path in _files(folder):
-        name = path.name.lower()
-        if path.suffix.lower() not in _DATA_SUFFIXES:
-            continue
-        for dataset, words in _DATASET_NAMES.items():
-            if dataset not in found and any(w in name for w in words):
-                found[dataset] = str(path.relative_to(folder)).replace("\\", "/")
-                break
-    if "counties" not in found:
+class _Upload:
+    """A visitor's upload folder, removed when they upload again or their session ends."""
+
+    def __init__(self, folder: Path, signature: str):
+        self.folder = folder
+        self.signature = signature
+        # Session state is dropped when the visitor's session ends; so is this object.
+        self._remove = weakref.finalize(self, uploads.remove_upload, str(folder))
+
+    def discard(self) -> None:
+        self._remove()
+
+
+def _upload_folder(files) -> Path | None:
+    """The folder of the current uploads (made once per distinct set), or None."""
+    current = st.session_state.get("_upload")
+    signature = hashlib.sha256(repr([(f.name, f.size, f.file_id) for f in files]).encode()).hexdigest() if files else ""
+    if current is not None and current.signature != signature:
+        current.discard()
+        del st.session_state["_upload"]
+        current = None
+    if not files:
         return None
-    lines = ["[workspace]", 'title = "上传数据 / uploaded data"', 'region = "上传数据 / uploaded"',
-             f"as_of = {date.today().isoformat()}", ""]
-    for dataset, path in found.items():
-        lines += [f"[datasets.{dataset}]", f"path = {path!r}".replace("'", '"'), 'crs = "EPSG:4326"', ""]
-    return "\n".join(lines)
-
-
-def workspace_from_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, list[Problem]]:
-    """Write uploaded files to a folder named by their content; return it and notes.
-
-    A ``.zip`` is unpacked (a single top folder inside it is taken as the workspace).
-    Without a ``riskmap.toml`` a minimal one is written from the file names.
-
-    Raises
-    ------
-    InputError
-        Nothing usable was uploaded (no riskmap.toml and no county file), or a zip
-        is broken or reaches outside its folder.
-    """
-    digest = hashlib.sha256()
-    for name, data in sorted(files):
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    folder = Path(tempfile.gettempdir()) / f"riskmap-upload-{digest.hexdigest()[:20]}"
-    notes: list[Problem] = []
-    if folder.is_dir() and not (folder / "riskmap.toml").is_file():
-        shutil.rmtree(folder, ignore_errors=True)  # left half-made by an earlier attempt
-    if not folder.is_dir():
-        staging = Path(tempfile.mkdtemp(prefix="riskmap-upload-"))
-        for name, data in files:
-            safe = Path(name).name
-            if safe.lower().endswith(".zip") and not re.search(r"\.(shp|shapefile)\.zip$", safe.lower()):
-                try:
-                    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                        for member in archive.namelist():
-                            target = (staging / member).resolve()
-                            if not target.is_relative_to(staging.resolve()):
-                                raise InputError(f"{safe}: unsafe path {member}",
-                                                 [Problem("error", safe, f"the zip holds a path outside its folder: {member}")])
-                        archive.extractall(staging)
-                except zipfile.BadZipFile:
-                    raise InputError(f"{safe}: not a zip file",
-                                     [Problem("error", safe, "not a valid .zip file")]) from None
-            else:
-                (staging / safe).write_bytes(data)
-        entries = [p for p in staging.iterdir() if not p.name.startswith((".", "__"))]
-        if not (staging / "riskmap.toml").exists() and len(entries) == 1 and entries[0].is_dir():
-            inner = entries[0]
-            for p in list(inner.iterdir()):
-                p.rename(staging / p.name)
-            inner.rmdir()
-        if not (staging / "riskmap.toml").exists():
-            text = _minimal_toml(staging)
-            if text is None:
-                shutil.rmtree(staging, ignore_errors=True)
-                message = UI["no_counties_upload"][0] + " / " + UI["no_counties_upload"][1]
-                raise InputError(message, [Problem("error", "riskmap.toml", message)])
-            (staging / "riskmap.toml").write_text(text, encoding="utf-8")
-            (staging / ".generated-toml").touch()  # so the page can say the file was guessed
-        if not folder.exists():
-            staging.rename(folder)
-    return folder, notes
+    if current is None:
+        folder = uploads.workspace_from_uploads([(f.name, f.getvalue()) for f in files])
+        current = st.session_state["_upload"] = _Upload(folder, signature)
+    return current.folder
 
 
 def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
@@ -264,16 +214,11 @@ def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     lines = [header]
     for p in problems[:200]:
         where = p.location()
-        value = f" — `{p.value}`" if p.value not in (None, "") else ""
-        lines.append(f"- **{_md(where)}**: {_md(p.message)}{value}")
+        value = f" — 「{markdown_text(p.value)}」" if p.value not in (None, "") else ""
+        lines.append(f"- **{markdown_text(where)}**: {markdown_text(p.message)}{value}")
     if len(problems) > 200:
         lines.append(f"- … (+{len(problems) - 200})")
     st.error("\n".join(lines))
-
-
-def _md(text: str) -> str:
-    # Problem texts quote user data; keep Markdown from reading it as formatting.
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", str(text))
 
 
 # --------------------------------------------------------------------------- tables
@@ -422,7 +367,12 @@ def _sidebar_filters(a, lang: str) -> tuple[Filters, list, str]:
                            format_func=lambda b: ui("bm_none", lang) if b == "none" else (ui("bm_custom", lang) if b == "custom" else b))
     if basemap == "custom":
         basemap = sb.text_input(ui("basemap_url", lang), value=a.info.basemap if "{z}" in a.info.basemap else
-                                "https://tile.openstreetmap.org/{z}/{x}/{y}.png", key="f_basemap_url")
+                                "https://tile.openstreetmap.org/{z}/{x}/{y}.png", key="f_basemap_url",
+                                max_chars=2000, help=ui("basemap_url_help", lang))
+        problem = check_tile_url(basemap, lang=lang)
+        if problem is not None:
+            sb.error(ui("basemap_url_bad", lang, reason=markdown_text(problem)))
+            basemap = "none"
     return filters, layers, basemap
 
 
@@ -443,7 +393,7 @@ def _why(a, code: str | None, lang: str) -> None:
     if code is None or code not in counties.index:
         return
     row = counties.loc[code]
-    st.markdown(f"#### {html.escape(str(row['county_name']))} · {GRADE_MARK[row['grade']]} "
+    st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {column_label('score', lang)} {row['score']:.1f}")
     parts = pd.DataFrame({
         ui("components", lang): [column_label(c, lang) for c in
@@ -453,8 +403,8 @@ def _why(a, code: str | None, lang: str) -> None:
     })
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
-    right.markdown(f"**{ui('top', lang)}**: {_md(row.get('top_contributors') or ui('none', lang))}")
-    right.markdown(f"**{ui('reasons', lang)}**: {_md(row.get('reasons') or ui('none', lang))}")
+    right.markdown(f"**{ui('top', lang)}**: {markdown_text(row.get('top_contributors') or ui('none', lang))}")
+    right.markdown(f"**{ui('reasons', lang)}**: {markdown_text(row.get('reasons') or ui('none', lang))}")
     counts = " · ".join(f"{GRADE_MARK[g]} {grade_label(g, lang)} {int(row.get(f'enterprises_{g}', 0))}" for g in GRADES)
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
 
@@ -479,7 +429,7 @@ def _downloads(a, full, filters: Filters, lang: str, layers: list, stem: str) ->
     def csv_bytes(name: str):
         def make() -> bytes:
             frame = pd.DataFrame(getattr(a, name)).drop(columns="geometry", errors="ignore")
-            return frame.to_csv(index=False).encode("utf-8-sig")
+            return csv_bytes(frame)
         return make
 
     for i, name in enumerate(("counties", "enterprises", "road_units", "hazards")):
@@ -509,7 +459,7 @@ def _downloads(a, full, filters: Filters, lang: str, layers: list, stem: str) ->
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     cols[1].download_button("summary.json", summary_json(full).encode("utf-8"), file_name="summary.json",
                             mime="application/json", key="dl_summary", on_click="ignore")
-    cols[2].download_button("unassigned.csv", full.unassigned.to_csv(index=False).encode("utf-8-sig"),
+    cols[2].download_button("unassigned.csv", csv_bytes(full.unassigned),
                             file_name="unassigned.csv", mime="text/csv", key="dl_unassigned", on_click="ignore")
     cols[3].download_button(ui("all_zip", lang), all_zip, file_name=f"{stem}-outputs.zip", mime="application/zip",
                             key="dl_zip", on_click="ignore")
@@ -541,14 +491,15 @@ def main() -> None:
     st.session_state["_shown_lang"] = lang
 
     # ---- workspace
-    uploads = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
-                                       help=ui("upload_help", lang))
+    _startup_sweep()
+    files = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
+                                     help=ui("upload_help", lang, limit=f"{settings.max_unpacked_bytes / 1e6:,.0f} MB"))
     notes: list[Problem] = []
     try:
-        if uploads:
-            folder, notes = workspace_from_uploads([(u.name, u.getvalue()) for u in uploads])
+        folder = _upload_folder(files)
+        if folder is not None:
             source = ui("source_upload", lang)
-            if (folder / ".generated-toml").exists():
+            if (folder / uploads.GENERATED_TOML).exists():
                 notes.append(Problem("warning", "riskmap.toml", ui("generated_toml", lang)))
         elif os.environ.get("RISKMAP_WORKSPACE"):
             folder = Path(os.environ["RISKMAP_WORKSPACE"]).expanduser()
@@ -556,7 +507,7 @@ def main() -> None:
         else:
             folder = DEMO
             source = ui("source_demo", lang)
-        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · `{folder.name}`")
+        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · {markdown_text(folder.name)}")
         with st.spinner(ui("assessing", lang)):
             if not folder.is_dir():
                 raise InputError(f"{folder}: not a folder",
@@ -568,17 +519,18 @@ def main() -> None:
         return
     except Exception as exc:  # never a traceback on the page
         st.title(t("app_title", lang))
-        st.error(ui("internal", lang, e=_md(f"{type(exc).__name__}: {exc}")))
+        st.error(ui("internal", lang, e=markdown_text(f"{type(exc).__name__}: {exc}")))
         return
 
     filters, layers, basemap = _sidebar_filters(full, lang)
     a = apply_filters(full, filters)  # once: figures, tables and the legend agree
 
     # ---- title, banner, validation report
-    st.title(full.info.title if full.info.title else t("app_title", lang))
+    st.title(markdown_text(full.info.title) if full.info.title else t("app_title", lang))
     if full.info.demo:
         st.info(t("demo_data", lang))
-    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=full.info.standard, r=full.info.region))
+    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(full.info.standard),
+                  r=markdown_text(full.info.region)))
     warnings = notes + list(full.warnings)
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):

@@ -297,8 +297,11 @@ MESSAGES = {
     "ws_no_counties": ("缺少 [datasets.counties]：区县多边形文件必填（如 path = \"counties.geojson\"）",
                        "[datasets.counties] is missing: a polygon file of the counties is required (e.g. path = \"counties.geojson\")"),
     "ws_bad_language": ("language 的值 '{value}' 不受支持；允许：zh、en", "language '{value}' is not supported; allowed: zh, en"),
-    "ws_bad_basemap": ("basemap 的值 '{value}' 无法识别；允许：{allowed}，或含 {{z}}/{{x}}/{{y}} 的 XYZ 瓦片地址",
-                       "basemap '{value}' is not known; allowed: {allowed}, or an XYZ URL template with {{z}}/{{x}}/{{y}}"),
+    "ws_bad_basemap": ("basemap 的值 '{value}' 不可用（{reason}）；允许：{allowed}，或 http(s):// 开头、含 {{z}}/{{x}}/{{y}} 的 XYZ 瓦片地址",
+                       "basemap '{value}' is not usable ({reason}); allowed: {allowed}, or an http(s):// XYZ URL template "
+                       "with {{z}}/{{x}}/{{y}}"),
+    "ws_refused_file": ("不予读取：{reason}", "not read: {reason}"),
+    "ws_refused_path": ("{setting} = '{value}' 不予读取：{reason}", "{setting} = '{value}' is not read: {reason}"),
     "ws_no_as_of": ("未给出 as_of；按今天（{value}）评估", "no as_of given; using today, {value}"),
     "ws_no_path": ("[datasets.{dataset}] 缺少 path；请写 path = \"工作区内的文件\"",
                    "[datasets.{dataset}] has no path; write path = \"<a file inside the workspace>\""),

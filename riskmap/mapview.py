@@ -31,6 +31,7 @@ import html
 import json
 import math
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -53,6 +54,7 @@ from riskmap.grades import DEFAULT_COLOURS, GRADES, count_by_grade
 from riskmap.i18n import (ACCIDENT_KIND_LABELS, HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS,
                           SUPERVISION_LABELS, grade_label, label, sector_label, t)
 from riskmap.layers import BUILTIN_DATASETS, LayerSpec, load_layers
+from riskmap.sanitize import check_tile_url, jinja_inert
 
 __all__ = [
     "BASEMAPS",
@@ -231,17 +233,6 @@ def _escape(values: Iterable[str]) -> list[str]:
     return [html.escape(v, quote=True) for v in values]
 
 
-def _no_jinja(text: str) -> str:
-    """Break ``{{``, ``{%`` and ``{#`` inside JSON strings.
-
-    folium/branca feed rendered scripts through Jinja a second time, so data such as an
-    enterprise named ``{{ 7*7 }}`` would otherwise be evaluated as a template.  JSON
-    structure never contains these pairs, so only string contents change, and a
-    ``\\u`` escape reads back as the same character in the browser.
-    """
-    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
-
-
 def _js(obj: Any) -> str:
     """JSON for embedding in a ``<script>``: no ``</script>`` or line separators inside.
 
@@ -261,7 +252,7 @@ def _js(obj: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for marker, value in raw.items():
         text = text.replace(json.dumps(marker), value)
-    return _no_jinja(text).replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return jinja_inert(text).replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # --------------------------------------------------------------------------- data
@@ -281,9 +272,19 @@ def _restrict(filters: Filters | None, allowed: Sequence[str]) -> Filters | None
 
 
 def _read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
-    """Read a layer's own ``path`` (a workspace file) into WGS-84 points or shapes."""
-    from riskmap import coords
+    """Read a layer's own ``path`` (a workspace file) into WGS-84 points or shapes.
 
+    The file goes through the workspace's reader, so it is opened only as the format
+    its extension names (:mod:`riskmap.formats`).
+    """
+    from riskmap import coords, formats
+    from riskmap.workspace import read_table
+
+    try:
+        formats.check_path_text(spec.path)
+    except formats.FormatRefused as exc:
+        raise LayerSpecError(f"{spec.source}: key 'path': {exc.text('en')}",
+                             [Problem("error", spec.source, exc.text("en"), column="path", value=spec.path)]) from None
     path = (workspace / spec.path).resolve()
     if not path.is_relative_to(workspace.resolve()):
         raise LayerSpecError(f"{spec.source}: key 'path': leaves the workspace",
@@ -292,20 +293,8 @@ def _read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
         message = f"file '{spec.path}' not found in the workspace {workspace}"
         raise LayerSpecError(f"{spec.source}: key 'path': {message}",
                              [Problem("error", spec.source, message, column="path", value=spec.path)])
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".xlsx", ".xls"):
-        if suffix in (".xlsx", ".xls"):
-            frame = pd.read_excel(path)
-        else:
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            import io
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    frame, _unit = read_table(path, spec.path, {}, "en")
+    if not isinstance(frame, gpd.GeoDataFrame):
         missing = [c for c in (spec.lon, spec.lat) if c not in frame.columns]
         if missing:
             message = f"'{spec.path}' has no column {missing[0]!r} (set lon/lat in the layer file)"
@@ -315,7 +304,6 @@ def _read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
         lat = pd.to_numeric(frame[spec.lat], errors="coerce").to_numpy(float)
         lon, lat = coords.to_wgs84(lon, lat, spec.crs or "EPSG:4326")
         return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=4326)
-    frame = gpd.read_file(path)
     if spec.crs and coords.is_special_crs(spec.crs):
         geoms = coords.transform_geometries(frame.geometry.to_numpy(),
                                             coords.gcj02_to_wgs84 if coords.check_crs(spec.crs) == "gcj02" else coords.bd09_to_wgs84)
@@ -1074,6 +1062,10 @@ def _basemap(m: folium.Map, basemap: str, lang: str) -> bool:
                            if lang == "en" else
                            f"底图 '{basemap}' 需要在环境变量 {spec['key_env']} 中提供密钥（tk）")
                 raise InputError(message, [Problem("error", "basemap", message, value=basemap)])
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", key):
+                message = (f"the key in {spec['key_env']} must be letters and digits" if lang == "en" else
+                           f"环境变量 {spec['key_env']} 中的密钥只能由字母和数字组成")
+                raise InputError(message, [Problem("error", "basemap", message, value=basemap)])
             tiles = tiles.replace("{key}", key)
             label_tiles = label_tiles.replace("{key}", key) if label_tiles else None
         options = {"subdomains": spec["subdomains"]} if "subdomains" in spec else {}
@@ -1083,11 +1075,17 @@ def _basemap(m: folium.Map, basemap: str, lang: str) -> bool:
             folium.TileLayer(label_tiles, attr=spec["attr"], name=f"{basemap}-labels", max_zoom=spec.get("max_zoom", 18),
                              overlay=True, control=False, **options).add_to(m)
         return bool(spec.get("gcj02"))
-    if all(part in basemap for part in ("{z}", "{x}", "{y}")):
+    problem = check_tile_url(basemap, lang=lang)
+    if problem is None:
         folium.TileLayer(basemap, attr="custom tiles", name="custom", overlay=False, control=False).add_to(m)
         return False
-    message = (f"unknown basemap {basemap!r}: use none, osm, carto-light, tianditu, gaode or an XYZ URL "
-               "template with {z}, {x} and {y}")
+    if "://" not in str(basemap):  # a name, not an address
+        problem = "未知底图 / unknown basemap" if lang == "zh" else "unknown basemap"
+    message = (f"basemap {basemap!r} is not usable: {problem}. Use none, osm, carto-light, tianditu, gaode or an "
+               "XYZ URL template such as https://tile.example.org/{z}/{x}/{y}.png"
+               if lang == "en" else
+               f"底图 {basemap!r} 不可用：{problem}。可用 none、osm、carto-light、tianditu、gaode，或 XYZ 瓦片地址模板，"
+               "如 https://tile.example.org/{z}/{x}/{y}.png")
     raise InputError(message, [Problem("error", "basemap", message, value=str(basemap))])
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from riskmap.assessment import Assessment
+from riskmap.sanitize import write_csv
 
 LAYER_FILES = {
     "counties": "counties.geojson",
@@ -119,8 +120,7 @@ def write_outputs(assessment: Assessment, out_dir: str | Path, *, register_all: 
             write_geojson(getattr(assessment, attribute), path)
         written.append(path)
     unassigned = out / "unassigned.csv"
-    # UTF-8 with BOM so that Excel on a Chinese Windows opens it without mojibake.
-    assessment.unassigned.to_csv(unassigned, index=False, encoding="utf-8-sig")
+    write_csv(assessment.unassigned, unassigned)
     written.append(unassigned)
     register = out / "risk_register.xlsx"
     write_register(assessment, register, all_rows=register_all)

@@ -32,10 +32,12 @@ import pyarrow.csv as pacsv
 import pyproj
 import shapely
 
-from riskmap import coords
+from riskmap import coords, formats
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog, WorkspaceError
 from riskmap.i18n import DATASET_LABELS, SECTOR_LABELS, column_label, label, message
+from riskmap.layers import workspace_layer_problems
+from riskmap.sanitize import check_tile_url
 from riskmap.settings import settings
 from riskmap.standard import BUILTIN as BUILTIN_STANDARDS
 from riskmap.standard import load_standard
@@ -264,9 +266,9 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
         else:
             as_of = parsed.iloc[0].date()
     basemap = str(table.get("basemap", "none"))
-    if basemap not in BASEMAPS and not ("{x}" in basemap and "{y}" in basemap and "{z}" in basemap):
-        log.error("riskmap.toml", message("ws_bad_basemap", language, value=basemap, allowed=", ".join(BASEMAPS)),
-                  column="basemap", value=basemap)
+    if basemap not in BASEMAPS and (problem := check_tile_url(basemap, lang=language)) is not None:
+        log.error("riskmap.toml", message("ws_bad_basemap", language, value=basemap, allowed=", ".join(BASEMAPS),
+                                          reason=problem), column="basemap", value=basemap)
         basemap = "none"
     return WorkspaceInfo(
         path=root,
@@ -348,7 +350,7 @@ def _read_vector(source: str, layer: Any, *, has_cpg: bool = True) -> gpd.GeoDat
         return gpd.read_file(source, engine="pyogrio", encoding="gb18030", **kwargs)
 
 
-def _read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh") -> tuple[pd.DataFrame | gpd.GeoDataFrame, str]:
+def read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh") -> tuple[pd.DataFrame | gpd.GeoDataFrame, str]:
     """Read one data file.  Returns the frame and the unit of its rows.
 
     The unit is ``row`` for CSV and XLSX (numbered as a spreadsheet shows them: the
@@ -361,6 +363,15 @@ def _read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh
     spec = spec or {}
     suffix = path.suffix.lower()
     layer = spec.get("layer")
+    try:
+        formats.verify_file(path)
+    except formats.FormatRefused as exc:
+        raise InputError(f"{file}: {exc.text('en')}",
+                         [Problem("error", file, message("ws_refused_file", lang, reason=exc.text(lang)))]) from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{file}: cannot be read ({type(exc).__name__})",
+                         [Problem("error", file, message("ws_unreadable", lang, value=type(exc).__name__,
+                                                         fmt=FORMAT_NAMES.get(suffix, suffix)))]) from None
     try:
         if suffix in (".csv", ".txt", ".tsv"):
             return _read_csv(path.read_bytes(), file, sep="\t" if suffix == ".tsv" else ",", lang=lang), "row"
@@ -381,15 +392,20 @@ def _read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh
             if not shapefiles:
                 raise InputError(f"{file}: no .shp inside", [Problem("error", file, message("ws_zip_no_shp", lang))])
             chosen = next((n for n in shapefiles if layer is not None and Path(n).stem == str(layer)), shapefiles[0])
+            with zipfile.ZipFile(path) as archive, archive.open(chosen) as member:
+                formats.verify_bytes(member.read(128), ".shp")
             has_cpg = any(n.lower() == chosen[:-4].lower() + ".cpg" for n in names)
             return _read_vector(f"/vsizip/{path}/{chosen}", None, has_cpg=has_cpg), "feature"
         if suffix == ".shp":
             has_cpg = path.with_suffix(".cpg").is_file() or path.with_suffix(".CPG").is_file()
             return _read_vector(str(path), None, has_cpg=has_cpg), "feature"
         if suffix in (".geojson", ".json", ".gpkg", ".fgb"):
-            return _read_vector(str(path), layer), "feature"
+            return _read_vector(formats.gdal_source(path), layer), "feature"
     except InputError:
         raise
+    except formats.FormatRefused as exc:
+        raise InputError(f"{file}: {exc.text('en')}",
+                         [Problem("error", file, message("ws_refused_file", lang, reason=exc.text(lang)))]) from None
     except Exception as exc:  # the readers raise many types; the user needs the file and the cause
         raise InputError(f"{file}: cannot be read ({type(exc).__name__}: {exc})",
                          [Problem("error", file, message("ws_unreadable", lang, value=f"{type(exc).__name__}: {exc}",
@@ -785,6 +801,13 @@ def _dataset_path(name: str, spec: dict, root: Path, lang: str) -> tuple[Path, s
     if not relative or not isinstance(relative, str):
         raise WorkspaceError(f"riskmap.toml: [datasets.{name}] has no path",
                              [Problem("error", "riskmap.toml", message("ws_no_path", lang, dataset=name), column=key)])
+    try:
+        formats.check_path_text(relative)
+    except formats.FormatRefused as exc:
+        raise WorkspaceError(f"riskmap.toml: {key} '{relative}': {exc.text('en')}",
+                             [Problem("error", "riskmap.toml", message("ws_refused_path", lang, setting=_setting(key),
+                                                                       value=relative, reason=exc.text(lang)),
+                                      column=key, value=relative)]) from None
     path = _resolve_inside(root, relative, key=key, lang=lang)
     if not path.is_file():
         raise InputError(f"{relative}: file not found",
@@ -802,7 +825,7 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
     ``lec_allowed`` maps ``lec_l``/``lec_e``/``lec_c`` to (allowed values, their text).
     """
     path, file = _dataset_path(dataset, spec, root, lang)
-    frame, unit = _read_table(path, file, spec, lang)
+    frame, unit = read_table(path, file, spec, lang)
     frame = frame.reset_index(drop=True)
     rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
     if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
@@ -960,7 +983,7 @@ def _polygonal(geometry):
 def _load_extra(name: str, spec: dict, root: Path, lang: str, log: ProblemLog) -> gpd.GeoDataFrame | None:
     """Read a dataset beyond the five (schools, hospitals ...) for extra map layers."""
     path, relative = _dataset_path(name, spec, root, lang)
-    frame, unit = _read_table(path, relative, spec, lang)
+    frame, unit = read_table(path, relative, spec, lang)
     declared = _declared_crs(spec, name, lang, log)
     if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame:
         geometry = _geometry_to_wgs84(frame, declared, relative, lang, log)
@@ -1092,6 +1115,7 @@ def load_workspace(root: str | Path, *, on_dataset: Callable[[str, gpd.GeoDataFr
         if name in results:
             keep(results[name])
             log.problems.extend(logs[name].problems)
+    log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in DATASETS]))
     if log.errors:
         error = InputError(f"{'The workspace has errors' if lang == 'en' else '工作区数据有错误'} ({len(log.errors)})", log.errors)
         error.warnings = log.warnings  # what else was found, for a caller that reports everything

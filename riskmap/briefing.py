@@ -362,7 +362,7 @@ def write_briefing(
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin = section.bottom_margin = Cm(2.2)
     _setup_styles(doc, lang)
-    doc.core_properties.title = t("brief_title", lang, region=info.region)
+    doc.core_properties.title = t("brief_title", lang, region=info.region)[:255]  # the property's limit
     doc.core_properties.author = "RiskMap"
     doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
 

@@ -264,6 +264,26 @@ MESSAGES = {
     "bad_choice": ("{col} 的值 '{value}' 无法识别；允许：{allowed}", "{col} '{value}' is not recognised; allowed: {allowed}"),
     "bad_date": ("{col} 的值 '{value}' 不是日期；允许：2026-10-31、2026/10/31、2026年10月31日 或 Excel 日期单元格",
                  "{col} '{value}' is not a date; allowed: 2026-10-31, 2026/10/31, 2026年10月31日 or an Excel date cell"),
+    "date_impossible": ("{col} 的值 '{value}' 不是存在的日期（月或日超出范围）；允许：2026-10-31、2026/10/31、2026.10.31、2026年10月31日 或 Excel 日期单元格",
+                        "{col} '{value}' is not a real date (the month or day is out of range); allowed: 2026-10-31, "
+                        "2026/10/31, 2026.10.31, 2026年10月31日 or an Excel date cell"),
+    "date_ambiguous": ("{col} 的值 '{value}' 可理解为两个日期（日/月/年 或 月/日/年）；请写成 2026-10-31 这样年份在前的形式",
+                       "{col} '{value}' could mean two dates (day/month/year or month/day/year); write it year first, "
+                       "as 2026-10-31"),
+    "date_two_digit_year": ("{col} 的值 '{value}' 的年份只有两位，无法确定世纪；请写四位年份，如 2026-10-31",
+                            "{col} '{value}' has a two-digit year, which could be in either century; write four "
+                            "digits, as 2026-10-31"),
+    "date_out_of_range": ("{col} 的值 '{value}' 的年份超出 1900–2100", "{col} '{value}' is outside the years 1900–2100"),
+    "deadline_out_of_range": ("{col} 的值 '{value}' 的年份超出 1900–2100；没有整改期限请留空或写 9999-12-31",
+                              "{col} '{value}' is outside the years 1900–2100; for no deadline leave the cell empty or "
+                              "write 9999-12-31"),
+    "geometry_not_finite": ("几何坐标含 NaN 或无穷大；请修复该要素的坐标", "the geometry has NaN or infinite coordinates; fix this feature"),
+    "geometry_out_of_range": ("坐标 ({value}) 超出经纬度范围（经度 -180…180，纬度 -90…90，坐标系 {crs}）",
+                              "coordinates ({value}) are outside longitude -180…180 / latitude -90…90 (CRS {crs})"),
+    "geometry_in_metres": ("坐标 ({value}) 像是米制投影坐标，但坐标系为经纬度 {crs}；请在 riskmap.toml 中为该数据集声明投影坐标系，如 crs = \"EPSG:4547\"",
+                           "coordinates ({value}) look like metres, but the CRS is in degrees ({crs}); declare the "
+                           "projected CRS for this dataset in riskmap.toml, e.g. crs = \"EPSG:4547\""),
+    "not_finite": ("{col} 的值 '{value}' 不是有限的数字；应填写普通数字", "{col} '{value}' is not a finite number; give an ordinary number"),
     "out_of_range": ("{col} 的值 '{value}' 超出范围；允许：{allowed}", "{col} '{value}' is out of range; allowed: {allowed}"),
     "lonlat_swapped": ("经纬度似乎颠倒（经度 '{lon}'，纬度 '{lat}'）；请检查 lon/lat 两列",
                        "longitude and latitude look swapped (lon '{lon}', lat '{lat}'); check the lon/lat columns"),

@@ -32,12 +32,12 @@ import pyarrow.csv as pacsv
 import pyproj
 import shapely
 
-from riskmap import coords, formats
+from riskmap import coords, dates, formats
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog, WorkspaceError
 from riskmap.i18n import DATASET_LABELS, SECTOR_LABELS, column_label, label, message
 from riskmap.layers import workspace_layer_problems
-from riskmap.sanitize import check_tile_url
+from riskmap.sanitize import check_tile_url, xml_text
 from riskmap.settings import settings
 from riskmap.standard import BUILTIN as BUILTIN_STANDARDS
 from riskmap.standard import load_standard
@@ -136,6 +136,10 @@ KIND_VALUES = {"traffic": "traffic", "production": "production", "交通": "traf
                "道路交通事故": "traffic", "生产": "production", "生产安全事故": "production", "生产事故": "production"}
 MHI_LEVEL_VALUES = {"1": 1, "2": 2, "3": 3, "4": 4, "一级": 1, "二级": 2, "三级": 3, "四级": 4,
                     "1级": 1, "2级": 2, "3级": 3, "4级": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Upper bounds of counts: beyond them a value is a typing slip or an attack, not data
+# (a road segment's accidents over its years, a county's people).
+MAX_COUNT = {"accidents": 1_000_000, "deaths": 100_000, "injuries": 1_000_000, "employees": 10_000_000,
+             "population": 2_000_000_000}
 EMPTY = {"", "nan", "none", "null", "nat", "<na>", "-", "—", "无数据"}
 
 
@@ -259,12 +263,16 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
     elif isinstance(raw_as_of, date):
         as_of = raw_as_of
     else:
-        parsed = parse_dates(pd.Series([raw_as_of], dtype=object))
-        if parsed.isna().iloc[0]:
+        parsed = dates.to_date(raw_as_of)
+        if parsed is None:
             log.error("riskmap.toml", message("bad_date", language, col="as_of", value=raw_as_of), column="as_of", value=str(raw_as_of))
             as_of = date.today()
         else:
-            as_of = parsed.iloc[0].date()
+            as_of = parsed
+    if not dates.YEAR_MIN <= as_of.year <= dates.YEAR_MAX:
+        log.error("riskmap.toml", message("date_out_of_range", language, col="as_of", value=as_of.isoformat()),
+                  column="as_of", value=as_of.isoformat())
+        as_of = date.today()
     basemap = str(table.get("basemap", "none"))
     if basemap not in BASEMAPS and (problem := check_tile_url(basemap, lang=language)) is not None:
         log.error("riskmap.toml", message("ws_bad_basemap", language, value=basemap, allowed=", ".join(BASEMAPS),
@@ -272,14 +280,14 @@ def _parse_info(config: dict, root: Path, log: ProblemLog) -> WorkspaceInfo:
         basemap = "none"
     return WorkspaceInfo(
         path=root,
-        title=str(table.get("title", "安全风险空间分布图" if language == "zh" else "Safety risk map")),
-        region=str(table.get("region", root.name)),
+        title=xml_text(table.get("title", "安全风险空间分布图" if language == "zh" else "Safety risk map")),
+        region=xml_text(table.get("region", root.name)),
         as_of=as_of,
         language=language,
         standard=str(table.get("standard", "default")),
         basemap=basemap,
         demo=bool(table.get("demo", False)),
-        source=str(table.get("source", "")),
+        source=xml_text(table.get("source", "")),
     )
 
 
@@ -480,13 +488,16 @@ def _map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], fil
 # Values
 # ---------------------------------------------------------------------------
 
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
 def _one_text(value: Any) -> str | None:
     """One cell as stripped text, None when empty (140212.0 → '140212')."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    text = re.sub(CONTROL_CHARACTERS, "", str(value)).strip()
     return None if text.lower() in EMPTY else text
 
 
@@ -506,7 +517,8 @@ def _text(series: pd.Series) -> pd.Series:
         values = series.to_numpy(dtype=float, na_value=np.nan)
         out = np.full(len(values), None, dtype=object)
         present = ~np.isnan(values)
-        integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
+        with np.errstate(invalid="ignore"):  # inf % 1 is NaN, and not integral
+            integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
         out[integral] = values[integral].astype(np.int64).astype(str)
         rest = present & ~integral
         out[rest] = values[rest].astype(str)
@@ -517,6 +529,10 @@ def _text(series: pd.Series) -> pd.Series:
     if kind in ("string", "empty"):
         # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
         stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+        if kind == "string" and stripped.str.contains(CONTROL_CHARACTERS, regex=True, na=False).any():
+            # Invisible control characters (a vertical tab pasted from another program)
+            # mean nothing in a ledger and are not allowed in XML (DOCX, SVG): removed.
+            stripped = stripped.str.replace(CONTROL_CHARACTERS, "", regex=True)
         empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
         return pd.Series(np.where(empty.to_numpy(), None, stripped.to_numpy(dtype=object)), index=index, dtype=object)
     if "mixed" in kind or "bool" in kind:  # 1 == 1.0 == True would share one distinct value
@@ -524,43 +540,6 @@ def _text(series: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.array([_one_text(v) for v in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=index, dtype=object)  # code -1 picks the trailing None
-
-
-def parse_dates(series: pd.Series) -> pd.Series:
-    """Parse dates given as 2026-10-31, 2026/10/31, 2026年10月31日, Excel cells or serials.
-
-    Returns a datetime64 series with NaT where a value is empty or unreadable.
-    """
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # date cells of a Parquet / GeoPackage file
-        if getattr(series.dt, "tz", None) is not None:
-            series = series.dt.tz_localize(None)
-        return series.astype("datetime64[ns]")
-    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty", "floating", "integer"):
-        rest = series
-    else:
-        is_datetime = series.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp))).astype(bool)
-        if is_datetime.any():
-            result[is_datetime] = pd.to_datetime(series[is_datetime].map(lambda v: pd.Timestamp(v)))
-        rest = series[~is_datetime]
-    if rest.empty:
-        return result
-    text = _text(rest).dropna()
-    serial = pd.to_numeric(text, errors="coerce")
-    # Excel day serials (1900 system) for cells read as plain numbers.
-    is_serial = serial.between(20000, 80000)
-    if is_serial.any():
-        result[is_serial[is_serial].index] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[is_serial], unit="D")
-    text = text[~is_serial]
-    normalised = (text.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
-                  .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
-                  .str.replace(".", "-", regex=False).str.strip())
-    parsed = pd.to_datetime(normalised, format="%Y-%m-%d", errors="coerce", exact=False)
-    missing = parsed.isna()
-    if missing.any():
-        parsed[missing] = pd.to_datetime(normalised[missing], format="mixed", errors="coerce")
-    result[parsed.index] = parsed
-    return result
 
 
 def _integer_text(value: str) -> str | None:
@@ -636,6 +615,11 @@ class _Checker:
             values = _parse_numbers(raw)
         bad = raw.notna() & values.isna()
         self.report("error", column, bad, lambda v: message("bad_number", self.lang, col=self.col(column), value=v), raw)
+        infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():  # inf, -inf, 1e999: never a count, a factor or a coordinate
+            self.report("error", column, infinite, lambda v: message("not_finite", self.lang, col=self.col(column), value=v),
+                        raw.where(raw.notna(), values.astype(str)))
+            values = values.where(~infinite)
         if choices is not None:
             allowed_values = np.asarray(choices, dtype=float)
             known = np.isclose(values.to_numpy(float)[:, None], allowed_values[None, :], rtol=1e-9, atol=1e-12).any(axis=1) \
@@ -672,17 +656,27 @@ class _Checker:
             self.report("error", column, raw.isna(), lambda v: message("empty_required", self.lang, col=self.col(column)))
         return values.where(values.notna(), default).astype(object)
 
-    def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False) -> pd.Series:
+    def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False,
+              placeholder_means_none: bool = False) -> pd.Series:
+        """Dates of a column (:func:`riskmap.dates.parse_dates`), each problem reported.
+
+        ``placeholder_means_none``: ``9999-12-31`` is "no date" (a deadline not set);
+        elsewhere it is out of range.
+        """
         if column not in frame:
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        parsed = parse_dates(frame[column])
+        parsed = dates.parse_dates(frame[column])
         raw = self.text(frame, column)
         present = raw.notna()
-        self.report("error", column, present & parsed.isna(),
-                    lambda v: message("bad_date", self.lang, col=self.col(column), value=v), raw)
+        problem = parsed.problem.where(~parsed.placeholder, None if placeholder_means_none else "out_of_range")
+        for code, key in (("unreadable", "bad_date"), ("impossible", "date_impossible"), ("ambiguous", "date_ambiguous"),
+                          ("two_digit_year", "date_two_digit_year"),
+                          ("out_of_range", "deadline_out_of_range" if placeholder_means_none else "date_out_of_range")):
+            self.report("error", column, present & (problem == code),
+                        lambda v, key=key: message(key, self.lang, col=self.col(column), value=v), raw)
         if required:
             self.report("error", column, ~present, lambda v: message("empty_required", self.lang, col=self.col(column)))
-        return parsed
+        return parsed.values
 
     def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
         values = self.text(frame, column)
@@ -748,6 +742,46 @@ def _points_from_lonlat(frame: pd.DataFrame, check: _Checker, crs: str,
     # coordinates, which is not "empty" and would slip past every missing-location check.
     points[~(np.isfinite(lon84) & np.isfinite(lat84))] = None
     return points
+
+
+def _check_coordinates(frame: gpd.GeoDataFrame, declared: str | None, check: _Checker) -> gpd.GeoDataFrame:
+    """Report features with non-finite coordinates, or outside ±180/±90 in a geographic CRS.
+
+    Such a feature's geometry is dropped (the errors stop the assessment; the rest of
+    the file is still checked).  A file whose coordinates run into the hundreds of
+    thousands under a geographic CRS holds metres: the message says to declare the
+    projected CRS.
+    """
+    geoms = frame.geometry.to_numpy()
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    if not len(xy):
+        return frame
+    bad = np.zeros(len(frame), dtype=bool)
+    nonfinite = ~np.isfinite(xy).all(axis=1)
+    bad[owner[nonfinite]] = True
+    check.report("error", "geometry", pd.Series(bad, index=frame.index),
+                 lambda v: message("geometry_not_finite", check.lang))
+    crs = declared or (frame.crs.to_string() if frame.crs is not None else "EPSG:4326")
+    if _is_geographic(crs):
+        outside = ~nonfinite & ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90))
+        wrong = np.zeros(len(frame), dtype=bool)
+        wrong[owner[outside]] = True
+        wrong &= ~bad
+        if wrong.any():
+            finite = xy[~nonfinite]
+            metres = bool(np.abs(finite).max() > 1000)
+            key = "geometry_in_metres" if metres else "geometry_out_of_range"
+            first = pd.Series("", index=frame.index, dtype=object)
+            for position in np.flatnonzero(wrong):
+                x, y = xy[owner == position][0]
+                first.iloc[position] = f"{x:g}, {y:g}"
+            check.report("error", "geometry", pd.Series(wrong, index=frame.index),
+                         lambda v: message(key, check.lang, value=v, crs=crs), first)
+            bad |= wrong
+    if bad.any():
+        frame = frame.copy()
+        frame.loc[bad, frame.geometry.name] = None
+    return frame
 
 
 def _is_geographic(crs: str) -> bool:
@@ -859,7 +893,8 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
     if dataset == "counties":
         out["county_name"] = _text(frame["county_name"])
         check.report("error", "county_name", out["county_name"].isna(), lambda v: message("empty_required", lang, col=check.col("county_name")))
-        out["population"] = check.numbers(frame, "population", low=0, allowed=">= 0") if "population" in frame else np.nan
+        out["population"] = (check.numbers(frame, "population", low=0, high=MAX_COUNT["population"], allowed=f"0–{MAX_COUNT['population']:,}")
+                             if "population" in frame else np.nan)
     elif dataset == "enterprises":
         out["name"] = _text(frame["name"])
         check.report("error", "name", out["name"].isna(), lambda v: message("empty_required", lang, col=check.col("name")))
@@ -875,18 +910,21 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
             out[column] = check.numbers(frame, column, choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5") if column in frame else np.nan
         out["major_hazard_level"] = (check.choice(frame, "major_hazard_level", MHI_LEVEL_VALUES, "1, 2, 3, 4, 一级, 二级, 三级, 四级").astype(float)
                                      if "major_hazard_level" in frame else np.nan)
-        out["employees"] = check.numbers(frame, "employees", low=0, allowed=">= 0") if "employees" in frame else np.nan
+        out["employees"] = (check.numbers(frame, "employees", low=0, high=MAX_COUNT["employees"], allowed=f"0–{MAX_COUNT['employees']:,}")
+                            if "employees" in frame else np.nan)
         out["address"] = _text(frame["address"]) if "address" in frame else None
         out["declared_county"] = _text(frame["county_code"]) if "county_code" in frame else None
     elif dataset == "roads":
         out["road_name"] = _text(frame["road_name"]) if "road_name" in frame else None
         out["road_class"] = _text(frame["road_class"]) if "road_class" in frame else None
         for column in ("accidents", "deaths", "injuries"):
-            out[column] = check.numbers(frame, column, low=0, allowed=">= 0") if column in frame else np.nan
+            out[column] = (check.numbers(frame, column, low=0, high=MAX_COUNT[column], allowed=f"0–{MAX_COUNT[column]:,}")
+                           if column in frame else np.nan)
     elif dataset == "accidents":
         out["date"] = check.dates(frame, "date", required=True)
         for column in ("deaths", "injuries"):
-            out[column] = (check.numbers(frame, column, low=0, allowed=">= 0") if column in frame else pd.Series(0.0, index=frame.index)).fillna(0)
+            out[column] = (check.numbers(frame, column, low=0, high=MAX_COUNT[column], allowed=f"0–{MAX_COUNT[column]:,}")
+                           if column in frame else pd.Series(0.0, index=frame.index)).fillna(0)
         out["kind"] = check.choice(frame, "kind", KIND_VALUES, "traffic, production (交通事故, 生产安全事故)", default="traffic")
         out["enterprise_id"] = _text(frame["enterprise_id"]) if "enterprise_id" in frame else None
         allowed = ", ".join(SECTOR_LABELS)
@@ -896,13 +934,14 @@ def _load_dataset(dataset: str, spec: dict, root: Path, lang: str, log: ProblemL
         out["level"] = check.choice(frame, "level", LEVEL_VALUES, "general, major (一般, 重大)", required=True)
         out["status"] = check.choice(frame, "status", STATUS_VALUES, "open, rectifying, closed (未整改, 整改中, 已销号/已整改)", required=True)
         out["found_date"] = check.dates(frame, "found_date", required=True)
-        out["deadline"] = check.dates(frame, "deadline")
+        out["deadline"] = check.dates(frame, "deadline", placeholder_means_none=True)
         out["closed_date"] = check.dates(frame, "closed_date")
         out["supervision"] = check.choice(frame, "supervision", SUPERVISION_VALUES, "none, county, city, province (无, 县级, 市级, 省级)", default="none")
         out["description"] = _text(frame["description"]) if "description" in frame else None
 
     # Geometry, in WGS-84.
     if has_geometry:
+        frame = _check_coordinates(frame, declared, check)
         geometry = _geometry_to_wgs84(frame, declared, file, lang, log)
         if dataset in POINT_DATASETS and {"lon", "lat"} <= set(frame.columns):
             empty = geometry.isna() | geometry.is_empty

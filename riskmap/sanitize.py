@@ -109,19 +109,31 @@ def html_inert(text: str) -> str:
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+_MD_SPECIAL = re.compile("[" + re.escape(string.punctuation) + "]")
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=://)|(?<=http)(?=://)|(?<=www)(?=\.)|(?=@)")
 
 
 def markdown_text(text: object) -> str:
-    """``text`` escaped so that Streamlit's Markdown shows it as it is.
+    """``text`` written so that Streamlit's Markdown shows it exactly as it is.
 
-    Every ASCII punctuation character gets a backslash (CommonMark allows that escape
-    on each of them), which also disarms Streamlit's own ``:red[...]`` colour and
-    ``:emoji:`` directives and ``$...$`` maths.  Line breaks become spaces, so a value
-    cannot start a heading, list or code block of its own.
+    Every ASCII punctuation character becomes a numeric character reference
+    (``&#58;`` for ``:``).  CommonMark shows a reference as the character and never as
+    markup, and, unlike a backslash escape, it also stops GitHub-style autolinks
+    (``http://…``, ``www.…``, ``name@host``) and Streamlit's ``:red[...]`` and
+    ``$...$`` from forming.  Line breaks become spaces, so a value cannot start a
+    heading, list or code block of its own.
+
+    Examples
+    --------
+    >>> markdown_text("![x](http://a.b/c.png)")
+    '&#33;&#91;x&#93;&#40;http\u2060&#58;&#47;&#47;a&#46;b&#47;c&#46;png&#41;'
     """
     flat = re.sub(r"[\r\n\u2028\u2029]+", " ", str(text))
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    # Streamlit's GitHub-flavoured Markdown also finds addresses in the decoded text
+    # (after references are read), so the patterns themselves are broken with an
+    # invisible WORD JOINER: http⁠://, www⁠., name⁠@host.
+    flat = _AUTOLINK.sub("\u2060", flat)
+    return _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", flat)
 
 
 # --------------------------------------------------------------------------- mathtext

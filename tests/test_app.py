@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 import streamlit  # noqa: F401  (the app extra; installed by `make test`)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from hostile import shown  # noqa: E402
 from riskmap.filters import Filters, apply_filters, headline  # noqa: E402
 from riskmap.grades import GRADES  # noqa: E402
 
@@ -28,11 +28,6 @@ def app(monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def shown(markdown: str) -> str:
-    """What Markdown text reads as on the page (the app escapes data with backslashes)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics(at) -> dict[str, str]:

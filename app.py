@@ -43,7 +43,7 @@ from riskmap.grades import GRADES, RANK
 from riskmap.i18n import (HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, SECTORS,
                           SUPERVISION_LABELS, column_label, grade_label, label, sector_label, t)
 from riskmap.export import MIME_TYPES, export_bytes
-from riskmap.layers import load_layers
+from riskmap.layers import BUILTIN_DATASETS, load_layers
 from riskmap.sanitize import check_tile_url, csv_bytes, markdown_text
 from riskmap.settings import settings
 from riskmap.staticmap import LAYERS as STATIC_LAYERS
@@ -545,7 +545,10 @@ def main() -> None:
                               asset_base=ASSET_BASE, height=620)
     except InputError as exc:
         show_problems(exc.problems or [Problem("error", "map", str(exc))], lang, header=ui("map_error", lang))
-        m = mapview.build_map(full, layers=layers, filters=filters, lang=lang, basemap="none",
+        # Drawn again without the basemap and without the workspace's own layers (the
+        # two things a workspace can get wrong), so the page stays usable.
+        builtin = [s for s in layers if s.dataset in BUILTIN_DATASETS]
+        m = mapview.build_map(full, layers=builtin, filters=filters, lang=lang, basemap="none",
                               asset_base=ASSET_BASE, height=620)
     # Only clicks come back: panning and zooming do not rerun the page.
     state = st_folium(m, key="riskmap", height=620, use_container_width=True,

@@ -157,3 +157,18 @@ def test_hostile_workspace_in_a_real_browser(browser, hostile_server):
         assert not any("127.0.0.1:9" in url for url in page.requests)
         assert hostile.EVALUATED not in page.content() and hostile.EVALUATED not in frame.content()
         assert page.dialogs == [] and page.outside == []
+
+
+@pytest.mark.app
+def test_a_broken_workspace_layer_is_an_error_box_not_a_traceback(monkeypatch, tmp_path):
+    import wsfactory as wf
+
+    ws = wf.write_workspace(tmp_path / "ws")
+    (ws / "layers").mkdir()
+    (ws / "layers" / "schools.toml").write_text('geometry = "point"\npath = "schools.csv"\n', "utf-8")
+    (ws / "schools.csv").write_text("名称,x,y\n甲小学,113.05,40.05\n", "utf-8")  # no lon/lat columns
+    monkeypatch.setenv("RISKMAP_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("schools" in shown(e.value) for e in at.error)
+    assert at.metric  # the rest of the page is there

@@ -57,7 +57,7 @@ def write_hostile_workspace(folder: Path, *, long_text: bool = False) -> Path:
     (layers / "schools.toml").write_text(
         f"id = \"schools\"\ntitle = {{ zh = {json.dumps('学校' + PAYLOAD, ensure_ascii=False)}, en = \"Schools\" }}\n"
         "geometry = \"point\"\npath = \"schools.csv\"\n"
-        "[[tooltip]]\ncolumn = \"name\"\nzh = \"名称\"\nen = \"Name\"\n", "utf-8")
+        f"[[tooltip]]\ncolumn = \"name\"\nzh = {json.dumps('名称' + TEMPLATE, ensure_ascii=False)}\nen = \"Name\"\n", "utf-8")
     pd.DataFrame({"name": [PAYLOAD], "lon": [113.05], "lat": [40.06]}).to_csv(folder / "schools.csv", index=False)
     return folder
 

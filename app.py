@@ -15,7 +15,7 @@ tables and the downloads all draw on it.
 from __future__ import annotations
 
 import dataclasses
-import html
+import hashlib
 import io
 import os
 import re
@@ -30,15 +30,16 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from riskmap import Filters, View, mapview, outputs, tables
+from riskmap import Filters, View, mapview, outputs, settings, tables
 from riskmap.errors import InputError, Problem
 from riskmap.export import MIME_TYPES, export_bytes
 from riskmap.export.page import LAYERS as STATIC_LAYERS
 from riskmap.grades import GRADES
 from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, column_label, grade_label, label, msg, sector_label, t
 from riskmap.io import upload
-from riskmap.layers import load_layers
+from riskmap.layers import BUILTIN_DATASETS, load_layers
 from riskmap.periods import window
+from riskmap.sanitize import check_tile_url, markdown_text
 
 ROOT = Path(__file__).resolve().parent
 DEMO = ROOT / "data" / "demo"
@@ -75,25 +76,48 @@ def workspace_hash(folder: Path) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_assessment(content_hash: str, _folder: str):
-    """The assessment of a workspace, once per content hash (``_folder`` is not hashed).
+def load_assessment(content_hash: str, folder: str):
+    """The assessment of a workspace, once per content hash and folder.
 
-    Not per language: a :class:`riskmap.View` writes reasons, contributors and
-    problems in the page's language from their codes.
+    The folder is part of the key: an upload folder goes when its visitor leaves, so
+    another visitor's identical upload must not draw on it.  The language is not: a
+    :class:`riskmap.View` writes reasons, contributors and problems in the page's
+    language from their codes, so a language switch never re-assesses.
     """
     from riskmap import assess
 
-    return assess(_folder)
+    return assess(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def _startup_sweep() -> int:
+    """Once per server process: remove upload folders older than a day."""
+    return upload.sweep_uploads()
+
+
+def _upload_folder(files) -> Path | None:
+    """The folder of the current uploads (made once per distinct set), or None."""
+    current = st.session_state.get("_upload")
+    signature = hashlib.sha256(repr([(f.name, f.size, f.file_id) for f in files]).encode()).hexdigest() if files else ""
+    if current is not None and current.signature != signature:
+        current.discard()
+        del st.session_state["_upload"]
+        current = None
+    if files and current is None:
+        folder = upload.workspace_from_uploads([(f.name, f.getvalue()) for f in files])
+        current = st.session_state["_upload"] = upload.Upload(folder, signature)
+    return current.folder if files else None
 
 
 def _workspace_folder(lang: str) -> tuple[Path, str, list[Problem]]:
     """The workspace to show, where it comes from, and notes about it."""
-    uploads = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
-                                       help=ui("upload_help", lang))
-    if uploads:
-        folder, notes = upload.workspace_from_uploads([(u.name, u.getvalue()) for u in uploads])
-        if upload.was_generated(folder):
-            notes.append(Problem.said("warning", "riskmap.toml", msg("upload_generated_toml"), lang))
+    _startup_sweep()
+    limit = f"{settings.max_unpacked_bytes / 1e6:,.0f} MB"
+    files = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
+                                     help=ui("upload_help", lang, limit=limit))
+    folder = _upload_folder(files)
+    if folder is not None:
+        notes = [Problem.said("warning", "riskmap.toml", msg("upload_generated_toml"), lang)] if upload.was_generated(folder) else []
         return folder, ui("source_upload", lang), notes
     if os.environ.get("RISKMAP_WORKSPACE"):
         return Path(os.environ["RISKMAP_WORKSPACE"]).expanduser(), ui("source_env", lang), []
@@ -104,7 +128,7 @@ def _assessment(lang: str):
     """The assessment and the notes on its workspace, or ``None`` after showing why not."""
     try:
         folder, source, notes = _workspace_folder(lang)
-        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · `{folder.name}`")
+        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · {markdown_text(folder.name)}")
         with st.spinner(ui("assessing", lang)):
             if not folder.is_dir():
                 raise InputError(f"{folder}: not a folder", [Problem("error", str(folder), "the workspace folder does not exist")])
@@ -114,7 +138,7 @@ def _assessment(lang: str):
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
     except Exception as exc:  # never a traceback on the page
         st.title(t("app_title", lang))
-        st.error(ui("internal", lang, e=_md(f"{type(exc).__name__}: {exc}")))
+        st.error(ui("internal", lang, e=markdown_text(f"{type(exc).__name__}: {exc}")))
     return None, []
 
 
@@ -122,16 +146,11 @@ def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     """Errors in one error box (file, row, column, value, message); never a traceback."""
     lines = [header]
     for p in problems[:200]:
-        value = f" — `{p.value}`" if p.value not in (None, "") else ""
-        lines.append(f"- **{_md(p.location())}**: {_md(p.render(lang))}{value}")
+        value = f" — 「{markdown_text(p.value)}」" if p.value not in (None, "") else ""
+        lines.append(f"- **{markdown_text(p.location())}**: {markdown_text(p.render(lang))}{value}")
     if len(problems) > 200:
         lines.append(f"- … (+{len(problems) - 200})")
     st.error("\n".join(lines))
-
-
-def _md(text: str) -> str:
-    # Problem texts quote user data; keep Markdown from reading it as formatting.
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", str(text))
 
 
 # --------------------------------------------------------------------------- tables
@@ -206,7 +225,12 @@ def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
                            format_func=lambda b: ui("bm_none", lang) if b == "none" else (ui("bm_custom", lang) if b == "custom" else b))
     if basemap == "custom":
         basemap = sb.text_input(ui("basemap_url", lang), value=a.info.basemap if "{z}" in a.info.basemap else
-                                "https://tile.openstreetmap.org/{z}/{x}/{y}.png", key="f_basemap_url")
+                                "https://tile.openstreetmap.org/{z}/{x}/{y}.png", key="f_basemap_url",
+                                max_chars=2000, help=ui("basemap_url_help", lang))
+        problem = check_tile_url(basemap, lang=lang)
+        if problem is not None:
+            sb.error(ui("basemap_url_bad", lang, reason=markdown_text(problem)))
+            basemap = "none"
     return layers, basemap
 
 
@@ -228,7 +252,10 @@ def _map(view: View, layers: list, basemap: str) -> None:
         m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=620)
     except InputError as exc:
         show_problems(exc.problems or [Problem("error", "map", str(exc))], view.lang, header=ui("map_error", view.lang))
-        m = mapview.build_map(view, layers=layers, basemap="none", asset_base=ASSET_BASE, height=620)
+        # Drawn again without the basemap and without the workspace's own layers (the
+        # two things a workspace can get wrong), so the page stays usable.
+        builtin = [s for s in layers if s.dataset in BUILTIN_DATASETS]
+        m = mapview.build_map(view, layers=builtin, basemap="none", asset_base=ASSET_BASE, height=620)
     # Only clicks come back: panning and zooming do not rerun the page.
     state = st_folium(m, key="riskmap", height=620, use_container_width=True, returned_objects=["last_object_clicked"])
     click = (state or {}).get("last_object_clicked")
@@ -246,7 +273,7 @@ def _why(view: View, code: str | None) -> None:
     if code is None or code not in counties.index:
         return
     row = counties.loc[code]
-    st.markdown(f"#### {html.escape(str(row['county_name']))} · {GRADE_MARK[row['grade']]} "
+    st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {column_label('score', lang)} {row['score']:.1f}")
     parts = pd.DataFrame({
         ui("components", lang): [column_label(c, lang) for c in tables.COMPONENT_COLUMNS],
@@ -254,8 +281,8 @@ def _why(view: View, code: str | None) -> None:
     })
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
-    right.markdown(f"**{ui('top', lang)}**: {_md(row.get('top_contributors') or ui('none', lang))}")
-    right.markdown(f"**{ui('reasons', lang)}**: {_md(row.get('reasons') or ui('none', lang))}")
+    right.markdown(f"**{ui('top', lang)}**: {markdown_text(row.get('top_contributors') or ui('none', lang))}")
+    right.markdown(f"**{ui('reasons', lang)}**: {markdown_text(row.get('reasons') or ui('none', lang))}")
     counts = " · ".join(f"{GRADE_MARK[g]} {grade_label(g, lang)} {int(row.get(f'enterprises_{g}', 0))}" for g in GRADES)
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
 
@@ -366,10 +393,11 @@ def main() -> None:
     filters = _filters(full, lang)
     layers, basemap = _layers_and_basemap(full, lang)
     view = View(full, filters, lang)  # once: figures, map, tables and downloads agree
-    st.title(full.info.title if full.info.title else t("app_title", lang))
+    st.title(markdown_text(full.info.title) if full.info.title else t("app_title", lang))
     if full.info.demo:
         st.info(t("demo_data", lang))
-    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=full.info.standard, r=full.info.region))
+    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(full.info.standard),
+                  r=markdown_text(full.info.region)))
     warnings = notes + view.warnings
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):

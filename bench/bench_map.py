@@ -23,10 +23,7 @@ by ``bench/make_province.py`` (bench/data/shanxi).
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,15 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browserkit import CHROMIUM, CHROMIUM_ARGS, map_frame, streamlit_server  # noqa: E402
 
 
 def measure_html(workspace: Path) -> dict:
@@ -65,32 +56,6 @@ def measure_html(workspace: Path) -> dict:
     return out
 
 
-def _map_frame(page, exclude=None):
-    """The streamlit-folium frame whose map shows county shapes and the legend."""
-    for frame in page.frames:
-        if frame is page.main_frame or (exclude is not None and frame == exclude):
-            continue
-        try:
-            ready = frame.evaluate(
-                "() => !window.__bench_old && document.querySelectorAll('path.leaflet-interactive').length > 0"
-                " && document.querySelectorAll('.rm-legend').length > 0")
-        except Exception:  # a frame going away while we look
-            continue
-        if ready:
-            return frame
-    return None
-
-
-def wait_map(page, timeout: float, exclude=None):
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        frame = _map_frame(page, exclude)
-        if frame is not None:
-            return frame
-        page.wait_for_timeout(25)
-    raise TimeoutError("the map did not appear")
-
-
 def choose_sector(page, label: str, option: str) -> float:
     """Pick a sector in the sidebar; return the moment the choice is made (Enter)."""
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
@@ -106,47 +71,26 @@ def choose_sector(page, label: str, option: str) -> float:
 def measure_browser(workspace: Path, runs: int, *, startup_timeout: float = 600) -> dict:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    env = dict(os.environ, RISKMAP_WORKSPACE=str(workspace.resolve()))
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     out: dict = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            deadline = time.perf_counter() + 60
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=10_000)
-                    break
-                except Exception:
-                    if time.perf_counter() > deadline:
-                        raise
-                    time.sleep(0.5)
-            start = time.perf_counter()
-            frame = wait_map(page, startup_timeout)
-            out["first_map_s"] = time.perf_counter() - start
-            label = "行业领域"
-            times = []
-            # Each run adds one sector to the filter, so each one changes the map.
-            for sector in ("危险化学品", "建筑施工", "城市建设", "工贸", "消防")[:runs]:  # unambiguous names
-                frame.evaluate("() => { window.__bench_old = true; }")
-                start = choose_sector(page, label, sector)
-                frame = wait_map(page, 120)
-                times.append(time.perf_counter() - start)
-            out["filter_redraw_s"] = statistics.median(times)
-            out["filter_redraw_all_s"] = [round(t, 2) for t in times]
-            browser.close()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with tempfile.TemporaryDirectory() as log_dir, \
+            streamlit_server(Path(log_dir), env={"RISKMAP_WORKSPACE": str(workspace.resolve())}) as url, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        start = time.perf_counter()
+        frame = map_frame(page, timeout=startup_timeout)
+        out["first_map_s"] = time.perf_counter() - start
+        times = []
+        # Each run adds one sector to the filter, so each one changes the map.
+        for sector in ("危险化学品", "建筑施工", "城市建设", "工贸", "消防")[:runs]:  # unambiguous names
+            frame.evaluate("() => { window.__seen = true; }")
+            start = choose_sector(page, "行业领域", sector)
+            frame = map_frame(page, exclude=frame, timeout=120)
+            times.append(time.perf_counter() - start)
+        out["filter_redraw_s"] = statistics.median(times)
+        out["filter_redraw_all_s"] = [round(t, 2) for t in times]
+        browser.close()
     return out
 
 

@@ -156,9 +156,10 @@ STRINGS = {
     "ui_language": ("语言 / Language", "语言 / Language"),
     "ui_workspace": ("工作区", "Workspace"),
     "ui_upload": ("上传工作区文件（.zip 或多个文件）", "Upload a workspace (.zip or files)"),
-    "ui_upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。",
-                    "A zipped folder with riskmap.toml, or the data files; without riskmap.toml the datasets "
-                    "are recognised by file name."),
+    "ui_upload_help": ("包含 riskmap.toml 的文件夹压缩包，或各数据文件；没有 riskmap.toml 时按文件名识别数据集。"
+                       "解压后合计不超过 {limit}。",
+                       "A zipped folder with riskmap.toml, or the data files; without riskmap.toml the datasets "
+                       "are recognised by file name. At most {limit} unpacked in all."),
     "ui_source_demo": ("示例工作区", "demo workspace"),
     "ui_source_env": ("RISKMAP_WORKSPACE 指定的工作区", "workspace from RISKMAP_WORKSPACE"),
     "ui_source_upload": ("上传的文件", "uploaded files"),
@@ -177,6 +178,10 @@ STRINGS = {
     "ui_layers": ("图层", "Layers"),
     "ui_basemap": ("底图", "Basemap"),
     "ui_basemap_url": ("XYZ 瓦片地址模板", "XYZ tile URL template"),
+    "ui_basemap_url_help": ("http(s):// 开头，含 {z}、{x}、{y}，可含 {s}、{r}；不允许其他花括号。",
+                            "http(s)://, with {z}, {x} and {y}, optionally {s} and {r}; no other braces."),
+    "ui_basemap_url_bad": ("瓦片地址不可用：{reason}。地图按无底图显示。", "The tile URL is not usable: {reason}. "
+                           "The map is shown without a basemap."),
     "ui_bm_none": ("无（离线）", "none (offline)"),
     "ui_bm_custom": ("自定义 XYZ", "custom XYZ"),
     "ui_counties_by_grade": ("{g}（区县 / 企业）", "{g} (counties / enterprises)"),
@@ -218,6 +223,11 @@ STRINGS = {
     "map_only": ("（仅{kept}）", " ({kept} only)"),
     "map_basemap_key": ("底图 '{basemap}' 需要在环境变量 {env} 中提供密钥（tk）",
                         "basemap '{basemap}' needs a key in the environment variable {env}"),
+    "map_basemap_bad_key": ("环境变量 {env} 中的密钥只能由字母和数字组成", "the key in {env} must be letters and digits"),
+    "map_basemap_unusable": ("底图 {basemap} 不可用：{problem}。可用 none、osm、carto-light、tianditu、gaode，或 XYZ 瓦片地址模板，"
+                             "如 https://tile.example.org/{{z}}/{{x}}/{{y}}.png",
+                             "basemap {basemap} is not usable: {problem}. Use none, osm, carto-light, tianditu, gaode or an "
+                             "XYZ URL template such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png"),
     # --- exports (static map, register, briefing): riskmap.export ---
     "filters_applied": ("筛选：", "Filters: "),
     "legend_county_grades": ("区县风险等级（个数）", "County risk grade (count)"),
@@ -339,6 +349,26 @@ MESSAGES = {
     "bad_choice": ("{col} 的值 '{value}' 无法识别；允许：{allowed}", "{col} '{value}' is not recognised; allowed: {allowed}"),
     "bad_date": ("{col} 的值 '{value}' 不是日期；允许：2026-10-31、2026/10/31、2026年10月31日 或 Excel 日期单元格",
                  "{col} '{value}' is not a date; allowed: 2026-10-31, 2026/10/31, 2026年10月31日 or an Excel date cell"),
+    "date_impossible": ("{col} 的值 '{value}' 不是存在的日期（月或日超出范围）；允许：2026-10-31、2026/10/31、2026.10.31、2026年10月31日 或 Excel 日期单元格",
+                        "{col} '{value}' is not a real date (the month or day is out of range); allowed: 2026-10-31, "
+                        "2026/10/31, 2026.10.31, 2026年10月31日 or an Excel date cell"),
+    "date_ambiguous": ("{col} 的值 '{value}' 可理解为两个日期（日/月/年 或 月/日/年）；请写成 2026-10-31 这样年份在前的形式",
+                       "{col} '{value}' could mean two dates (day/month/year or month/day/year); write it year first, "
+                       "as 2026-10-31"),
+    "date_two_digit_year": ("{col} 的值 '{value}' 的年份只有两位，无法确定世纪；请写四位年份，如 2026-10-31",
+                            "{col} '{value}' has a two-digit year, which could be in either century; write four "
+                            "digits, as 2026-10-31"),
+    "date_out_of_range": ("{col} 的值 '{value}' 的年份超出 1900–2100", "{col} '{value}' is outside the years 1900–2100"),
+    "deadline_out_of_range": ("{col} 的值 '{value}' 的年份超出 1900–2100；没有整改期限请留空或写 9999-12-31",
+                              "{col} '{value}' is outside the years 1900–2100; for no deadline leave the cell empty or "
+                              "write 9999-12-31"),
+    "geometry_not_finite": ("几何坐标含 NaN 或无穷大；请修复该要素的坐标", "the geometry has NaN or infinite coordinates; fix this feature"),
+    "geometry_out_of_range": ("坐标 ({value}) 超出经纬度范围（经度 -180…180，纬度 -90…90，坐标系 {crs}）",
+                              "coordinates ({value}) are outside longitude -180…180 / latitude -90…90 (CRS {crs})"),
+    "geometry_in_metres": ("坐标 ({value}) 像是米制投影坐标，但坐标系为经纬度 {crs}；请在 riskmap.toml 中为该数据集声明投影坐标系，如 crs = \"EPSG:4547\"",
+                           "coordinates ({value}) look like metres, but the CRS is in degrees ({crs}); declare the "
+                           "projected CRS for this dataset in riskmap.toml, e.g. crs = \"EPSG:4547\""),
+    "not_finite": ("{col} 的值 '{value}' 不是有限的数字；应填写普通数字", "{col} '{value}' is not a finite number; give an ordinary number"),
     "out_of_range": ("{col} 的值 '{value}' 超出范围；允许：{allowed}", "{col} '{value}' is out of range; allowed: {allowed}"),
     "lonlat_swapped": ("经纬度似乎颠倒（经度 '{lon}'，纬度 '{lat}'）；请检查 lon/lat 两列",
                        "longitude and latitude look swapped (lon '{lon}', lat '{lat}'); check the lon/lat columns"),
@@ -372,8 +402,11 @@ MESSAGES = {
     "ws_no_counties": ("缺少 [datasets.counties]：区县多边形文件必填（如 path = \"counties.geojson\"）",
                        "[datasets.counties] is missing: a polygon file of the counties is required (e.g. path = \"counties.geojson\")"),
     "ws_bad_language": ("language 的值 '{value}' 不受支持；允许：zh、en", "language '{value}' is not supported; allowed: zh, en"),
-    "ws_bad_basemap": ("basemap 的值 '{value}' 无法识别；允许：{allowed}，或含 {{z}}/{{x}}/{{y}} 的 XYZ 瓦片地址",
-                       "basemap '{value}' is not known; allowed: {allowed}, or an XYZ URL template with {{z}}/{{x}}/{{y}}"),
+    "ws_bad_basemap": ("basemap 的值 '{value}' 不可用（{reason}）；允许：{allowed}，或 http(s):// 开头、含 {{z}}/{{x}}/{{y}} 的 XYZ 瓦片地址",
+                       "basemap '{value}' is not usable ({reason}); allowed: {allowed}, or an http(s):// XYZ URL template "
+                       "with {{z}}/{{x}}/{{y}}"),
+    "ws_refused_file": ("不予读取：{reason}", "not read: {reason}"),
+    "ws_refused_path": ("{setting} = '{value}' 不予读取：{reason}", "{setting} = '{value}' is not read: {reason}"),
     "ws_no_as_of": ("未给出 as_of；按今天（{value}）评估", "no as_of given; using today, {value}"),
     "ws_no_path": ("[datasets.{dataset}] 缺少 path；请写 path = \"工作区内的文件\"",
                    "[datasets.{dataset}] has no path; write path = \"<a file inside the workspace>\""),
@@ -401,8 +434,6 @@ MESSAGES = {
                          "[datasets.{value}] is not one of the five datasets and is read as an extra layer; did you mean [datasets.{guess}]?"),
     "ws_crs_override": ("riskmap.toml 声明的 crs '{value}' 取代了文件自带的坐标系 {file_crs}",
                         "the crs '{value}' declared in riskmap.toml overrides the file's own CRS, {file_crs}"),
-    "upload_no_counties": ("上传中没有区县边界文件（文件名含 counties 或 区县）。",
-                           "No county boundary file among the uploads (a name with 'counties' or '区县')."),
     "upload_generated_toml": ("上传中没有 riskmap.toml：已按文件名生成（坐标按 WGS-84，评估日期为今天）。",
                               "No riskmap.toml among the uploads: one was written from the file names "
                               "(coordinates taken as WGS-84, as_of today)."),
@@ -482,11 +513,22 @@ class DatasetName:
 
 
 @dataclass(frozen=True)
+class Pair:
+    """Words given in both languages, as a message parameter: ``Pair(zh, en)``."""
+
+    zh: str
+    en: str
+
+    def render(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
 class Msg:
     """A message of :data:`MESSAGES` kept as data: its key and its parameters.
 
     Parameters may themselves be words to render (:class:`ColumnName`,
-    :class:`DatasetName`, another :class:`Msg`).  ``both`` marks a message found
+    :class:`DatasetName`, :class:`Pair`, another :class:`Msg`).  ``both`` marks a message found
     before the workspace language is known: it reads ``中文 / English`` in any language.
     """
 
@@ -517,7 +559,7 @@ def msg(key: str, *, both: bool = False, **params: Any) -> Msg:
 
 def _plain(value: Any) -> Any:
     """A parameter as a plain value: numpy numbers as Python ones, objects as text."""
-    if isinstance(value, (str, int, float, bool, type(None), Msg, ColumnName, DatasetName)):
+    if isinstance(value, (str, int, float, bool, type(None), Msg, ColumnName, DatasetName, Pair)):
         return value
     if hasattr(value, "item"):  # a numpy scalar
         return value.item()

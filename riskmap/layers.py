@@ -440,3 +440,49 @@ def load_layers(dirs: str | Path | Iterable[str | Path] | None = None, *,
             spec = load_layer(file)
             specs[spec.id] = spec
     return sorted(specs.values(), key=lambda s: (s.order, s.id))
+
+
+def workspace_layer_problems(workspace: str | Path, datasets: Iterable[str]) -> list[Problem]:
+    """Check a workspace's own ``layers/`` folder as ``riskmap validate`` does.
+
+    Every layer TOML must parse and be well formed; a layer's ``dataset`` must be one
+    the assessment holds or one of ``datasets`` (the workspace's extra datasets); a
+    layer's ``path`` must name a file inside the workspace, of the format its
+    extension says (see :mod:`riskmap.formats`).
+
+    Returns
+    -------
+    list of Problem
+        Errors, each naming the layer file as ``layers/<name>.toml`` and the key.
+    """
+    from riskmap.io import formats
+
+    folder = Path(workspace) / "layers"
+    if not folder.is_dir():
+        return []
+    known = set(BUILTIN_DATASETS) | set(datasets)
+    problems: list[Problem] = []
+    for file in sorted(folder.glob("*.toml")):
+        where = f"layers/{file.name}"
+        try:
+            spec = load_layer(file)
+        except LayerSpecError as exc:
+            problems += [Problem("error", where, p.message, column=p.column, value=p.value) for p in exc.problems]
+            continue
+        if spec.dataset is not None and spec.dataset not in known:
+            problems.append(Problem("error", where, f"dataset '{spec.dataset}' is not in the workspace; allowed: "
+                                    f"{', '.join(sorted(known))} (add [datasets.{spec.dataset}] to riskmap.toml, "
+                                    "or give path = ...)", column="dataset", value=spec.dataset))
+        if spec.path is None:
+            continue
+        try:
+            formats.check_path_text(spec.path)
+            path = (Path(workspace) / spec.path).resolve()
+            if not path.is_relative_to(Path(workspace).resolve()):
+                raise formats.FormatRefused(("路径离开了工作区", "the path leaves the workspace"))
+            if not path.is_file():
+                raise formats.FormatRefused(("文件不存在", "the file does not exist"))
+            formats.verify_file(path)
+        except formats.FormatRefused as exc:
+            problems.append(Problem("error", where, f"path '{spec.path}': {exc.text('en')}", column="path", value=spec.path))
+    return problems

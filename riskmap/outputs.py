@@ -27,6 +27,7 @@ import shapely
 
 from riskmap.assessment import Assessment
 from riskmap.reasons import CODE_COLUMNS, json_column
+from riskmap.sanitize import write_csv as write_spreadsheet_csv
 from riskmap.view import View
 
 LAYER_FILES = {
@@ -96,9 +97,10 @@ def write_geoparquet(frame: gpd.GeoDataFrame, target: Target) -> None:
 
 
 def write_csv(frame: pd.DataFrame, target: Target) -> None:
-    """Write a table as CSV, UTF-8 with BOM (Excel on a Chinese Windows opens it without mojibake)."""
+    """Write a table as CSV for spreadsheets (:func:`riskmap.sanitize.write_csv`: UTF-8
+    with BOM, formula cells neutralised), without geometry or private columns."""
     table = pd.DataFrame(for_file(frame)).drop(columns="geometry", errors="ignore")
-    table.to_csv(target, index=False, encoding="utf-8-sig")
+    write_spreadsheet_csv(table, target)
 
 
 def summary_json(source: Assessment | View) -> str:

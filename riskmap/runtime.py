@@ -4,13 +4,22 @@ Grading numbers live in the standard TOML (:mod:`riskmap.standard`); what lives 
 is how the program behaves, not what it concludes.  The one :data:`settings` object
 is ``riskmap.settings``; every module reads it when a function runs (never at import),
 so ``riskmap.settings.border_tolerance_m = 0`` takes effect for the next assessment.
-The module is called ``runtime`` so that its name cannot shadow the object.
+Change a value there or with the environment variables named below.  The module is
+called ``runtime`` so that its name cannot shadow the object.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+
+
+def _env_number(name: str, default: float) -> float:
+    """A number from the environment, or ``default`` when unset or unreadable."""
+    try:
+        return float(os.environ[name])
+    except (KeyError, ValueError):
+        return default
 
 
 @dataclass
@@ -29,12 +38,27 @@ class Settings:
         when empty.
     max_problems_per_column
         Validation lists at most this many rows per file and column, then a count.
+    max_unpacked_bytes
+        An upload (or a zipped Shapefile, or an XLSX workbook) may unpack to at most
+        this many bytes in all (env ``RISKMAP_MAX_UNPACKED_MB``, default 500 MB).
+    max_upload_members
+        An archive may hold at most this many files (env ``RISKMAP_MAX_UPLOAD_MEMBERS``,
+        default 2,000).
+    max_compression_ratio
+        An archive whose unpacked size is more than this many times its packed size is
+        refused as a likely zip bomb (env ``RISKMAP_MAX_COMPRESSION_RATIO``, default 100).
+    upload_max_age_s
+        Upload folders older than this are removed when the app starts (default a day).
     """
 
     border_tolerance_m: float = 100.0
     progress: bool = False
     font_path: str = field(default_factory=lambda: os.environ.get("RISKMAP_FONT", ""))
     max_problems_per_column: int = 20
+    max_unpacked_bytes: int = field(default_factory=lambda: int(_env_number("RISKMAP_MAX_UNPACKED_MB", 500) * 1_000_000))
+    max_upload_members: int = field(default_factory=lambda: int(_env_number("RISKMAP_MAX_UPLOAD_MEMBERS", 2000)))
+    max_compression_ratio: float = field(default_factory=lambda: _env_number("RISKMAP_MAX_COMPRESSION_RATIO", 100))
+    upload_max_age_s: float = 86_400.0
 
 
 settings = Settings()

@@ -59,6 +59,11 @@ VOCABULARIES: dict[str, dict[str, Any]] = {
 """Vocabulary name → spelling → key.  The names are also the label kinds of
 :func:`riskmap.i18n.label_of` (``major_hazard_level`` keys are the levels 1–4)."""
 
+MAX_COUNT: dict[str, int] = {"accidents": 1_000_000, "deaths": 100_000, "injuries": 1_000_000, "employees": 10_000_000,
+                             "population": 2_000_000_000}
+"""Upper bounds of counts: beyond them a value is a typing slip or an attack, not data
+(a road segment's accidents over its years, a county's people)."""
+
 EMPTY = frozenset({"", "nan", "none", "null", "nat", "<na>", "-", "—", "无数据"})
 """Cell texts read as empty (compared in lower case)."""
 
@@ -83,8 +88,8 @@ class Column:
         For ``choice``: the key of :data:`VOCABULARIES`.
     allowed
         What is allowed, as messages quote it.
-    low
-        For ``number``: the lowest value allowed.
+    low, high
+        For ``number`` and ``count``: the lowest and highest values allowed.
     choices
         For ``number``: the values allowed (``"standard"``: the standard's LEC table).
     default
@@ -92,6 +97,9 @@ class Column:
     target
         The column's name once read, when it differs (``county_code`` of an enterprise
         file is the county it *declares*, checked against its location).
+    placeholder_means_none
+        For ``date``: ``9999-12-31`` means "no date" (a deadline not set) instead of
+        being out of range.
     """
 
     name: str
@@ -101,9 +109,11 @@ class Column:
     vocabulary: str | None = None
     allowed: str | None = None
     low: float | None = None
+    high: float | None = None
     choices: tuple[float, ...] | str | None = None
     default: Any = None
     target: str | None = None
+    placeholder_means_none: bool = False
 
     @property
     def out(self) -> str:
@@ -156,13 +166,18 @@ _LAT = Column("lat", ("纬度", "latitude"), kind="lonlat")
 _POLYGONS = (frozenset({"Polygon", "MultiPolygon"}), "Polygon / MultiPolygon")
 _LINES = (frozenset({"LineString", "MultiLineString"}), "LineString / MultiLineString")
 _POINTS = (frozenset({"Point"}), "Point")
-_AT_LEAST_0 = {"kind": "number", "low": 0, "allowed": ">= 0"}
+
+
+def _count(name: str, kind: str = "number") -> dict:
+    """A count from 0 to its :data:`MAX_COUNT`."""
+    return {"kind": kind, "low": 0, "high": MAX_COUNT[name], "allowed": f"0–{MAX_COUNT[name]:,}"}
+
 
 DATASETS: dict[str, Dataset] = {
     "counties": Dataset("counties", "county_code", (
         Column("county_code", ("区划代码", "行政区划代码", "adcode", "code"), required=True, kind="id"),
         Column("county_name", ("名称", "区县", "县区", "name"), required=True, kind="name"),
-        Column("population", ("人口",), **_AT_LEAST_0),
+        Column("population", ("人口",), **_count("population")),
     ), _POLYGONS, needs_geometry=True),
     "enterprises": Dataset("enterprises", "enterprise_id", (
         Column("enterprise_id", ("企业编号", "统一社会信用代码", "id"), required=True, kind="id"),
@@ -177,7 +192,7 @@ DATASETS: dict[str, Dataset] = {
         Column("severity", ("严重性", "严重程度"), kind="number", choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5"),
         Column("major_hazard_level", ("重大危险源等级",), kind="choice", vocabulary="major_hazard_level",
                allowed="1, 2, 3, 4, 一级, 二级, 三级, 四级"),
-        Column("employees", ("从业人员", "职工人数"), **_AT_LEAST_0),
+        Column("employees", ("从业人员", "职工人数"), **_count("employees")),
         Column("address", ("地址",)),
         Column("county_code", ("区划代码", "行政区划代码", "adcode"), target="declared_county"),
     ), _POINTS, points=True),
@@ -185,16 +200,16 @@ DATASETS: dict[str, Dataset] = {
         Column("segment_id", ("路段编号",), required=True, kind="id"),
         Column("road_name", ("道路名称",)),
         Column("road_class", ("道路等级",)),
-        Column("accidents", ("事故起数",), **_AT_LEAST_0),
-        Column("deaths", ("死亡人数",), **_AT_LEAST_0),
-        Column("injuries", ("受伤人数",), **_AT_LEAST_0),
+        Column("accidents", ("事故起数",), **_count("accidents")),
+        Column("deaths", ("死亡人数",), **_count("deaths")),
+        Column("injuries", ("受伤人数",), **_count("injuries")),
     ), _LINES, needs_geometry=True),
     "accidents": Dataset("accidents", "accident_id", (
         Column("accident_id", ("事故编号",), required=True, kind="id"),
         Column("date", ("发生时间", "日期", "事故时间"), required=True, kind="date"),
         _LON, _LAT,
-        Column("deaths", ("死亡人数",), kind="count", low=0, allowed=">= 0"),
-        Column("injuries", ("受伤人数",), kind="count", low=0, allowed=">= 0"),
+        Column("deaths", ("死亡人数",), **_count("deaths", "count")),
+        Column("injuries", ("受伤人数",), **_count("injuries", "count")),
         Column("kind", ("类型", "事故类型"), kind="choice", vocabulary="accident_kind",
                allowed="traffic, production (交通事故, 生产安全事故)", default="traffic"),
         Column("enterprise_id", ("企业编号", "统一社会信用代码")),
@@ -208,7 +223,7 @@ DATASETS: dict[str, Dataset] = {
         Column("status", ("状态", "整改状态"), required=True, kind="choice", vocabulary="hazard_status",
                allowed="open, rectifying, closed (未整改, 整改中, 已销号/已整改)"),
         Column("found_date", ("排查日期", "发现日期"), required=True, kind="date"),
-        Column("deadline", ("整改期限",), kind="date"),
+        Column("deadline", ("整改期限",), kind="date", placeholder_means_none=True),
         Column("closed_date", ("销号日期",), kind="date"),
         Column("supervision", ("挂牌督办", "督办级别"), kind="choice", vocabulary="supervision",
                allowed="none, county, city, province (无, 县级, 市级, 省级)", default="none"),

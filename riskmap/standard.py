@@ -8,8 +8,11 @@ out keep their default values, so a local standard can change one threshold only
 from __future__ import annotations
 
 import copy
+import difflib
+import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -115,41 +118,163 @@ def load_standard(spec: str | Path = "default", *, base_dir: Path | None = None)
                 f"{file}: not a valid TOML file ({exc})",
                 [Problem("error", file, f"not a valid TOML file: {exc}")],
             ) from None
+        _check(_merge(default, override), file, override)
         data, name = _merge(default, override), str(override.get("name", path.stem))
     _check(data, file)
     return Standard(name=name, data=data)
 
 
-def _check(data: dict, file: str) -> None:
-    problems: list[Problem] = []
+# --------------------------------------------------------------------------- the shape
 
-    def need_thresholds(where: str, table: dict) -> None:
-        th = table.get("thresholds", {})
+class _Rule:
+    """What one key of a standard may hold: a check returning what is allowed, or None."""
+
+    def __init__(self, allowed: str, test: Callable[[Any], bool], *, wrong: str = "is not allowed"):
+        self.allowed, self.test, self.wrong = allowed, test, wrong
+
+    def problem(self, value: Any) -> str | None:
         try:
-            values = [float(th[k]) for k in ("red", "orange", "yellow")]
-        except (KeyError, TypeError, ValueError):
-            problems.append(Problem("error", file, f"[{where}] thresholds must give numbers for red, orange and yellow", column=f"{where}.thresholds"))
-            return
-        if not values[0] >= values[1] >= values[2]:
-            problems.append(Problem("error", file, f"[{where}] thresholds must satisfy red >= orange >= yellow, got {th}", column=f"{where}.thresholds"))
+            return None if self.test(value) else self.allowed
+        except (TypeError, ValueError):
+            return self.allowed
 
-    try:
-        need_thresholds("enterprise.lec", data["enterprise"]["lec"])
-        need_thresholds("enterprise.matrix", data["enterprise"]["matrix"])
-        need_thresholds("roads", data["roads"])
-        if data["counties"].get("scheme", "fixed") == "fixed":
-            need_thresholds("counties", data["counties"])
-        for sector, grade in data["enterprise"]["baseline"].items():
-            if grade not in GRADES:
-                problems.append(Problem("error", file, f"[enterprise.baseline] {sector} = '{grade}' is not a grade; allowed: {', '.join(GRADES)}", column=f"enterprise.baseline.{sector}", value=str(grade)))
-        for grade, colour in data.get("colours", {}).items():
-            if grade not in GRADES or not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(colour)):
-                problems.append(Problem("error", file, f"[colours] {grade} = '{colour}': give one of {', '.join(GRADES)} "
-                                        "as a #RRGGBB colour", column=f"colours.{grade}", value=str(colour)))
-        scheme = data["counties"].get("scheme", "fixed")
-        if scheme not in ("fixed", "quantiles", "natural_breaks"):
-            problems.append(Problem("error", file, f"[counties] scheme = '{scheme}' is not known; allowed: fixed, quantiles, natural_breaks", column="counties.scheme", value=str(scheme)))
-    except (KeyError, TypeError) as exc:
-        problems.append(Problem("error", file, f"missing table or key {exc}; see riskmap/standards/default.toml for the shape"))
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _number(low: float | None = None, high: float | None = None, *, above: float | None = None) -> _Rule:
+    parts = []
+    if above is not None:
+        parts.append(f"> {above:g}")
+    if low is not None:
+        parts.append(f">= {low:g}")
+    if high is not None:
+        parts.append(f"<= {high:g}")
+    return _Rule("a number " + " and ".join(parts) if parts else "a number",
+                 lambda v: _is_number(v) and (above is None or v > above) and (low is None or v >= low)
+                 and (high is None or v <= high))
+
+
+def _integer(low: int, high: int) -> _Rule:
+    return _Rule(f"a whole number from {low} to {high}",
+                 lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high)
+
+
+_GRADE = _Rule(", ".join(GRADES), lambda v: v in GRADES, wrong="is not a grade")
+_BOOL = _Rule("true or false", lambda v: isinstance(v, bool))
+_TEXT = _Rule("a text in quotes", lambda v: isinstance(v, str) and len(v) <= 200)
+_COLOUR = _Rule('a colour "#RRGGBB"', lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", v) is not None)
+_FACTORS = _Rule("a list of positive numbers, e.g. [10, 6, 3, 1]",
+                 lambda v: isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v))
+_SCALE = _Rule("two whole numbers [low, high] with 1 <= low < high <= 10",
+               lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+               and 1 <= v[0] < v[1] <= 10)
+_SCHEME = _Rule("fixed, quantiles, natural_breaks", lambda v: v in ("fixed", "quantiles", "natural_breaks"),
+               wrong="is not a known scheme")
+_THRESHOLDS = {g: _number() for g in ("red", "orange", "yellow")}
+_PER_GRADE = {g: _number(0) for g in GRADES}
+_SECTOR_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
+
+SCHEMA: dict[str, Any] = {
+    "name": _TEXT, "title_zh": _TEXT, "title_en": _TEXT,
+    "colours": {g: _COLOUR for g in GRADES},
+    "enterprise": {
+        "lec": {"L": _FACTORS, "E": _FACTORS, "C": _FACTORS, "thresholds": _THRESHOLDS},
+        "matrix": {"scale": _SCALE, "thresholds": _THRESHOLDS},
+        "baseline": (_SECTOR_KEY, _GRADE),
+        "rules": {
+            "open_major_hazard": {"enabled": _BOOL, "floor": _GRADE},
+            "major_hazard_installation": {"enabled": _BOOL, "floor_by_level": {str(k): _GRADE for k in (1, 2, 3, 4)}},
+            "fatal_accident_12m": {"enabled": _BOOL, "months": _integer(1, 120), "raise": _integer(1, 3)},
+            "overdue_hazards": {"enabled": _BOOL, "min_count": _integer(1, 1000), "raise": _integer(1, 3)},
+        },
+    },
+    "roads": {
+        "unit_length_m": _number(high=100_000, above=0), "window_months": _integer(1, 120),
+        "snap_distance_m": _number(high=10_000, above=0), "min_length_km": _number(high=100, above=0),
+        "epdo": {"fatal": _number(0), "injury": _number(0), "pdo": _number(0)},
+        "accident_prone": {"fatal": _integer(1, 10_000), "injury": _integer(1, 10_000)},
+        "thresholds": _THRESHOLDS,
+    },
+    "counties": {
+        "points": {"enterprises": _PER_GRADE, "roads_per_km": _PER_GRADE,
+                   "hazards": {"major": _number(0), "overdue": _number(0), "other": _number(0)},
+                   "accident_death": _number(0), "accident_months": _integer(1, 120)},
+        "scheme": _SCHEME, "thresholds": _THRESHOLDS, "major_hazard_floor": _GRADE,
+        "top_contributors": _integer(0, 20),
+    },
+}
+"""Every key a standard may hold, with what it may be; a tuple (key pattern, rule) is
+a table of free keys (the sector baselines)."""
+
+_THRESHOLD_TABLES = ("enterprise.lec", "enterprise.matrix", "roads", "counties")
+
+
+def _walk(schema: Any, value: Any, path: str, file: str, problems: list[Problem]) -> None:
+    """Check ``value`` against ``schema`` at ``path``, appending a problem per mistake."""
+    if isinstance(schema, _Rule):
+        allowed = schema.problem(value)
+        if allowed is not None:
+            problems.append(Problem("error", file, f"{path} = {_show(value)} {schema.wrong}; allowed: {allowed}",
+                                    column=path, value=_show(value)))
+        return
+    if not isinstance(value, dict):
+        problems.append(Problem("error", file, f"{path} = {_show(value)} is not a table; allowed: a table "
+                                f"{{ {', '.join(_keys(schema))} }}", column=path, value=_show(value)))
+        return
+    for key, item in value.items():
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(schema, tuple):
+            pattern, rule = schema
+            if not pattern.fullmatch(str(key)):
+                problems.append(Problem("error", file, f"{where}: '{key}' is not a key (lower-case letters, digits and _)",
+                                        column=where, value=str(key)))
+                continue
+            _walk(rule, item, where, file, problems)
+            continue
+        if key not in schema:
+            guess = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            problems.append(Problem("error", file, f"{where} is not a key of a standard{hint} Known keys here: "
+                                    f"{', '.join(schema)}", column=where, value=str(key)))
+            continue
+        _walk(schema[key], item, where, file, problems)
+
+
+def _keys(schema: Any) -> list[str]:
+    return ["key = ..."] if isinstance(schema, tuple) else list(schema)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check(data: dict, file: str, override: dict | None = None) -> None:
+    """Check a standard: every key the file gives (spelling, type, range), then the whole.
+
+    ``override`` is what the file itself holds (checked key by key, so a message names
+    the file's own key); ``data`` is the merged standard (checked as a whole: ordered
+    thresholds, a known sector for every baseline).
+    """
+    problems: list[Problem] = []
+    _walk(SCHEMA, override if override is not None else data, "", file, problems)
+    if not problems:
+        _check_whole(data, file, problems)
     if problems:
         raise StandardError(f"{file}: the grading standard is invalid", problems)
+
+
+def _check_whole(data: dict, file: str, problems: list[Problem]) -> None:
+    for where in _THRESHOLD_TABLES:
+        table = data
+        for part in where.split("."):
+            table = table[part]
+        if where == "counties" and table.get("scheme", "fixed") != "fixed":
+            continue
+        th = table["thresholds"]
+        values = [float(th[k]) for k in ("red", "orange", "yellow")]
+        if not values[0] >= values[1] >= values[2]:
+            problems.append(Problem("error", file, f"[{where}] thresholds must satisfy red >= orange >= yellow, got {th}",
+                                    column=f"{where}.thresholds", value=str(th)))

@@ -12,6 +12,7 @@ import pytest
 import streamlit  # noqa: F401  (the app extra; installed by `make test`)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from hostile import shown  # noqa: E402
 from riskmap.filters import Filters, apply_filters, headline  # noqa: E402
 from riskmap.grades import GRADES  # noqa: E402
 
@@ -58,7 +59,7 @@ def table(at, columns_hint: str):
 
 
 def test_demo_page(app, demo_assessment):
-    assert demo_assessment.info.title in app.title[0].value
+    assert demo_assessment.info.title in shown(app.title[0].value)
     assert any("示例数据 / demo data" in i.value for i in app.info)
     assert [m.value for m in app.metric] == expected_metrics(headline(demo_assessment))
     ranking = table(app, "区划代码")
@@ -140,7 +141,7 @@ def test_broken_workspace_shows_an_error(monkeypatch, tmp_path):
     monkeypatch.setenv("RISKMAP_WORKSPACE", str(ws))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.error and "nothere.geojson" in at.error[0].value
+    assert at.error and "nothere.geojson" in shown(at.error[0].value)
 
 
 def _upload(at, files):
@@ -152,7 +153,7 @@ def _upload(at, files):
 def test_broken_upload_shows_an_error(app):
     _upload(app, [("riskmap.toml", b"[workspace\ntitle = 1", "text/plain"),
                   ("counties.geojson", b"{}", "application/json")])
-    assert app.error and "riskmap.toml" in app.error[0].value
+    assert app.error and "riskmap.toml" in shown(app.error[0].value)
     assert not app.metric
 
 

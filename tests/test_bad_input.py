@@ -15,6 +15,7 @@ quoted as ``enterprise_id（企业编号）``.
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ import shapely
 from shapely.geometry import Point, box
 
 import wsfactory as wf
+from riskmap import assess
 from riskmap.cli import main
 from riskmap.i18n import problem_word
 from riskmap.errors import InputError
@@ -167,6 +169,45 @@ def far_west_workspace(ws: Path) -> None:
     text = (ws / "riskmap.toml").read_text("utf-8")
     text = text.split("[datasets.roads]")[0]  # counties and enterprises only
     (ws / "riskmap.toml").write_text(text, "utf-8")
+
+
+def patch_geojson(name: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
+    """Edit a GeoJSON file's first feature as raw JSON (NaN and Infinity survive)."""
+    def after(ws: Path) -> None:
+        data = json.loads((ws / name).read_text("utf-8"))
+        change(data["features"][0])
+        (ws / name).write_text(json.dumps(data), "utf-8")
+    return after
+
+
+def coordinate_nan(feature: dict) -> None:
+    feature["geometry"]["coordinates"][0][1][0] = float("nan")
+
+
+def property_set(key: str, value) -> Callable[[dict], None]:
+    def change(feature: dict) -> None:
+        feature["properties"][key] = value
+    return change
+
+
+def counties_in_metres(ws: Path) -> None:
+    counties = wf.county_frame().to_crs(32649)
+    counties.set_crs(None, allow_override=True).to_file(ws / "counties.geojson", driver="GeoJSON")
+
+
+def accidents_as_geojson_at_lat_140(ws: Path) -> None:
+    frame = wf.accident_frame()
+    points = [Point(113.1, 140)] + [Point(x, y) for x, y in zip(frame["经度"][1:], frame["纬度"][1:])]
+    gpd.GeoDataFrame(frame.drop(columns=["经度", "纬度"]), geometry=points, crs=4326).to_file(ws / "accidents.geojson")
+    text = (ws / "riskmap.toml").read_text("utf-8").replace('path = "accidents.csv"', 'path = "accidents.geojson"')
+    (ws / "riskmap.toml").write_text(text, "utf-8")
+
+
+def write_layer(name: str, body: str) -> Callable[[Path], None]:
+    def after(ws: Path) -> None:
+        (ws / "layers").mkdir(exist_ok=True)
+        (ws / "layers" / name).write_text(body, "utf-8")
+    return after
 
 
 OUTSIDE = "__OUTSIDE__"  # replaced by an existing file outside the workspace
@@ -327,6 +368,60 @@ CASES = [
     Case("empty county geometry", build(counties=counties_with(None)),
          "counties.geojson", ("区县几何为空", "多边形"), row=1, column="geometry", unit="feature"),
 
+    # --- hostile or absurd values (issue 7) --------------------------------------------
+    Case("county coordinate NaN", build(after=patch_geojson("counties.geojson", coordinate_nan)),
+         "counties.geojson", ("NaN",), row=1, column="geometry", unit="feature"),
+    Case("metres declared as degrees", build(after=counties_in_metres),
+         "counties.geojson", ("米制", "EPSG:4326", "crs = \"EPSG:4547\""), row=1, column="geometry", unit="feature"),
+    Case("deaths = inf", build(accidents_=accidents(edit(**{"死亡人数@0": "inf"}))),
+         "accidents.csv", ("deaths（死亡人数）", "'inf'", "有限"), row=2, column="deaths", value="inf"),
+    Case("road accidents = Infinity", build(after=patch_geojson("roads.geojson", property_set("事故起数", float("inf")))),
+         "roads.geojson", ("accidents（事故起数）", "有限"), row=1, column="accidents", unit="feature"),
+    Case("road deaths = 1e308", build(after=patch_geojson("roads.geojson", property_set("死亡人数", 1e308))),
+         "roads.geojson", ("deaths（死亡人数）", "0–100,000"), row=1, column="deaths", unit="feature"),
+    Case("population = inf", build(after=patch_geojson("counties.geojson", property_set("人口", float("inf")))),
+         "counties.geojson", ("population（人口）", "有限"), row=1, column="population", unit="feature"),
+    Case("latitude 140 in a GeoJSON point", build(after=accidents_as_geojson_at_lat_140),
+         "accidents.geojson", ("113.1, 140", "-90…90"), row=1, column="geometry", unit="feature"),
+    Case("found_date 0001-01-15", build(hazards_=hazards(edit(**{"排查日期@0": "0001-01-15"}))),
+         "hazards.csv", ("found_date（排查日期）", "'0001-01-15'", "1900–2100"), row=2, column="found_date", value="0001-01-15"),
+    Case("found_date 9999-12-31 is no placeholder", build(hazards_=hazards(edit(**{"排查日期@1": "9999-12-31"}))),
+         "hazards.csv", ("found_date（排查日期）", "1900–2100"), row=3, column="found_date", value="9999-12-31"),
+    Case("closed_date 2263", build(hazards_=hazards(edit(**{"销号日期@2": "2263-01-01"}))),
+         "hazards.csv", ("closed_date（销号日期）", "1900–2100"), row=4, column="closed_date", value="2263-01-01"),
+    Case("impossible date 2026-02-30", build(hazards_=hazards(edit(**{"整改期限@0": "2026-02-30"}))),
+         "hazards.csv", ("deadline（整改期限）", "'2026-02-30'", "不是存在的日期"), row=2, column="deadline", value="2026-02-30"),
+    Case("two-digit year", build(accidents_=accidents(edit(**{"发生时间@1": "26-06-01"}))),
+         "accidents.csv", ("date（发生时间）", "'26-06-01'", "四位年份"), row=3, column="date", value="26-06-01"),
+    Case("ambiguous date", build(accidents_=accidents(edit(**{"发生时间@2": "03/04/2026"}))),
+         "accidents.csv", ("date（发生时间）", "'03/04/2026'", "两个日期"), row=4, column="date", value="03/04/2026"),
+    Case("standard L = 'x'", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                   after=write_standard('[enterprise.lec]\nL = "x"\n')),
+         "my_standard.toml", ("enterprise.lec.L", '"x"', "positive numbers"), column="enterprise.lec.L"),
+    Case("standard unit_length_m = 0", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                             after=write_standard("[roads]\nunit_length_m = 0\n")),
+         "my_standard.toml", ("roads.unit_length_m = 0", "> 0"), column="roads.unit_length_m"),
+    Case("standard snap_distance_m = -1", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                                after=write_standard("[roads]\nsnap_distance_m = -1\n")),
+         "my_standard.toml", ("roads.snap_distance_m = -1", "> 0"), column="roads.snap_distance_m"),
+    Case("standard epdo = 5", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                    after=write_standard("[roads]\nepdo = 5\n")),
+         "my_standard.toml", ("roads.epdo = 5", "fatal, injury, pdo"), column="roads.epdo"),
+    Case("standard floor crimson", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                         after=write_standard('[enterprise.rules.major_hazard_installation]\n'
+                                                              'floor_by_level = { 1 = "crimson" }\n')),
+         "my_standard.toml", ('"crimson"', "not a grade", "red, orange, yellow, blue"),
+         column="enterprise.rules.major_hazard_installation.floor_by_level.1"),
+    Case("standard misspelt table", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                          after=write_standard("[road]\nunit_length_m = 500\n")),
+         "my_standard.toml", ("road", "did you mean 'roads'"), column="road"),
+    Case("layer TOML not TOML", build(after=write_layer("bad.toml", "[layer\n")),
+         "layers/bad.toml", ("not valid TOML",)),
+    Case("layer path outside the workspace", build(after=write_layer("out.toml", 'geometry = "point"\npath = "../x.csv"\n')),
+         "layers/out.toml", ("stay inside",), column="path"),
+    Case("layer of an unknown dataset", build(after=write_layer("s.toml", 'geometry = "point"\ndataset = "schools"\n')),
+         "layers/s.toml", ("'schools'", "[datasets.schools]"), column="dataset", value="schools"),
+
     # --- an English workspace ---------------------------------------------------------
     Case("English: duplicate id", build(language="en", enterprises_=enterprises(edit(**{"统一社会信用代码@1": "E1"}))),
          "enterprises.csv", ("enterprise_id 'E1' is a duplicate (first seen at row 2)", "IDs must be unique"), row=3,
@@ -472,3 +567,11 @@ def test_the_error_carries_the_warnings_too(tmp_path):
         load_workspace(ws)
     assert [p.column for p in info.value.problems] == ["sector"]
     assert any("make_valid" in p.message for p in info.value.warnings)
+
+
+def test_deadline_9999_means_no_deadline(tmp_path, capsys):
+    ws = build(hazards_=hazards(edit(**{"整改期限@0": "9999-12-31", "整改期限@3": "9999/12/31"})))(tmp_path / "ws")
+    assert main(["validate", str(ws)]) == 0
+    hz = assess(ws).hazards.set_index("hazard_id")
+    assert hz.loc["H1", "deadline"] is pd.NaT and not hz.loc["H1", "overdue"]
+    assert hz.loc["H4", "deadline"] is pd.NaT and not hz.loc["H4", "overdue"]

@@ -8,63 +8,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, map_frame, streamlit_server, watched_page
+
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("RISKMAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:", "file:")
 
 # `make test` installs Debian's Chromium; without it these tests fail (never skip).
-assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run `make test` (it installs Debian's chromium) or set RISKMAP_CHROMIUM"
+assert os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM}: run `make test` (it installs Debian's chromium) or set RISKMAP_CHROMIUM"
 import playwright.sync_api as playwright_api  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``streamlit run app.py`` on the demo workspace, on a free port."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RISKMAP_WORKSPACE"}
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start:\n" + log_path.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
+    with streamlit_server(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -77,43 +37,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1250}, locale="zh-CN")
-    page = context.new_page()
-    page.outside = []  # requests to anything but this machine
-    page.dialogs = []
-    page.errors = []
-
-    def route(r):
-        if r.request.url.startswith(LOCAL):
-            r.continue_()
-        else:
-            page.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
-
-
-def map_frame(page, *, exclude=None, timeout=90.0):
-    """The map frame once it shows county shapes (SVG paths) and the legend."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if frame is page.main_frame or frame == exclude:
-                continue
-            try:
-                ready = frame.evaluate(
-                    "() => !window.__seen && document.querySelectorAll('svg path.leaflet-interactive').length > 0"
-                    " && !!document.querySelector('.rm-legend')")
-            except Exception:
-                continue
-            if ready:
-                return frame
-        page.wait_for_timeout(50)
-    raise AssertionError("the map did not appear")
+    with watched_page(browser) as page:
+        yield page
 
 
 def legend_text(frame) -> str:

@@ -300,7 +300,7 @@ def _new_document(view: View):
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin = section.bottom_margin = Cm(2.2)
     _setup_styles(doc, view.lang)
-    doc.core_properties.title = t("brief_title", view.lang, region=view.info.region)
+    doc.core_properties.title = t("brief_title", view.lang, region=view.info.region)[:255]  # the property's limit
     doc.core_properties.author = "RiskMap"
     doc.core_properties.language = "zh-CN" if view.lang == "zh" else "en"
     return doc

@@ -351,6 +351,8 @@ def rc_params(font: CJKFont | None = None) -> dict[str, object]:
         "pdf.fonttype": 42 if font.truetype else 3,
         "ps.fonttype": 42 if font.truetype else 3,
         "svg.fonttype": "none",
+        # Data is text: a county named "$x^2$" is drawn as typed, never as mathtext.
+        "text.parse_math": False,
     }
 
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from riskmap import coords
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog, WorkspaceError
-from riskmap.i18n import msg
-from riskmap.io.values import parse_dates
+from riskmap.i18n import Pair, msg
+from riskmap.io import dates, formats
+from riskmap.sanitize import check_tile_url, xml_text
 from riskmap.schema import BASEMAPS
 from riskmap.standard import BUILTIN as BUILTIN_STANDARDS
 from riskmap.standard import Standard, load_standard
@@ -108,35 +107,36 @@ def _parse_as_of(raw: Any, log: ProblemLog) -> date:
         today = date.today()
         log.warning("riskmap.toml", msg("ws_no_as_of", value=today.isoformat()), column="as_of")
         return today
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    parsed = parse_dates(pd.Series([raw], dtype=object))
-    if parsed.isna().iloc[0]:
+    as_of = dates.to_date(raw)  # a TOML date or datetime, or text
+    if as_of is None:
         log.error("riskmap.toml", msg("bad_date", col="as_of", value=raw), column="as_of", value=str(raw))
         return date.today()
-    return parsed.iloc[0].date()
+    if not dates.YEAR_MIN <= as_of.year <= dates.YEAR_MAX:
+        log.error("riskmap.toml", msg("date_out_of_range", col="as_of", value=as_of.isoformat()),
+                  column="as_of", value=as_of.isoformat())
+        return date.today()
+    return as_of
 
 
 def parse_info(table: dict, root: Path, language: str, log: ProblemLog) -> WorkspaceInfo:
     """The ``[workspace]`` settings, resolved (problems logged in ``log.lang``)."""
     as_of = _parse_as_of(table.get("as_of"), log)
     basemap = str(table.get("basemap", "none"))
-    if basemap not in BASEMAPS and not ("{x}" in basemap and "{y}" in basemap and "{z}" in basemap):
-        log.error("riskmap.toml", msg("ws_bad_basemap", value=basemap, allowed=", ".join(BASEMAPS)),
+    if basemap not in BASEMAPS and check_tile_url(basemap) is not None:
+        reason = Pair(check_tile_url(basemap, lang="zh"), check_tile_url(basemap, lang="en"))
+        log.error("riskmap.toml", msg("ws_bad_basemap", value=basemap, allowed=", ".join(BASEMAPS), reason=reason),
                   column="basemap", value=basemap)
         basemap = "none"
     return WorkspaceInfo(
         path=root,
-        title=str(table.get("title", "安全风险空间分布图" if language == "zh" else "Safety risk map")),
-        region=str(table.get("region", root.name)),
+        title=xml_text(table.get("title", "安全风险空间分布图" if language == "zh" else "Safety risk map")),
+        region=xml_text(table.get("region", root.name)),
         as_of=as_of,
         language=language,
         standard=str(table.get("standard", "default")),
         basemap=basemap,
         demo=bool(table.get("demo", False)),
-        source=str(table.get("source", "")),
+        source=xml_text(table.get("source", "")),
     )
 
 
@@ -147,6 +147,12 @@ def dataset_path(name: str, spec: dict, root: Path, lang: str) -> tuple[Path, st
     if not relative or not isinstance(relative, str):
         raise WorkspaceError(f"riskmap.toml: [datasets.{name}] has no path",
                              [Problem.said("error", "riskmap.toml", msg("ws_no_path", dataset=name), lang, column=key)])
+    try:
+        formats.check_path_text(relative)
+    except formats.FormatRefused as exc:
+        words = msg("ws_refused_path", setting=setting_name(key), value=relative, reason=Pair(*exc.reason))
+        raise WorkspaceError(f"riskmap.toml: {key} '{relative}': {exc.text('en')}",
+                             [Problem.said("error", "riskmap.toml", words, lang, column=key, value=relative)]) from None
     path = resolve_inside(root, relative, key=key, lang=lang)
     if not path.is_file():
         raise InputError(f"{relative}: file not found",

@@ -85,6 +85,42 @@ def points_from_lonlat(frame: pd.DataFrame, check: Checker, crs: str,
     return points
 
 
+def check_coordinates(frame: gpd.GeoDataFrame, declared: str | None, check: Checker) -> gpd.GeoDataFrame:
+    """Report features with non-finite coordinates, or outside ±180/±90 in a geographic CRS.
+
+    Such a feature's geometry is dropped (the errors stop the assessment; the rest of
+    the file is still checked).  A file whose coordinates run into the hundreds of
+    thousands under a geographic CRS holds metres: the message says to declare the
+    projected CRS.
+    """
+    xy, owner = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    if not len(xy):
+        return frame
+    bad = np.zeros(len(frame), dtype=bool)
+    nonfinite = ~np.isfinite(xy).all(axis=1)
+    bad[owner[nonfinite]] = True
+    check.report("error", "geometry", pd.Series(bad, index=frame.index), lambda v: msg("geometry_not_finite"))
+    crs = declared or (frame.crs.to_string() if frame.crs is not None else "EPSG:4326")
+    if is_geographic(crs):
+        outside = ~nonfinite & ((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90))
+        wrong = np.zeros(len(frame), dtype=bool)
+        wrong[owner[outside]] = True
+        wrong &= ~bad
+        if wrong.any():
+            key = "geometry_in_metres" if bool(np.abs(xy[~nonfinite]).max() > 1000) else "geometry_out_of_range"
+            first = pd.Series("", index=frame.index, dtype=object)
+            for position in np.flatnonzero(wrong):
+                x, y = xy[owner == position][0]
+                first.iloc[position] = f"{x:g}, {y:g}"
+            check.report("error", "geometry", pd.Series(wrong, index=frame.index),
+                         lambda v: msg(key, value=v, crs=crs), first)
+            bad |= wrong
+    if bad.any():
+        frame = frame.copy()
+        frame.loc[bad, frame.geometry.name] = None
+    return frame
+
+
 def geometry_to_wgs84(frame: gpd.GeoDataFrame, declared: str | None, file: str, log: ProblemLog) -> gpd.GeoSeries:
     """The frame's geometry in WGS-84: a declared CRS wins, else the file's own, else EPSG:4326."""
     geometry = frame.geometry
@@ -141,6 +177,7 @@ def dataset_geometry(frame: pd.DataFrame, dataset: str, spec_crs: str | None, fi
     """The WGS-84 geometry of each row: the file's own, else points from lon/lat, else None."""
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame and frame.geometry.notna().any()
     if has_geometry:
+        frame = check_coordinates(frame, spec_crs, check)
         geometry = geometry_to_wgs84(frame, spec_crs, file, log)
         if DATASETS[dataset].points and {"lon", "lat"} <= set(frame.columns):
             empty = geometry.isna() | geometry.is_empty

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from riskmap.errors import InputError, Problem
-from riskmap.i18n import msg
+from riskmap.i18n import Pair, msg
+from riskmap.io import formats
 
 FORMATS = ".csv, .tsv, .txt (UTF-8 / GBK), .xlsx, .xlsm, .geojson, .json, .gpkg, .shp, .zip (Shapefile), .parquet (GeoParquet), .fgb"
 FORMAT_NAMES = {".csv": "CSV", ".tsv": "TSV", ".txt": "CSV", ".xlsx": "Excel (XLSX)", ".xlsm": "Excel (XLSM)", ".xls": "Excel (XLS)",
@@ -99,6 +100,8 @@ def _read_zip(path: Path, file: str, layer: Any, lang: str) -> gpd.GeoDataFrame:
     if not shapefiles:
         raise InputError(f"{file}: no .shp inside", [Problem.said("error", file, msg("ws_zip_no_shp"), lang)])
     chosen = next((n for n in shapefiles if layer is not None and Path(n).stem == str(layer)), shapefiles[0])
+    with zipfile.ZipFile(path) as archive, archive.open(chosen) as member:
+        formats.verify_bytes(member.read(128), ".shp")
     has_cpg = any(n.lower() == chosen[:-4].lower() + ".cpg" for n in names)
     return read_vector(f"/vsizip/{path}/{chosen}", None, has_cpg=has_cpg)
 
@@ -124,8 +127,14 @@ def _read_by_suffix(path: Path, file: str, spec: dict, lang: str) -> tuple[pd.Da
         has_cpg = path.with_suffix(".cpg").is_file() or path.with_suffix(".CPG").is_file()
         return read_vector(str(path), None, has_cpg=has_cpg), "feature"
     if suffix in (".geojson", ".json", ".gpkg", ".fgb"):
-        return read_vector(str(path), layer), "feature"
+        return read_vector(formats.gdal_source(path), layer), "feature"
     return None
+
+
+def refused(file: str, exc: formats.FormatRefused, lang: str) -> InputError:
+    """The error of a file that is not what its name says (or that would make a reader follow links)."""
+    return InputError(f"{file}: {exc.text('en')}",
+                      [Problem.said("error", file, msg("ws_refused_file", reason=Pair(*exc.reason)), lang)])
 
 
 def read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh") -> tuple[pd.DataFrame | gpd.GeoDataFrame, str]:
@@ -136,17 +145,31 @@ def read_table(path: Path, file: str, spec: dict | None = None, lang: str = "zh"
     table (both numbered from 1).  ``spec`` may name a ``sheet`` (XLSX) or a ``layer``
     (GeoPackage, zip holding several Shapefiles).
 
+    Every file is first checked to be the format its extension names
+    (:mod:`riskmap.io.formats`): a VRT saved as ``.geojson``, a GeoJSON ``crs`` link
+    or an oversized archive is refused before any reader sees it.
+
     Raises
     ------
     InputError
-        The format is unknown or the file cannot be read (the message names the file
-        and the cause).
+        The format is unknown or refused, or the file cannot be read (the message
+        names the file and the cause).
     """
     suffix = path.suffix.lower()
+    try:
+        formats.verify_file(path)
+    except formats.FormatRefused as exc:
+        raise refused(file, exc, lang) from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{file}: cannot be read ({type(exc).__name__})",
+                         [Problem.said("error", file, msg("ws_unreadable", value=type(exc).__name__,
+                                                          fmt=FORMAT_NAMES.get(suffix, suffix)), lang)]) from None
     try:
         result = _read_by_suffix(path, file, spec or {}, lang)
     except InputError:
         raise
+    except formats.FormatRefused as exc:
+        raise refused(file, exc, lang) from None
     except Exception as exc:  # the readers raise many types; the user needs the file and the cause
         cause = f"{type(exc).__name__}: {exc}"
         raise InputError(f"{file}: cannot be read ({cause})",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -20,8 +19,13 @@ import pandas as pd
 
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
+from riskmap.io import dates
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
+
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+"""Invisible control characters (a vertical tab pasted from another program): they mean
+nothing in a ledger and are not allowed in XML (DOCX, SVG), so text loses them."""
 
 
 def one_text(value: Any) -> str | None:
@@ -30,8 +34,8 @@ def one_text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
-    return None if text.lower() in EMPTY else text
+    cell = re.sub(CONTROL_CHARACTERS, "", str(value)).strip()
+    return None if cell.lower() in EMPTY else cell
 
 
 def text(series: pd.Series) -> pd.Series:
@@ -53,6 +57,8 @@ def text(series: pd.Series) -> pd.Series:
     if kind in ("string", "empty"):
         # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
         stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+        if kind == "string" and stripped.str.contains(CONTROL_CHARACTERS, regex=True, na=False).any():
+            stripped = stripped.str.replace(CONTROL_CHARACTERS, "", regex=True)
         empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
         return pd.Series(np.where(empty.to_numpy(), None, stripped.to_numpy(dtype=object)), index=index, dtype=object)
     if "mixed" in kind or "bool" in kind:  # 1 == 1.0 == True would share one distinct value
@@ -66,48 +72,12 @@ def _float_text(series: pd.Series) -> pd.Series:
     values = series.to_numpy(dtype=float, na_value=np.nan)
     out = np.full(len(values), None, dtype=object)
     present = ~np.isnan(values)
-    integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
+    with np.errstate(invalid="ignore"):  # inf % 1 is NaN, and not integral
+        integral = present & np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2 ** 53)
     out[integral] = values[integral].astype(np.int64).astype(str)
     rest = present & ~integral
     out[rest] = values[rest].astype(str)
     return pd.Series(out, index=series.index, dtype=object)
-
-
-def parse_dates(series: pd.Series) -> pd.Series:
-    """Parse dates given as 2026-10-31, 2026/10/31, 2026年10月31日, Excel cells or serials.
-
-    Returns a datetime64 series with NaT where a value is empty or unreadable.
-    """
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # date cells of a Parquet / GeoPackage file
-        if getattr(series.dt, "tz", None) is not None:
-            series = series.dt.tz_localize(None)
-        return series.astype("datetime64[ns]")
-    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty", "floating", "integer"):
-        rest = series
-    else:
-        is_datetime = series.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp))).astype(bool)
-        if is_datetime.any():
-            result[is_datetime] = pd.to_datetime(series[is_datetime].map(lambda v: pd.Timestamp(v)))
-        rest = series[~is_datetime]
-    if rest.empty:
-        return result
-    cells = text(rest).dropna()
-    serial = pd.to_numeric(cells, errors="coerce")
-    # Excel day serials (1900 system) for cells read as plain numbers.
-    is_serial = serial.between(20000, 80000)
-    if is_serial.any():
-        result[is_serial[is_serial].index] = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial[is_serial], unit="D")
-    cells = cells[~is_serial]
-    normalised = (cells.str.replace("年", "-", regex=False).str.replace("月", "-", regex=False)
-                  .str.replace("日", " ", regex=False).str.replace("/", "-", regex=False)
-                  .str.replace(".", "-", regex=False).str.strip())
-    parsed = pd.to_datetime(normalised, format="%Y-%m-%d", errors="coerce", exact=False)
-    missing = parsed.isna()
-    if missing.any():
-        parsed[missing] = pd.to_datetime(normalised[missing], format="mixed", errors="coerce")
-    result[parsed.index] = parsed
-    return result
 
 
 def integer_text(value: str) -> str | None:
@@ -200,6 +170,11 @@ class Checker:
         else:
             values = parse_numbers(raw)
         self.report("error", column, raw.notna() & values.isna(), lambda v: msg("bad_number", col=col, value=v), raw)
+        infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():  # inf, -inf, 1e999: never a count, a factor or a coordinate
+            self.report("error", column, infinite, lambda v: msg("not_finite", col=col, value=v),
+                        raw.where(raw.notna(), values.astype(str)))
+            values = values.where(~infinite)
         if choices is not None:
             allowed_values = np.asarray(choices, dtype=float)
             known = np.isclose(values.to_numpy(float)[:, None], allowed_values[None, :], rtol=1e-9, atol=1e-12).any(axis=1) \
@@ -237,18 +212,27 @@ class Checker:
             self.report("error", column, raw.isna(), lambda v: msg("empty_required", col=col))
         return values.where(values.notna(), default).astype(object)
 
-    def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False) -> pd.Series:
-        """Dates of a column; an unreadable one is an error."""
+    def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False,
+              placeholder_means_none: bool = False) -> pd.Series:
+        """Dates of a column (:func:`riskmap.io.dates.parse_dates`), each problem reported.
+
+        ``placeholder_means_none``: ``9999-12-31`` is "no date" (a deadline not set);
+        elsewhere it is out of range.
+        """
         if column not in frame:
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        parsed = parse_dates(frame[column])
+        parsed = dates.parse_dates(frame[column])
         raw = self.text(frame, column)
         col = ColumnName(column)
         present = raw.notna()
-        self.report("error", column, present & parsed.isna(), lambda v: msg("bad_date", col=col, value=v), raw)
+        problem = parsed.problem.where(~parsed.placeholder, None if placeholder_means_none else "out_of_range")
+        for code, key in (("unreadable", "bad_date"), ("impossible", "date_impossible"), ("ambiguous", "date_ambiguous"),
+                          ("two_digit_year", "date_two_digit_year"),
+                          ("out_of_range", "deadline_out_of_range" if placeholder_means_none else "date_out_of_range")):
+            self.report("error", column, present & (problem == code), lambda v, key=key: msg(key, col=col, value=v), raw)
         if required:
             self.report("error", column, ~present, lambda v: msg("empty_required", col=col))
-        return parsed
+        return parsed.values
 
     def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Identifiers of a column; empty and repeated ones are errors."""

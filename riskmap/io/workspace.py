@@ -31,6 +31,7 @@ from riskmap.io import config
 from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
 from riskmap.io.readers import drop_blank_rows, read_table
 from riskmap.io.values import Checker, numbers, text
+from riskmap.layers import workspace_layer_problems
 from riskmap.schema import ALIASES, DATASETS, NAMES, VOCABULARIES, Column
 from riskmap.standard import Standard, load_standard
 
@@ -146,13 +147,13 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAll
     if kind == "text":
         return text(frame[name]) if present else None
     if kind == "date":
-        return check.dates(frame, name, required=column.required)
+        return check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
     if kind == "choice":
         values = check.choice(frame, name, VOCABULARIES[column.vocabulary], column.allowed or "",
                               default=column.default, required=column.required)
         return values.astype(float) if column.vocabulary == "major_hazard_level" else values
     if kind == "count":
-        values = check.numbers(frame, name, low=column.low, allowed=column.allowed) if present \
+        values = check.numbers(frame, name, low=column.low, high=column.high, allowed=column.allowed) if present \
             else pd.Series(0.0, index=frame.index)
         return values.fillna(0)
     if not present:
@@ -160,7 +161,7 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAll
     if column.choices == "standard":
         choices, words = lec.get(name, (None, None))
         return check.numbers(frame, name, choices=choices, allowed=words)
-    return check.numbers(frame, name, low=column.low, allowed=column.allowed, choices=column.choices)
+    return check.numbers(frame, name, low=column.low, high=column.high, allowed=column.allowed, choices=column.choices)
 
 
 def _missing_columns(frame: pd.DataFrame, dataset: str, has_geometry: bool) -> list[str]:
@@ -357,6 +358,7 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
     standard = config.workspace_standard(info.standard, root, log)
     reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None))
     results = _load_all(specs, reading, log, standard, on_dataset)
+    log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in NAMES]))
     datasets = {name: r[1] for name, r in results.items() if r[1] is not None and not r[3]}
     extra = {name: r[1] for name, r in results.items() if r[1] is not None and r[3]}
     files = {name: r[2] for name, r in results.items() if r[1] is not None}

@@ -8,6 +8,7 @@ map back to WGS-84.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import folium
@@ -16,6 +17,7 @@ import numpy as np
 from riskmap import coords
 from riskmap.errors import InputError, Problem
 from riskmap.i18n import t
+from riskmap.sanitize import check_tile_url
 
 BASEMAPS: dict[str, dict[str, Any]] = {
     "none": {},
@@ -68,6 +70,9 @@ def add_basemap(m: folium.Map, basemap: str, lang: str) -> bool:
             if not key:
                 message = t("map_basemap_key", lang, basemap=basemap, env=spec["key_env"])
                 raise InputError(message, [Problem("error", "basemap", message, value=basemap)])
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", key):
+                message = t("map_basemap_bad_key", lang, env=spec["key_env"])
+                raise InputError(message, [Problem("error", "basemap", message, value=basemap)])
             tiles = tiles.replace("{key}", key)
             label_tiles = label_tiles.replace("{key}", key) if label_tiles else None
         options = {"subdomains": spec["subdomains"]} if "subdomains" in spec else {}
@@ -77,11 +82,13 @@ def add_basemap(m: folium.Map, basemap: str, lang: str) -> bool:
             folium.TileLayer(label_tiles, attr=spec["attr"], name=f"{basemap}-labels", max_zoom=spec.get("max_zoom", 18),
                              overlay=True, control=False, **options).add_to(m)
         return bool(spec.get("gcj02"))
-    if all(part in basemap for part in ("{z}", "{x}", "{y}")):
+    problem = check_tile_url(basemap, lang=lang)
+    if problem is None:
         folium.TileLayer(basemap, attr="custom tiles", name="custom", overlay=False, control=False).add_to(m)
         return False
-    message = (f"unknown basemap {basemap!r}: use none, osm, carto-light, tianditu, gaode or an XYZ URL "
-               "template with {z}, {x} and {y}")
+    if "://" not in str(basemap):  # a name, not an address
+        problem = "未知底图 / unknown basemap" if lang == "zh" else "unknown basemap"
+    message = t("map_basemap_unusable", lang, basemap=repr(basemap), problem=problem)
     raise InputError(message, [Problem("error", "basemap", message, value=str(basemap))])
 
 

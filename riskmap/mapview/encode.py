@@ -32,6 +32,7 @@ from riskmap.assessment import Assessment
 from riskmap.i18n import grade_label, label_of, t
 from riskmap.layers import LayerSpec
 from riskmap.mapview.style import colour_table, feature_styles, match
+from riskmap.sanitize import jinja_inert
 
 COORD_DECIMALS = 5
 """Decimals kept in coordinates sent to the browser (1e-5 degree is about 1 m)."""
@@ -103,17 +104,6 @@ def _escape(values: Iterable[str]) -> list[str]:
     return [html.escape(v, quote=True) for v in values]
 
 
-def _no_jinja(text: str) -> str:
-    """Break ``{{``, ``{%`` and ``{#`` inside JSON strings.
-
-    folium/branca feed rendered scripts through Jinja a second time, so data such as an
-    enterprise named ``{{ 7*7 }}`` would otherwise be evaluated as a template.  JSON
-    structure never contains these pairs, so only string contents change, and a
-    ``\\u`` escape reads back as the same character in the browser.
-    """
-    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
-
-
 def js_text(obj: Any) -> str:
     """JSON for embedding in a ``<script>``: no ``</script>`` or line separators inside.
 
@@ -133,7 +123,7 @@ def js_text(obj: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for marker, value in raw.items():
         text = text.replace(json.dumps(marker), value)
-    return _no_jinja(text).replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return jinja_inert(text).replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # --- geometry ----------------------------------------------------------------------------

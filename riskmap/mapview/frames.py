@@ -8,7 +8,6 @@ place are not drawn (the tables still list them).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,14 +18,24 @@ import shapely
 from riskmap import coords
 from riskmap.errors import LayerSpecError, Problem
 from riskmap.filters import Filters
-from riskmap.io.readers import decode_text
+from riskmap.io import formats
+from riskmap.io.readers import read_table
 from riskmap.layers import BUILTIN_DATASETS, LayerSpec
 from riskmap.mapview.basemaps import unshift
 from riskmap.view import View
 
 
 def read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
-    """Read a layer's own ``path`` (a workspace file) into WGS-84 points or shapes."""
+    """Read a layer's own ``path`` (a workspace file) into WGS-84 points or shapes.
+
+    The file goes through the workspace's reader, so it is opened only as the format
+    its extension names (:mod:`riskmap.io.formats`).
+    """
+    try:
+        formats.check_path_text(spec.path)
+    except formats.FormatRefused as exc:
+        raise LayerSpecError(f"{spec.source}: key 'path': {exc.text('en')}",
+                             [Problem("error", spec.source, exc.text("en"), column="path", value=spec.path)]) from None
     path = (workspace / spec.path).resolve()
     if not path.is_relative_to(workspace.resolve()):
         raise LayerSpecError(f"{spec.source}: key 'path': leaves the workspace",
@@ -35,13 +44,8 @@ def read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
         message = f"file '{spec.path}' not found in the workspace {workspace}"
         raise LayerSpecError(f"{spec.source}: key 'path': {message}",
                              [Problem("error", spec.source, message, column="path", value=spec.path)])
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".xlsx", ".xls"):
-        if suffix in (".xlsx", ".xls"):
-            frame = pd.read_excel(path)
-        else:
-            text, _encoding = decode_text(path.read_bytes(), spec.path)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    frame, _unit = read_table(path, spec.path, {}, "en")
+    if not isinstance(frame, gpd.GeoDataFrame):
         missing = [c for c in (spec.lon, spec.lat) if c not in frame.columns]
         if missing:
             message = f"'{spec.path}' has no column {missing[0]!r} (set lon/lat in the layer file)"
@@ -51,7 +55,6 @@ def read_layer_file(spec: LayerSpec, workspace: Path) -> gpd.GeoDataFrame:
         lat = pd.to_numeric(frame[spec.lat], errors="coerce").to_numpy(float)
         lon, lat = coords.to_wgs84(lon, lat, spec.crs or "EPSG:4326")
         return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=4326)
-    frame = gpd.read_file(path)
     if spec.crs and coords.is_special_crs(spec.crs):
         geoms = coords.transform_geometries(frame.geometry.to_numpy(),
                                             coords.gcj02_to_wgs84 if coords.check_crs(spec.crs) == "gcj02" else coords.bd09_to_wgs84)

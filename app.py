@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
-import re
-import tempfile
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
@@ -44,11 +39,9 @@ from riskmap.sanitize import check_tile_url, markdown_text
 ROOT = Path(__file__).resolve().parent
 DEMO = ROOT / "data" / "demo"
 
-# The vendored Leaflet files (and riskmap.js/css) are published by the Streamlit server
-# itself: declaring a (never rendered) component with path=riskmap/static makes the
-# server serve that folder under component/<name>/, next to streamlit-folium's own
-# frame.  The map frame then loads them by a relative URL, whatever the server's base
-# path: no CDN.
+# riskmap/static (Leaflet, riskmap.js/css) is published by the Streamlit server itself: a (never rendered)
+# component with that path is served under component/<name>/, beside streamlit-folium's frame, which then
+# loads the files by a relative URL whatever the server's base path: no CDN.
 _STATIC = components.declare_component("riskmap_static", path=str(mapview.STATIC_DIR))
 ASSET_BASE = f"../{_STATIC.name}/"
 
@@ -63,27 +56,16 @@ def ui(key: str, lang: str, **fmt) -> str:
     return t(f"ui_{key}", lang, **fmt)
 
 
-# --------------------------------------------------------------------------- workspace
-
 @st.cache_data(show_spinner=False, max_entries=64)
-def _hash_from_signature(folder: str, signature: tuple) -> str:
-    return upload.workspace_hash(folder, signature)
-
-
-def workspace_hash(folder: Path) -> str:
+def _content_hash(folder: str, signature: tuple) -> str:
     """SHA-256 of a workspace's files, read again only when their sizes or times change."""
-    return _hash_from_signature(str(folder), upload.file_signature(folder))
+    return upload.workspace_hash(folder, signature)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_assessment(content_hash: str, folder: str):
-    """The assessment of a workspace, once per content hash and folder.
-
-    The folder is part of the key: an upload folder goes when its visitor leaves, so
-    another visitor's identical upload must not draw on it.  The language is not: a
-    :class:`riskmap.View` writes reasons, contributors and problems in the page's
-    language from their codes, so a language switch never re-assesses.
-    """
+    """The assessment of a workspace, once per content hash and folder (an upload folder goes with
+    its visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
     from riskmap import assess
 
     return assess(folder)
@@ -96,17 +78,12 @@ def _startup_sweep() -> int:
 
 
 def _upload_folder(files) -> Path | None:
-    """The folder of the current uploads (made once per distinct set), or None."""
-    current = st.session_state.get("_upload")
+    """The folder of the current uploads (made once per distinct set, removed with the session), or None."""
     signature = hashlib.sha256(repr([(f.name, f.size, f.file_id) for f in files]).encode()).hexdigest() if files else ""
-    if current is not None and current.signature != signature:
-        current.discard()
-        del st.session_state["_upload"]
-        current = None
-    if files and current is None:
-        folder = upload.workspace_from_uploads([(f.name, f.getvalue()) for f in files])
-        current = st.session_state["_upload"] = upload.Upload(folder, signature)
-    return current.folder if files else None
+    current = upload.current_upload(st.session_state.get("_upload"), signature,
+                                    lambda: [(f.name, f.getvalue()) for f in files])
+    st.session_state["_upload"] = current
+    return current.folder if current is not None else None
 
 
 def _workspace_folder(lang: str) -> tuple[Path, str, list[Problem]]:
@@ -132,7 +109,7 @@ def _assessment(lang: str):
         with st.spinner(ui("assessing", lang)):
             if not folder.is_dir():
                 raise InputError(f"{folder}: not a folder", [Problem("error", str(folder), "the workspace folder does not exist")])
-            return load_assessment(workspace_hash(folder), str(folder)), notes
+            return load_assessment(_content_hash(str(folder), upload.file_signature(folder)), str(folder)), notes
     except InputError as exc:
         st.title(t("app_title", lang))
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
@@ -153,17 +130,6 @@ def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     st.error("\n".join(lines))
 
 
-# --------------------------------------------------------------------------- tables
-
-def _number(value) -> str:
-    """Numbers as people read them: thousands separated, no trailing zeros."""
-    if isinstance(value, float):
-        if not np.isfinite(value):
-            return ""
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
-
-
 def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str]) -> None:
     """A table with its grade column in the grade colours (when small enough to style)."""
     grade_header = column_label("grade", lang)
@@ -172,18 +138,16 @@ def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str]) -> None:
         text = {grade_label(g, lang): ("#111" if g == "yellow" else "#fff") for g in GRADES}
         styled = table.style.map(lambda v: f"background-color: {by_label[v]}; color: {text[v]}" if v in by_label else "",
                                  subset=[grade_header])
-        styled = styled.format({c: _number for c in table.columns if pd.api.types.is_float_dtype(table[c])})
+        styled = styled.format({c: tables.number_text for c in table.columns if pd.api.types.is_float_dtype(table[c])})
         st.dataframe(styled, hide_index=True, width="stretch")
     else:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-# --------------------------------------------------------------------------- sidebar
-
 def _time_window(sb, as_of, lang: str) -> tuple:
     """The dates of the time window chosen (``None`` for all)."""
     choice = sb.selectbox(ui("time_window", lang), ["all", "12", "36", "custom"], key="f_window",
-                          format_func=lambda w: ui({"all": "tw_all", "12": "tw_12", "36": "tw_36", "custom": "tw_custom"}[w], lang))
+                          format_func=lambda w: ui(f"tw_{w}", lang))
     if choice in ("12", "36"):
         return window(as_of, int(choice))
     if choice == "custom":
@@ -196,19 +160,17 @@ def _time_window(sb, as_of, lang: str) -> tuple:
 def _filters(a, lang: str) -> Filters:
     sb = st.sidebar
     sb.subheader(ui("filters", lang))
-    hint = ui("all_hint", lang)
-    sectors = sb.multiselect(ui("sectors", lang), list(SECTORS), format_func=lambda s: sector_label(s, lang),
-                             key="f_sectors", placeholder=hint)
-    grades = sb.multiselect(ui("grades", lang), list(GRADES), format_func=lambda g: grade_label(g, lang),
-                            key="f_grades", placeholder=hint)
     names = a.county_names
-    counties = sb.multiselect(ui("counties", lang), list(names), format_func=lambda c: names.get(c, c),
-                              key="f_counties", placeholder=hint)
-    statuses = sb.multiselect(ui("hazard_status", lang), list(HAZARD_STATUS_LABELS),
-                              format_func=lambda s: label(HAZARD_STATUS_LABELS, s, lang), key="f_status", placeholder=hint)
+    picked = [tuple(sb.multiselect(ui(title, lang), list(options), format_func=shown, key=key, placeholder=ui("all_hint", lang)))
+              or None for title, options, shown, key in (
+                  ("sectors", SECTORS, lambda s: sector_label(s, lang), "f_sectors"),
+                  ("grades", GRADES, lambda g: grade_label(g, lang), "f_grades"),
+                  ("counties", names, lambda c: names.get(c, c), "f_counties"),
+                  ("hazard_status", HAZARD_STATUS_LABELS, lambda s: label(HAZARD_STATUS_LABELS, s, lang), "f_status"))]
+    sectors, grades, counties, statuses = picked
     date_from, date_to = _time_window(sb, a.info.as_of, lang)
-    return Filters(sectors=tuple(sectors) or None, counties=tuple(counties) or None, grades=tuple(grades) or None,
-                   hazard_statuses=tuple(statuses) or None, date_from=date_from, date_to=date_to)
+    return Filters(sectors=sectors, counties=counties, grades=grades, hazard_statuses=statuses,
+                   date_from=date_from, date_to=date_to)
 
 
 def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
@@ -233,8 +195,6 @@ def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
             basemap = "none"
     return layers, basemap
 
-
-# --------------------------------------------------------------------------- main area
 
 def _headline(figures: dict, lang: str) -> None:
     cols = st.columns(4)
@@ -268,17 +228,12 @@ def _map(view: View, layers: list, basemap: str) -> None:
 
 
 def _why(view: View, code: str | None) -> None:
-    lang = view.lang
-    counties = view.everything.counties.set_index(view.everything.counties["county_code"].astype(str))
-    if code is None or code not in counties.index:
+    lang, found = view.lang, tables.county_why(view, code, ui("components", view.lang))
+    if found is None:
         return
-    row = counties.loc[code]
+    row, parts = found
     st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {column_label('score', lang)} {row['score']:.1f}")
-    parts = pd.DataFrame({
-        ui("components", lang): [column_label(c, lang) for c in tables.COMPONENT_COLUMNS],
-        column_label("score", lang): [round(float(row[c]), 1) for c in tables.COMPONENT_COLUMNS],
-    })
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
     right.markdown(f"**{ui('top', lang)}**: {markdown_text(row.get('top_contributors') or ui('none', lang))}")
@@ -307,43 +262,29 @@ def _charts(view: View) -> None:
     st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: sector_label(s, lang)), lang), color=colours)
 
 
-def _all_outputs(view: View) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        written = outputs.write_outputs(view, tmp)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in written:
-                archive.write(path, path.name)
-        return buffer.getvalue()
-
-
 def _downloads(view: View, layers: list, stem: str) -> None:
     """Every output file and export of what is shown, written by the CLI's own writers."""
     lang = view.lang
-    st.markdown(f"**{ui('outputs', lang)}**")
-    cols = st.columns(4)
-    for i, (name, file_name) in enumerate(outputs.LAYER_FILES.items()):
-        cols[i % 4].download_button(file_name, lambda name=name: outputs.layer_bytes(view.frame(name)), file_name=file_name,
-                                    mime="application/geo+json", key=f"dl_{name}", on_click="ignore")
-    for i, name in enumerate(("counties", "enterprises", "road_units", "hazards")):
-        cols[i % 4].download_button(f"{name}.csv", lambda name=name: outputs.csv_bytes(view.frame(name)),
-                                    file_name=f"{name}.csv", mime="text/csv", key=f"dl_csv_{name}", on_click="ignore")
-    cols = st.columns(4)
-    cols[0].download_button("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), file_name="risk_register.xlsx",
-                            key="dl_register", mime=MIME_TYPES["xlsx"], on_click="ignore")
-    cols[1].download_button("summary.json", outputs.summary_json(view).encode("utf-8"), file_name="summary.json",
-                            mime="application/json", key="dl_summary", on_click="ignore")
-    cols[2].download_button("unassigned.csv", lambda: outputs.unassigned_bytes(view), file_name="unassigned.csv",
-                            mime="text/csv", key="dl_unassigned", on_click="ignore")
-    cols[3].download_button(ui("all_zip", lang), lambda: _all_outputs(view), file_name=f"{stem}-outputs.zip",
-                            mime="application/zip", key="dl_zip", on_click="ignore")
-    st.markdown(f"**{ui('exports', lang)}**")
     html_ids = [s.id for s in layers]
     # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
     static_ids = [i for i in html_ids if i in STATIC_LAYERS] or None
-    for col, (fmt, mime) in zip(st.columns(len(MIME_TYPES)), MIME_TYPES.items()):
-        col.download_button(fmt.upper(), lambda fmt=fmt: export_bytes(view, fmt, layers=html_ids if fmt == "html" else static_ids),
-                            file_name=f"{stem}.{fmt}", mime=mime, key=f"dl_export_{fmt}", on_click="ignore")
+    files = [(name, lambda d=dataset: outputs.layer_bytes(view.frame(d)), "application/geo+json")
+             for dataset, name in outputs.LAYER_FILES.items()]
+    files += [(f"{d}.csv", lambda d=d: outputs.csv_bytes(view.frame(d)), "text/csv")
+              for d in ("counties", "enterprises", "road_units", "hazards")]
+    files += [("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), MIME_TYPES["xlsx"]),
+              ("summary.json", outputs.summary_json(view).encode("utf-8"), "application/json"),
+              ("unassigned.csv", lambda: outputs.unassigned_bytes(view), "text/csv"),
+              (f"{stem}-outputs.zip", lambda: outputs.outputs_zip(view), "application/zip")]
+    exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=html_ids if fmt == "html" else static_ids),
+                mime) for fmt, mime in MIME_TYPES.items()]
+    for title, group, width in ((ui("outputs", lang), files, 4), (ui("exports", lang), exports, len(exports))):
+        st.markdown(f"**{title}**")
+        for i, (name, data, mime) in enumerate(group):
+            if i % width == 0:
+                cols = st.columns(width)
+            label = ui("all_zip", lang) if name.endswith("-outputs.zip") else (name.rsplit(".", 1)[1].upper() if group is exports else name)
+            cols[i % width].download_button(label, data, file_name=name, mime=mime, key=f"dl_{name}", on_click="ignore")
 
 
 def _tabs(view: View, layers: list) -> None:
@@ -366,17 +307,15 @@ def _tabs(view: View, layers: list) -> None:
             _charts(view)
     if tabs[5].open:
         with tabs[5]:
-            stem = re.sub(r"[^\w\-]+", "_", view.info.region or "riskmap").strip("_") or "riskmap"
-            _downloads(view, layers, stem)
+            _downloads(view, layers, outputs.file_stem(view))
 
 
 def _language() -> str:
     choice = st.sidebar.radio(t("ui_language", "zh"), ["中文", "English"], horizontal=True, key="lang")
     lang = "zh" if choice == "中文" else "en"
     if st.session_state.get("_shown_lang", lang) != lang:
-        # A keyed select widget keeps showing its old labels when only its
-        # format_func changes (streamlit#13788): setting each value again from Python
-        # makes the browser redraw the chips and choices in the new language.
+        # A keyed select widget keeps its old labels when only its format_func changes (streamlit#13788):
+        # setting each value again from Python makes the browser redraw them in the new language.
         for key in SELECT_KEYS:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
@@ -401,8 +340,7 @@ def main() -> None:
     warnings = notes + view.warnings
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):
-            st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value,
-                                        "message": p.message} for p in warnings]), hide_index=True, width="stretch")
+            st.dataframe(tables.problem_table(warnings), hide_index=True, width="stretch")
     _headline(view.headline, lang)
     _map(view, layers, basemap)
     _tabs(view, layers)

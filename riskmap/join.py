@@ -51,6 +51,77 @@ class PointAssignment:
         return (self.county >= 0) & (self.distance_m > 0)
 
 
+def _inside_pass(x: np.ndarray, y: np.ndarray, has_location: np.ndarray, counties: np.ndarray,
+                 county: np.ndarray) -> None:
+    """Points inside a county: per county, the x-sorted candidates in its box, tested with ``contains_xy``."""
+    order = np.argsort(np.where(has_location, x, np.inf), kind="stable")
+    xs_valid = x[order][:int(has_location.sum())]
+    shapely.prepare(counties)
+    bounds = shapely.bounds(counties)
+    for position, polygon in enumerate(counties):
+        if polygon is None or shapely.is_empty(polygon):
+            continue
+        minx, miny, maxx, maxy = bounds[position]
+        lo, hi = np.searchsorted(xs_valid, [minx, maxx], side="left")[0], np.searchsorted(xs_valid, maxx, side="right")
+        if hi <= lo:
+            continue
+        candidates = order[lo:hi]
+        cy = y[candidates]
+        candidates = candidates[(cy >= miny) & (cy <= maxy)]
+        if candidates.size == 0:
+            continue
+        inside = shapely.contains_xy(polygon, x[candidates], y[candidates])
+        # Interiors of a coverage do not overlap, so a point is inside at most one
+        # county; keep the first in case the input overlaps.
+        hits = candidates[inside]
+        hits = hits[county[hits] < 0]
+        county[hits] = position
+
+
+def _border_pass(x: np.ndarray, y: np.ndarray, left: np.ndarray, counties: np.ndarray, codes: np.ndarray,
+                 county: np.ndarray) -> None:
+    """Points on a border go to the smallest county code among those they touch."""
+    tree = STRtree(counties)
+    point_idx, county_idx = tree.query(shapely.points(x[left], y[left]), predicate="intersects")
+    if point_idx.size:
+        code_rank = np.argsort(np.argsort(codes.astype(str), kind="stable"), kind="stable")
+        sort = np.lexsort((code_rank[county_idx], point_idx))
+        point_idx, county_idx = point_idx[sort], county_idx[sort]
+        first = np.r_[True, point_idx[1:] != point_idx[:-1]]
+        county[left[point_idx[first]]] = county_idx[first]
+
+
+def _outside_pass(x: np.ndarray, y: np.ndarray, outside: np.ndarray, to_metric, counties_metric: np.ndarray,
+                  tolerance_m: float, county: np.ndarray, distance: np.ndarray, nearest: np.ndarray) -> None:
+    """Points outside: within the tolerance to the nearest county; farther ones keep their nearest county."""
+    mx, my = to_metric(x[outside], y[outside])
+    metric_points = shapely.points(mx, my)
+    # Within the tolerance: exact distances to the counties found by "dwithin".
+    point_idx, county_idx = STRtree(counties_metric).query(metric_points, predicate="dwithin", distance=tolerance_m)
+    close = np.zeros(outside.size, dtype=bool)
+    if point_idx.size:
+        dist = shapely.distance(metric_points[point_idx], counties_metric[county_idx])
+        order = np.lexsort((county_idx, dist, point_idx))
+        point_idx, county_idx, dist = point_idx[order], county_idx[order], dist[order]
+        first = np.r_[True, point_idx[1:] != point_idx[:-1]]
+        point_idx, county_idx, dist = point_idx[first], county_idx[first], dist[first]
+        county[outside[point_idx]] = county_idx
+        nearest[outside[point_idx]] = county_idx
+        distance[outside[point_idx]] = dist
+        close[point_idx] = True
+    # Farther out the point stays unassigned; its reason names the nearest county,
+    # found on simplified outlines (a nearest search on full province outlines
+    # costs 80 µs a point) with the exact distance to that county.
+    far = np.flatnonzero(~close)
+    if far.size:
+        outlines = shapely.simplify(counties_metric, 200.0)
+        far_idx, nearest_idx = STRtree(outlines).query_nearest(metric_points[far], all_matches=False)
+        far = far[far_idx]
+        nearest[outside[far]] = nearest_idx
+        distance[outside[far]] = np.maximum(shapely.distance(metric_points[far], counties_metric[nearest_idx]),
+                                            np.nextafter(tolerance_m, np.inf))
+
+
 def assign_points(x: np.ndarray, y: np.ndarray, counties: np.ndarray, *, codes: np.ndarray,
                   to_metric, counties_metric: np.ndarray, tolerance_m: float) -> PointAssignment:
     """Assign points (WGS-84 ``x``/``y`` arrays) to county polygons.
@@ -76,73 +147,13 @@ def assign_points(x: np.ndarray, y: np.ndarray, counties: np.ndarray, *, codes: 
     nearest = np.full(n, -1, dtype=np.int64)
     has_location = np.isfinite(x) & np.isfinite(y)
     distance[~has_location] = np.nan
-
-    order = np.argsort(np.where(has_location, x, np.inf), kind="stable")
-    xs = x[order]
-    valid_count = int(has_location.sum())
-    xs_valid = xs[:valid_count]
-    shapely.prepare(counties)
-    bounds = shapely.bounds(counties)
-    for position, polygon in enumerate(counties):
-        if polygon is None or shapely.is_empty(polygon):
-            continue
-        minx, miny, maxx, maxy = bounds[position]
-        lo, hi = np.searchsorted(xs_valid, [minx, maxx], side="left")[0], np.searchsorted(xs_valid, maxx, side="right")
-        if hi <= lo:
-            continue
-        candidates = order[lo:hi]
-        cy = y[candidates]
-        in_box = (cy >= miny) & (cy <= maxy)
-        candidates = candidates[in_box]
-        if candidates.size == 0:
-            continue
-        inside = shapely.contains_xy(polygon, x[candidates], y[candidates])
-        # Interiors of a coverage do not overlap, so a point is inside at most one
-        # county; keep the first in case the input overlaps.
-        hits = candidates[inside]
-        hits = hits[county[hits] < 0]
-        county[hits] = position
-
+    _inside_pass(x, y, has_location, counties, county)
     left = np.flatnonzero((county < 0) & has_location)
     if left.size:
-        tree = STRtree(counties)
-        points = shapely.points(x[left], y[left])
-        point_idx, county_idx = tree.query(points, predicate="intersects")
-        if point_idx.size:
-            # Border rule: the smallest county code among those touched.
-            code_rank = np.argsort(np.argsort(codes.astype(str), kind="stable"), kind="stable")
-            sort = np.lexsort((code_rank[county_idx], point_idx))
-            point_idx, county_idx = point_idx[sort], county_idx[sort]
-            first = np.r_[True, point_idx[1:] != point_idx[:-1]]
-            county[left[point_idx[first]]] = county_idx[first]
+        _border_pass(x, y, left, counties, codes, county)
         outside = left[county[left] < 0]
         if outside.size:
-            mx, my = to_metric(x[outside], y[outside])
-            metric_points = shapely.points(mx, my)
-            # Within the tolerance: exact distances to the counties found by "dwithin".
-            point_idx, county_idx = STRtree(counties_metric).query(metric_points, predicate="dwithin", distance=tolerance_m)
-            close = np.zeros(outside.size, dtype=bool)
-            if point_idx.size:
-                dist = shapely.distance(metric_points[point_idx], counties_metric[county_idx])
-                order = np.lexsort((county_idx, dist, point_idx))
-                point_idx, county_idx, dist = point_idx[order], county_idx[order], dist[order]
-                first = np.r_[True, point_idx[1:] != point_idx[:-1]]
-                point_idx, county_idx, dist = point_idx[first], county_idx[first], dist[first]
-                county[outside[point_idx]] = county_idx
-                nearest[outside[point_idx]] = county_idx
-                distance[outside[point_idx]] = dist
-                close[point_idx] = True
-            # Farther out the point stays unassigned; its reason names the nearest county,
-            # found on simplified outlines (a nearest search on full province outlines
-            # costs 80 µs a point) with the exact distance to that county.
-            far = np.flatnonzero(~close)
-            if far.size:
-                outlines = shapely.simplify(counties_metric, 200.0)
-                far_idx, nearest_idx = STRtree(outlines).query_nearest(metric_points[far], all_matches=False)
-                far = far[far_idx]
-                nearest[outside[far]] = nearest_idx
-                distance[outside[far]] = np.maximum(shapely.distance(metric_points[far], counties_metric[nearest_idx]),
-                                                    np.nextafter(tolerance_m, np.inf))
+            _outside_pass(x, y, outside, to_metric, counties_metric, tolerance_m, county, distance, nearest)
     return PointAssignment(county=county, distance_m=distance, nearest=nearest)
 
 

@@ -279,32 +279,38 @@ def _check_style(style: Any, geometry: str, source: str) -> dict:
         if not (isinstance(keep, list) and all(g in GRADES for g in keep)):
             raise _err(source, "style.aggregate_keep", f"must be a list of grades from {list(GRADES)}")
     if "gradient" in style:
-        gradient = style["gradient"]
-        if not isinstance(gradient, Mapping):
-            raise _err(source, "style.gradient", "must be a table { \"0.4\" = \"#1E78FF\", ... }")
-        for k, v in gradient.items():
-            try:
-                stop = float(k)
-            except ValueError:
-                raise _err(source, f"style.gradient.{k}", "stops must be numbers 0-1") from None
-            if not 0 <= stop <= 1:
-                raise _err(source, f"style.gradient.{k}", "stops must be numbers 0-1")
-            _check_colour(v, source, f"style.gradient.{k}")
-    emphasis = style.get("emphasis")
-    if emphasis is not None:
-        if not isinstance(emphasis, list):
-            raise _err(source, "style.emphasis", "must be an array of tables ([[style.emphasis]])")
-        for i, rule in enumerate(emphasis, start=1):
-            where = f"style.emphasis[{i}]"
-            if not isinstance(rule, Mapping):
-                raise _err(source, where, "must be a table")
-            _check_keys(rule, _EMPHASIS_KEYS, source, where + ".")
-            if not isinstance(rule.get("when"), Mapping) or not rule["when"]:
-                raise _err(source, where + ".when", "is required: a table { column = value }")
-            for key in ("outline", "colour"):
-                if key in rule:
-                    _check_colour(rule[key], source, f"{where}.{key}")
+        _check_gradient(style["gradient"], source)
+    if style.get("emphasis") is not None:
+        _check_emphasis(style["emphasis"], source)
     return dict(style)
+
+
+def _check_gradient(gradient: Any, source: str) -> None:
+    if not isinstance(gradient, Mapping):
+        raise _err(source, "style.gradient", "must be a table { \"0.4\" = \"#1E78FF\", ... }")
+    for k, v in gradient.items():
+        try:
+            stop = float(k)
+        except ValueError:
+            raise _err(source, f"style.gradient.{k}", "stops must be numbers 0-1") from None
+        if not 0 <= stop <= 1:
+            raise _err(source, f"style.gradient.{k}", "stops must be numbers 0-1")
+        _check_colour(v, source, f"style.gradient.{k}")
+
+
+def _check_emphasis(emphasis: Any, source: str) -> None:
+    if not isinstance(emphasis, list):
+        raise _err(source, "style.emphasis", "must be an array of tables ([[style.emphasis]])")
+    for i, rule in enumerate(emphasis, start=1):
+        where = f"style.emphasis[{i}]"
+        if not isinstance(rule, Mapping):
+            raise _err(source, where, "must be a table")
+        _check_keys(rule, _EMPHASIS_KEYS, source, where + ".")
+        if not isinstance(rule.get("when"), Mapping) or not rule["when"]:
+            raise _err(source, where + ".when", "is required: a table { column = value }")
+        for key in ("outline", "colour"):
+            if key in rule:
+                _check_colour(rule[key], source, f"{where}.{key}")
 
 
 def parse_layer(data: Mapping[str, Any], *, source: str = "<layer>", default_id: str = "layer") -> LayerSpec:

@@ -5,7 +5,7 @@
 ``accidents.geojson``, ``unassigned.csv``, ``risk_register.xlsx`` and
 ``summary.json``.  The command line writes them to a folder; the app's download
 buttons take the same files from :func:`layer_bytes`, :func:`csv_bytes`,
-:func:`unassigned_bytes` and :func:`summary_json`, so a file downloaded from the page
+:func:`unassigned_bytes`, :func:`summary_json` and :func:`outputs_zip`, so a file downloaded from the page
 is the file ``riskmap assess`` writes (for what the page shows).
 
 Layers keep the ``reasons`` text (in the view's language) and add the reasons as
@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import IO
 
@@ -116,6 +119,11 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
+def file_stem(source: Assessment | View) -> str:
+    """The start of a download's file name: the region, in characters any file system takes."""
+    return re.sub(r"[^\w\-]+", "_", source.info.region or "riskmap").strip("_") or "riskmap"
+
+
 def layer_bytes(frame: gpd.GeoDataFrame, layer_format: str = "geojson") -> bytes:
     """A layer file in memory (what :func:`write_outputs` writes for it)."""
     buffer = io.BytesIO()
@@ -133,6 +141,17 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def unassigned_bytes(source: Assessment | View) -> bytes:
     """``unassigned.csv`` in memory: ``dataset``, ``id``, ``reason`` in the view's language."""
     return csv_bytes(View.of(source).unassigned[UNASSIGNED_COLUMNS])
+
+
+def outputs_zip(source: Assessment | View, **options) -> bytes:
+    """Every output of :func:`write_outputs` in one zip, in memory (the app's "all outputs")."""
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write_outputs(source, tmp, **options)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.name)
+        return buffer.getvalue()
 
 
 def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_all: bool = False,

@@ -214,6 +214,15 @@ def header(column: str, lang: str) -> str:
     return t(column, lang) if column in STRINGS else column
 
 
+def number_text(value: Any) -> str:
+    """A number as people read it: thousands separated, no trailing zeros (``1,234.5``)."""
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return ""
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
+
+
 def display_text(value: Any, kind: str, lang: str) -> str:
     """A coded value as a reader sees it (``red`` → 重大风险, ``True`` → 是)."""
     if kind in ("grade", "gradelabel"):
@@ -251,6 +260,25 @@ def page_table(view: View, dataset: str) -> pd.DataFrame:
     shown = {header(key, view.lang): display_column(rows[key], cols[key], view.lang) if key in rows
              else pd.Series(dtype=object) for key in PAGE_COLUMNS[dataset]}
     return pd.DataFrame(shown).reset_index(drop=True)
+
+
+def county_why(view: View, code: str | None, heading: str) -> tuple[pd.Series, pd.DataFrame] | None:
+    """What a county's "why" panel shows, whatever the filters: its row, and its four
+    score components as a table (``heading`` over their names, then the points)."""
+    counties = view.everything.counties
+    chosen = counties[counties["county_code"].astype(str) == str(code)]
+    if code is None or chosen.empty:
+        return None
+    row = chosen.iloc[0]
+    parts = pd.DataFrame({heading: [column_label(c, view.lang) for c in COMPONENT_COLUMNS],
+                          column_label("score", view.lang): [round(float(row[c]), 1) for c in COMPONENT_COLUMNS]})
+    return row, parts
+
+
+def problem_table(problems) -> pd.DataFrame:
+    """Problems as a table: ``file``, ``row``, ``column``, ``value``, ``message``."""
+    return pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                         for p in problems])
 
 
 def grade_crosstab(frame: pd.DataFrame, by: pd.Series, lang: str) -> pd.DataFrame:

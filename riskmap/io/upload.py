@@ -28,6 +28,7 @@ import tempfile
 import time
 import weakref
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -280,6 +281,21 @@ class Upload:
     def discard(self) -> None:
         """Remove the folder now."""
         self._remove()
+
+
+def current_upload(previous: Upload | None, signature: str,
+                   read: Callable[[], list[tuple[str, bytes]]]) -> Upload | None:
+    """The upload folder of the files named by ``signature`` ('' when there are none).
+
+    ``previous`` is kept when it holds the same files; otherwise it is removed and the
+    files (``read()`` gives their names and bytes) are written to a new folder.
+    """
+    if previous is not None and previous.signature != signature:
+        previous.discard()
+        previous = None
+    if not signature:
+        return None
+    return previous or Upload(workspace_from_uploads(read()), signature)
 
 
 def remove_upload(folder: str | Path | None) -> None:

@@ -39,8 +39,9 @@ app: install
 demo: install
 	$(BIN)/riskmap assess data/demo --out out/demo
 
-# Quick start 2: install everything and run the whole test suite.
+# Quick start 2: install everything, lint (ruff, configured in pyproject.toml) and run the whole test suite.
 test: install
+	$(BIN)/ruff check riskmap app.py tests bench
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: install

@@ -47,7 +47,7 @@ class Problem:
     text: Msg | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def said(cls, severity: str, file: str, text: Msg, lang: str, **where) -> "Problem":
+    def said(cls, severity: str, file: str, text: Msg, lang: str, **where) -> Problem:
         """A problem whose message is ``text`` written in ``lang`` (and kept as data)."""
         return cls(severity, file, text.render(lang), text=text, **where)
 
@@ -55,7 +55,7 @@ class Problem:
         """The message in ``lang`` (``message`` itself when it was given as text)."""
         return self.text.render(lang) if self.text is not None else self.message
 
-    def in_language(self, lang: str) -> "Problem":
+    def in_language(self, lang: str) -> Problem:
         """This problem with its message in ``lang``."""
         if self.text is None:
             return self

@@ -49,7 +49,7 @@ class Filters:
     def active(self) -> bool:
         return any(getattr(self, f.name) is not None for f in dataclasses.fields(self))
 
-    def restricted(self, names: Sequence[str]) -> "Filters":
+    def restricted(self, names: Sequence[str]) -> Filters:
         """Only the filters named (``sectors``, ``counties``, ``grades``,
         ``hazard_statuses``, ``dates``): what a map layer says acts on it."""
         drop: dict[str, None] = {name: None for name in ("sectors", "counties", "grades", "hazard_statuses")
@@ -59,7 +59,7 @@ class Filters:
         return dataclasses.replace(self, **drop)
 
     @classmethod
-    def last_months(cls, as_of: date, months: int, **others) -> "Filters":
+    def last_months(cls, as_of: date, months: int, **others) -> Filters:
         """Accidents and hazards found in the ``months`` months up to ``as_of`` (and ``others``)."""
         start, end = window(as_of, months)
         return cls(date_from=start, date_to=end, **others)

@@ -566,6 +566,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def render(text: "str | Msg", lang: str = "zh") -> str:
+def render(text: str | Msg, lang: str = "zh") -> str:
     """Words in ``lang``: a :class:`Msg` rendered, plain text as it is."""
     return text.render(lang) if isinstance(text, Msg) else str(text)

@@ -96,14 +96,14 @@ class Reason:
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, rule: str, **params: Any) -> "Reason":
+    def of(cls, rule: str, **params: Any) -> Reason:
         """A reason of ``rule`` with ``params`` (plain numbers, keys and text)."""
         if rule not in TEMPLATES:
             raise KeyError(f"no reason rule {rule!r}; known: {', '.join(TEMPLATES)}")
         return cls(rule, tuple((name, _plain(value)) for name, value in params.items()))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Reason":
+    def from_dict(cls, data: dict[str, Any]) -> Reason:
         """The reason of :meth:`as_dict`'s dictionary."""
         params = {k: v for k, v in data.items() if k != "rule"}
         return cls.of(str(data["rule"]), **params)

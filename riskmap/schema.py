@@ -255,15 +255,15 @@ UPLOAD_NAMES: dict[str, tuple[str, ...]] = {
 def markdown() -> str:
     """The tables of ``docs/schema.md``: every dataset's columns, then the vocabularies."""
     lines = ["# Workspace columns and values", "",
-             "Written from `riskmap/schema.py` (`python -m riskmap.schema > docs/schema.md`); "
+             "Written from `riskmap/schema.py` (`.venv/bin/python -m riskmap.schema > docs/schema.md`); "
              "a test keeps the two the same.", ""]
     for dataset in DATASETS.values():
-        lines += [f"## {dataset.name}", "", "| column | 中文 | aliases | required | kind |", "|---|---|---|---|---|"]
+        lines += [f"## {dataset.name}", "", "| column | 中文 | aliases | required | kind | allowed |", "|---|---|---|---|---|---|"]
         for c in dataset.columns:
             zh = COLUMN_LABELS.get(c.name, ("", ""))[0]
             kind = f"{c.kind} ({c.vocabulary})" if c.vocabulary else c.kind
             required = "yes" if c.required else ("unless the file has geometry" if c.kind == "lonlat" and dataset.name != "hazards" else "")
-            lines.append(f"| `{c.name}` | {zh} | {', '.join(c.aliases)} | {required} | {kind} |")
+            lines.append(f"| `{c.name}` | {zh} | {', '.join(c.aliases)} | {required} | {kind} | {c.allowed or ''} |")
         lines.append("")
     lines += ["## Vocabularies", "", "| vocabulary | key | spellings |", "|---|---|---|"]
     for name, table in VOCABULARIES.items():

@@ -164,7 +164,7 @@ class CountyPlaces:
     transformer: pyproj.Transformer
 
     @classmethod
-    def of(cls, counties: gpd.GeoDataFrame) -> "CountyPlaces":
+    def of(cls, counties: gpd.GeoDataFrame) -> CountyPlaces:
         metric_crs = coords.local_metric_crs(tuple(counties.total_bounds))
         metric = counties.geometry.to_crs(metric_crs).to_numpy()
         shapely.prepare(metric)

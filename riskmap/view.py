@@ -118,7 +118,7 @@ class View:
             raise ValueError(f"period {self.period}: the assessment holds {self.assessment.info.as_of} only")
 
     @classmethod
-    def of(cls, source: "Assessment | View", *, filters: Filters | None = None, lang: str | None = None) -> "View":
+    def of(cls, source: Assessment | View, *, filters: Filters | None = None, lang: str | None = None) -> View:
         """A view of an assessment, or a view in another language.
 
         A view given with ``filters`` too is refused: it is filtered already.
@@ -211,7 +211,7 @@ class View:
         return self.filters.describe(self.lang, county_names=self.county_names) if self.filtered else ""
 
     # --- other views ------------------------------------------------------------------------
-    def only(self, names: Sequence[str]) -> "View":
+    def only(self, names: Sequence[str]) -> View:
         """This view with only the filters ``names`` (what a map layer lists), made once."""
         if self.filters is None:
             return self
@@ -223,11 +223,11 @@ class View:
         return self._children[restricted]
 
     @property
-    def everything(self) -> "View":
+    def everything(self) -> View:
         """This view without filters (the whole region, for context)."""
         return self.only(())
 
-    def in_language(self, lang: str) -> "View":
+    def in_language(self, lang: str) -> View:
         """This view in another language (the filtering is done again, the grading never)."""
         if check_language(lang, self.assessment) == self.lang:
             return self

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 import streamlit  # noqa: F401  (the app extra; installed by `make test`)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -158,7 +157,7 @@ def test_broken_upload_shows_an_error(app):
 
 
 def test_upload_without_counties_shows_an_error(app):
-    _upload(app, [("enterprises.csv", "企业名称,经度,纬度\n甲,112,37\n".encode("utf-8"), "text/csv")])
+    _upload(app, [("enterprises.csv", "企业名称,经度,纬度\n甲,112,37\n".encode(), "text/csv")])
     assert app.error and ("区县" in app.error[0].value or "counties" in app.error[0].value)
 
 

@@ -31,10 +31,9 @@ from shapely.geometry import Point, box
 import wsfactory as wf
 from riskmap import assess
 from riskmap.cli import main
-from riskmap.i18n import problem_word
 from riskmap.errors import InputError
+from riskmap.i18n import problem_word
 from riskmap.io.workspace import load_workspace
-
 
 # ---------------------------------------------------------------------------
 # builders

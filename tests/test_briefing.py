@@ -8,8 +8,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from riskmap.export.briefing import summary_paragraphs, write_briefing
 from riskmap.errors import InputError
+from riskmap.export.briefing import summary_paragraphs, write_briefing
 from riskmap.filters import Filters
 from test_export import synthetic_assessment
 

@@ -8,11 +8,11 @@ transform puts the point in the GCJ-02 polygons.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-import geopandas as gpd
 
 from riskmap import assess
 from riskmap.coords import wgs84_to_gcj02

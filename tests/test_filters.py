@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from riskmap.filters import Filters, apply_filters, headline
 
 

@@ -10,8 +10,8 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from riskmap.export import fonts
 from riskmap.errors import FontNotFoundError
+from riskmap.export import fonts
 
 DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from riskmap import i18n
-from riskmap.errors import Problem, ProblemLog, StandardError, InputError
+from riskmap.errors import InputError, Problem, ProblemLog, StandardError
 from riskmap.grades import GRADES, count_by_grade, from_rank, grade_by_thresholds, rank
 from riskmap.standard import load_standard
 

@@ -14,12 +14,11 @@ import shapely
 
 from mapfixtures import COUNTIES, make_assessment
 from riskmap import mapview
-from riskmap.mapview import elements, encode, offline
-from riskmap.mapview.legend import Legend
 from riskmap.errors import InputError, LayerSpecError
 from riskmap.filters import Filters
 from riskmap.layers import load_layers, parse_layer
-from riskmap.mapview import build_map, map_html, save_standalone, standalone_html
+from riskmap.mapview import build_map, elements, encode, map_html, offline, save_standalone, standalone_html
+from riskmap.mapview.legend import Legend
 
 SRC = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 

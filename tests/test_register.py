@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from riskmap.errors import InputError
-from riskmap.grades import DEFAULT_COLOURS
 from riskmap.export.register import sheet_name, write_register
+from riskmap.grades import DEFAULT_COLOURS
 from test_export import synthetic_assessment
 
 

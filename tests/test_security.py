@@ -25,15 +25,14 @@ import pytest
 
 import hostile
 import wsfactory as wf
-from riskmap.io import formats
-from riskmap.io import upload as uploads
-from riskmap import assess
+from riskmap import assess, settings
 from riskmap.cli import main
 from riskmap.errors import InputError
+from riskmap.io import formats
+from riskmap.io import upload as uploads
+from riskmap.io.workspace import load_workspace
 from riskmap.mapview import build_map, map_html, standalone_html
 from riskmap.sanitize import check_tile_url, csv_cell, csv_safe, markdown_text
-from riskmap import settings
-from riskmap.io.workspace import load_workspace
 
 VRT = ('<OGRVRTDataSource><OGRVRTLayer name="passwd"><SrcDataSource>CSV:/etc/passwd</SrcDataSource>'
        "</OGRVRTLayer></OGRVRTDataSource>")

@@ -18,8 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hostile
-from hostile import shown
 from browserkit import CHROMIUM, CHROMIUM_ARGS, map_frame, streamlit_server, watched_page
+from hostile import shown
 from riskmap.io import upload as uploads
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

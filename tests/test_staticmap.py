@@ -16,12 +16,12 @@ import pytest
 from PIL import Image
 
 from riskmap.errors import InputError
-from riskmap.filters import Filters
-from riskmap.grades import DEFAULT_COLOURS, GRADES
-from riskmap.i18n import grade_label
 from riskmap.export.cartography import nice_length_km
 from riskmap.export.page import check_layers, check_layout, page_pixels
 from riskmap.export.staticmap import render_map, save_figure
+from riskmap.filters import Filters
+from riskmap.grades import DEFAULT_COLOURS, GRADES
+from riskmap.i18n import grade_label
 from test_export import synthetic_assessment
 
 pytestmark = pytest.mark.filterwarnings("error:Glyph")

@@ -21,8 +21,7 @@ import shapely
 from shapely.geometry import Point
 
 import wsfactory as wf
-from riskmap import coords
-from riskmap import assess
+from riskmap import assess, coords
 from riskmap.i18n import SECTOR_LABELS
 from riskmap.io.workspace import load_workspace
 

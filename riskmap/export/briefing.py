@@ -23,9 +23,9 @@ for text and 黑体 for headings, the fonts every Chinese Windows has.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 

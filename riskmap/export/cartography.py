@@ -15,7 +15,8 @@ import pandas as pd
 import shapely
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PatchCollection
-from matplotlib.patches import PathPatch, Polygon as PolygonPatch, Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.path import Path as MplPath
 
 from riskmap.coords import local_metric_crs

@@ -61,7 +61,7 @@ class ExportOptions:
     all_rows: bool = False
 
     @classmethod
-    def of(cls, options: "ExportOptions | None" = None, **changes: Any) -> "ExportOptions":
+    def of(cls, options: ExportOptions | None = None, **changes: Any) -> ExportOptions:
         """``options`` (the defaults when ``None``) with ``changes``; an unknown option is a TypeError."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(changes) - known)
@@ -69,7 +69,7 @@ class ExportOptions:
             raise TypeError(f"unknown export option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
         return dataclasses.replace(options or cls(), **changes)
 
-    def checked(self) -> "ExportOptions":
+    def checked(self) -> ExportOptions:
         """The options with paper, orientation and dpi checked and normalised (``a4`` → ``A4``)."""
         paper, orientation, dpi = check_layout(self.paper, self.orientation, self.dpi)
         return dataclasses.replace(self, paper=paper, orientation=orientation, dpi=dpi)

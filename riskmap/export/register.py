@@ -18,8 +18,9 @@ Each sheet has its header row frozen, filters on and column widths set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

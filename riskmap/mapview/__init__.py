@@ -44,8 +44,7 @@ from riskmap.mapview.elements import DataLayer, Helpers
 from riskmap.mapview.encode import COORD_DECIMALS, encode_layer, format_value, layer_cache
 from riskmap.mapview.frames import county_at, layer_frame, region_bounds
 from riskmap.mapview.legend import Legend, legend_html
-from riskmap.mapview.offline import (ASSETS, STATIC_DIR, asset_links, localize_assets, map_html, save_standalone,
-                                     standalone_html)
+from riskmap.mapview.offline import ASSETS, STATIC_DIR, asset_links, localize_assets, map_html, save_standalone, standalone_html
 from riskmap.mapview.style import BACKGROUND
 from riskmap.view import View
 

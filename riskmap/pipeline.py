@@ -4,12 +4,13 @@
 and accidents to enterprises, road units, snapping: everything that does not depend
 on the date) followed by :func:`grade_at` (what holds at ``as_of``):
 
-1. :func:`accidents_at`: which accidents lie in the 36- and 12-month windows, and the
-   unit each snapped traffic accident of the window counts for;
+1. :func:`accidents_at`: which accidents lie in the 36- and 12-month windows;
 2. :func:`hazards_at`: which hazards are open, and overdue, at the date;
-3. :func:`grade_enterprises_at`, :func:`grade_roads_at`, :func:`grade_counties_at`;
-4. :func:`audit_at`: every record left unassigned, one row each, with its reasons;
-5. :func:`summary`: the ``summary.json`` figures.
+3. :func:`grade_enterprises_at` (while the road worker may still be running);
+4. :func:`snapped_at`: the unit each snapped traffic accident of the window counts for;
+5. :func:`grade_roads_at`, :func:`grade_counties_at`;
+6. :func:`audit_at`: every record left unassigned, one row each, with its reasons;
+7. :func:`summary`: the ``summary.json`` figures.
 
 ``grade_at(prepared, as_of)`` can run at many dates on one :class:`Prepared` (it copies,
 never changes it): the seam the history and forecast of issue 11 are built on.
@@ -34,7 +35,9 @@ from riskmap.io.workspace import Workspace
 from riskmap.periods import in_window
 from riskmap.reasons import render_column
 from riskmap.screening import count_snapped, grade_units, severity_class
-from riskmap.spatial import UNIT_COLUMNS, Audit, Prepared, ProgressCallback, Stages, prepare
+from riskmap.places import Audit, ProgressCallback, Stages
+from riskmap.roadwork import UNIT_COLUMNS
+from riskmap.spatial import Prepared, prepare
 
 __all__ = ["assess", "grade_at", "prepare", "Prepared"]
 
@@ -61,17 +64,21 @@ class Windowed:
     unit: np.ndarray | None
 
 
-def accidents_at(prepared: Prepared, as_of: date, audit: Audit) -> Windowed:
-    """The accidents with their windows at ``as_of`` and the units they snapped to."""
+def accidents_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
+    """The accidents with their windows at ``as_of``: ``in_window`` (36 months), ``in_12m``."""
     standard = prepared.standard
     accidents = prepared.accidents.copy()
-    window = in_window(accidents["date"], as_of, int(standard.roads["window_months"])).to_numpy(dtype=bool)
-    accidents["in_window"] = window
+    accidents["in_window"] = in_window(accidents["date"], as_of, int(standard.roads["window_months"])).to_numpy(dtype=bool)
     accidents["in_12m"] = in_window(accidents["date"], as_of, int(standard.counties["points"].get("accident_months", 12)))
     accidents["severity_class"] = severity_class(accidents["deaths"], accidents["injuries"])
     accidents["unit_id"] = None
     accidents["snap_distance_m"] = np.nan
-    snapping = prepared.snapping
+    return accidents
+
+
+def snapped_at(prepared: Prepared, accidents: gpd.GeoDataFrame, audit: Audit) -> Windowed:
+    """The units the traffic accidents of the window snapped to; the unsnapped ones are listed."""
+    snapping, window = prepared.snapping, accidents["in_window"].to_numpy(dtype=bool)
     kept = window[snapping.rows] if len(snapping.rows) else np.zeros(0, dtype=bool)
     rows = snapping.rows[kept]
     traffic = np.zeros(len(accidents), dtype=bool)
@@ -81,10 +88,11 @@ def accidents_at(prepared: Prepared, as_of: date, audit: Audit) -> Windowed:
     unit, distance = snapping.unit[kept], snapping.distance[kept]
     ok = unit >= 0
     labels = accidents.index[rows]
-    accidents.loc[labels[ok], "unit_id"] = prepared.network.units["unit_id"].to_numpy(dtype=object)[unit[ok]]
+    accidents.loc[labels[ok], "unit_id"] = prepared.network.units["unit_id"][unit[ok]]
     accidents.loc[labels, "snap_distance_m"] = distance
     unsnapped = accidents.loc[labels[~ok], "accident_id"]
-    audit.unassign("accidents", unsnapped, [msg("unsnapped", dist=float(standard.roads["snap_distance_m"]))] * len(unsnapped))
+    distance_m = float(prepared.standard.roads["snap_distance_m"])
+    audit.unassign("accidents", unsnapped, [msg("unsnapped", dist=distance_m)] * len(unsnapped))
     return Windowed(accidents, traffic, unit)
 
 
@@ -133,22 +141,22 @@ GRADED_UNIT_COLUMNS = ["fatal", "injury", "pdo", "epdo", "rate", "accident_prone
 
 def grade_roads_at(prepared: Prepared, windowed: Windowed, lang: str) -> gpd.GeoDataFrame:
     """Grade the road units on the accidents of the window (or the roads' own counts)."""
-    units = prepared.network.units
-    if not len(units):
+    network = prepared.network
+    if not len(network):
         empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS + GRADED_UNIT_COLUMNS},
                                  geometry=gpd.GeoSeries([], crs=4326), crs=4326)
         empty["accident_prone"] = empty["accident_prone"].astype(bool)
         return empty
     if windowed.unit is not None:
         severity = windowed.accidents.loc[windowed.traffic, "severity_class"].to_numpy()
-        counts = count_snapped(len(units), windowed.unit, severity)
+        counts = count_snapped(len(network), windowed.unit, severity)
     else:
-        counts = prepared.network.column_counts
-    graded = grade_units(counts, units["length_m"].to_numpy(float), prepared.standard, lang=lang)
-    columns = {c: units[c].to_numpy() for c in UNIT_COLUMNS}
+        counts = network.column_counts()
+    graded = grade_units(counts, network.units["length_m"], prepared.standard, lang=lang)
+    columns = dict(network.units)
     columns.update({c: counts[c].to_numpy() for c in ("fatal", "injury", "pdo")})
     columns.update({c: graded[c].to_numpy() for c in GRADED_UNIT_COLUMNS[3:]})
-    road_units = gpd.GeoDataFrame(columns, geometry=units.geometry.to_numpy(), crs=4326)
+    road_units = gpd.GeoDataFrame(columns, geometry=network.geometry, crs=4326)
     if windowed.unit is not None:
         for column in ("fatal", "injury", "pdo"):
             road_units[column] = road_units[column].astype(int)
@@ -246,13 +254,15 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, stages: Stages | 
         raise ValueError(f"as_of {as_of} lies outside the prepared horizon {prepared.horizon[0]} – {prepared.horizon[1]}")
     stages = stages or Stages()
     lang = prepared.info.language
-    audit = Audit(lang, unassigned=list(prepared.audit.unassigned))
     with stages.stage("enterprises: grade"):
-        windowed = accidents_at(prepared, as_of, audit)
-        accidents, traffic = windowed.accidents, windowed.traffic
+        accidents = accidents_at(prepared, as_of)
         hazards = hazards_at(prepared, as_of)
         enterprises = grade_enterprises_at(prepared, accidents, hazards, lang)
+    prepared.wait_for_roads()  # the first time, the road worker has run while the enterprises were graded
+    audit = Audit(lang, unassigned=list(prepared.audit.unassigned))
     with stages.stage("roads: grade"):
+        windowed = snapped_at(prepared, accidents, audit)
+        traffic = windowed.traffic
         road_units = grade_roads_at(prepared, windowed, lang)
     with stages.stage("counties: grade"):
         counties = grade_counties_at(prepared, enterprises, road_units, hazards, accidents, lang)

@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -77,6 +76,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 """Each rule's words, (zh, en), formatted with its parameters and the labels of its keys."""
 
+_TEMPLATE = {True: {rule: zh for rule, (zh, _en) in TEMPLATES.items()},
+             False: {rule: en for rule, (_zh, en) in TEMPLATES.items()}}
+
 SEPARATORS = {"zh": "；", "en": "; "}
 """How the reasons of one record are joined."""
 
@@ -88,9 +90,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Reason:
-    """One rule that fired, with its parameters (see the module docstring for the rules)."""
+class Reason(NamedTuple):
+    """One rule that fired, with its parameters (see the module docstring for the rules).
+
+    A named tuple: hashed and compared in C, so a column of them factorizes fast.
+    """
 
     rule: str
     params: tuple[tuple[str, Any], ...] = ()
@@ -118,13 +122,12 @@ class Reason:
 
     def render(self, lang: str = "zh") -> str:
         """The reason in words, in ``lang``."""
-        zh, en = TEMPLATES[self.rule]
-        return (zh if lang == "zh" else en).format(**_words(dict(self.params), lang))
+        return _TEMPLATE[lang == "zh"][self.rule].format_map(_words(self.params, lang))
 
 
-def _words(params: dict[str, Any], lang: str) -> dict[str, Any]:
+def _words(pairs: tuple[tuple[str, Any], ...], lang: str) -> dict[str, Any]:
     """The parameters plus the labels a template shows for them."""
-    out = dict(params)
+    out = params = dict(pairs)
     if "grade" in params:
         out["grade_label"] = grade_label(str(params["grade"]), lang)
     if "sector" in params:
@@ -151,7 +154,9 @@ class Renderable(Protocol):
 
 def render(codes: Iterable[Renderable], lang: str = "zh") -> str:
     """One record's reasons in words, joined (``''`` when none fired)."""
-    return SEPARATORS.get(lang, "; ").join(code.render(lang) for code in codes)
+    if isinstance(codes, tuple) and len(codes) == 1:  # most records: one reason
+        return codes[0].render(lang)
+    return SEPARATORS.get(lang, "; ").join([code.render(lang) for code in codes])
 
 
 def render_each(codes: Iterable[Renderable], lang: str = "zh") -> list[str]:

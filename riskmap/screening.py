@@ -102,10 +102,12 @@ def _unit_codes(rate: np.ndarray, grade: np.ndarray, prone: np.ndarray, counts: 
     """The reasons of each unit; only units with accidents get one (most of a real network has none)."""
     codes = object_array([()] * len(rate))
     fatal, injury = counts["fatal"].to_numpy(), counts["injury"].to_numpy()
-    for k in np.flatnonzero(prone | (rate > 0)):
-        unit = (Reason.of("road_rate", rate=float(rate[k]), grade=str(grade[k])),)
+    # Built straight from Python numbers: a province has 100,000 units with accidents.
+    for k in np.flatnonzero(prone | (rate > 0)).tolist():
+        unit = (Reason("road_rate", (("rate", float(rate[k])), ("grade", str(grade[k])))),)
         if prone[k]:
-            unit = (Reason.of("accident_prone", fatal=float(fatal[k]), injury=float(injury[k]), months=months),) + unit
+            unit = (Reason("accident_prone", (("fatal", float(fatal[k])), ("injury", float(injury[k])),
+                                              ("months", months))),) + unit
         codes[k] = unit
     return codes
 

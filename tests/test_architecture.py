@@ -31,20 +31,20 @@ FLOORS: dict[str, int] = {
     "riskmap.io.config": 4, "riskmap.io.geometry": 4,
     # 5 the workspace; road units and grades
     "riskmap.io.workspace": 5, "riskmap.screening": 5, "riskmap.grading": 5,
-    # 6-7 the pipeline: spatial stages, then grading at a date
-    "riskmap.spatial": 6, "riskmap.pipeline": 7,
-    # 8-9 what is shown: filters, the View, tables
-    "riskmap.filters": 8, "riskmap.view": 8, "riskmap.tables": 9,
-    # 10-14 the folium map
-    "riskmap.mapview.style": 10, "riskmap.mapview.basemaps": 10, "riskmap.mapview.encode": 11,
-    "riskmap.mapview.frames": 11, "riskmap.mapview.elements": 12, "riskmap.mapview.legend": 13,
-    "riskmap.mapview.offline": 13, "riskmap.mapview": 14,
-    # 10-16 exports
-    "riskmap.export.page": 10, "riskmap.export.fonts": 10, "riskmap.export.cartography": 11,
-    "riskmap.export.register": 11, "riskmap.export.staticmap": 12, "riskmap.export.briefing": 13,
-    "riskmap.export.html": 15, "riskmap.export": 16,
-    # 17 output files; 18 faces: the command line and the package's own face
-    "riskmap.outputs": 17, "riskmap.cli": 18, "riskmap": 18,
+    # 6-9 the pipeline: places and the audit, the road work, the spatial stages, then grading at a date
+    "riskmap.places": 6, "riskmap.roadwork": 7, "riskmap.spatial": 8, "riskmap.pipeline": 9,
+    # 10-11 what is shown: filters, the View, tables
+    "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11,
+    # 12-16 the folium map
+    "riskmap.mapview.style": 12, "riskmap.mapview.basemaps": 12, "riskmap.mapview.encode": 13,
+    "riskmap.mapview.frames": 13, "riskmap.mapview.elements": 14, "riskmap.mapview.legend": 15,
+    "riskmap.mapview.offline": 15, "riskmap.mapview": 16,
+    # 12-18 exports
+    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.cartography": 13,
+    "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
+    "riskmap.export.html": 17, "riskmap.export": 18,
+    # 19 output files; 20 faces: the command line and the package's own face
+    "riskmap.outputs": 19, "riskmap.cli": 20, "riskmap": 20,
 }
 
 MAX_MODULE_LINES = 600
@@ -131,7 +131,7 @@ def test_settings_are_read_when_the_pipeline_runs(monkeypatch):
 
     import riskmap
     import riskmap.pipeline  # noqa: F401
-    from riskmap.spatial import Audit, CountyPlaces, place_points
+    from riskmap.places import Audit, CountyPlaces, place_points
 
     counties = gpd.GeoDataFrame({"county_code": ["1"], "county_name": ["A"]},
                                 geometry=[shapely.box(113.0, 40.0, 113.1, 40.1)], crs=4326)

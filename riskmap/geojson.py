@@ -212,8 +212,8 @@ def _column_kind(values: pd.Series) -> str:
     return _RAW
 
 
-def _to_polars(values: pd.Series, kind: str, name: str) -> pl.Series:
-    """One property column of a chunk as a polars Series that encodes as wanted.
+def _to_polars(values: pd.Series, kind: str, name: str) -> tuple[pl.Series, bool]:
+    """One property column of a chunk as a polars Series, and whether it is JSON text.
 
     A column whose values do not convert as their inferred type (integers beyond
     64 bits, dates in several time zones, ...) is written value by value instead.
@@ -224,10 +224,10 @@ def _to_polars(values: pd.Series, kind: str, name: str) -> pl.Series:
         values = pd.Series(np.asarray(values, dtype=object))
     if kind != _RAW:
         try:
-            return _typed_series(values, kind, name)
+            return _typed_series(values, kind, name), False
         except (ValueError, TypeError, OverflowError, ArithmeticError):
             pass
-    return pl.Series(name, [_json_text(v) for v in values], dtype=pl.String)
+    return pl.Series(name, [_json_text(v) for v in values], dtype=pl.String), True
 
 
 def _typed_series(values: pd.Series, kind: str, name: str) -> pl.Series:
@@ -290,34 +290,41 @@ def _properties(chunk: list[pd.Series], plan: list[tuple[str, str]]) -> pl.Expr 
 
     if not plan:
         return pl.lit("{}")
-    series = [_to_polars(v, kind, name) for v, (name, kind) in zip(chunk, plan)]
-    frame = pl.DataFrame(series)
-    # Runs of encodable columns go through one struct encoder each; raw text columns
-    # are spliced between them, so the keys keep the frame's order.
+    converted = [_to_polars(v, kind, f"c{i}") for i, (v, (_, kind)) in enumerate(zip(chunk, plan))]
+    # Columns go by position (polars reads "*" or "^...$" in a name as a pattern);
+    # the struct's fields take the real names.
+    frame = pl.DataFrame([series for series, _ in converted])
+    # Runs of encodable columns go through one struct encoder each; columns of JSON
+    # text are spliced between them, so the keys keep the frame's order.
     parts: list[pl.Expr] = []
-    run: list[str] = []
-    for name, kind in plan:
-        if kind == _RAW:
+    run: list[tuple[str, str]] = []
+    for i, ((name, _), (_, raw)) in enumerate(zip(plan, converted)):
+        if raw:
             parts += _encoded_run(run)
             run = []
             key = json.dumps(name, ensure_ascii=False)
-            parts.append(pl.concat_str([pl.lit(key + ":"), pl.col(name).fill_null("null")]))
+            parts.append(pl.concat_str([pl.lit(key + ":"), pl.col(f"c{i}").fill_null("null")]))
         else:
-            run.append(name)
+            run.append((f"c{i}", name))
     if not parts:  # the usual case: one struct, braces and all
-        return frame.select(pl.struct(run).struct.json_encode().alias("p")).to_series()
+        return frame.select(_struct(run).struct.json_encode().alias("p")).to_series()
     parts += _encoded_run(run)
     inner = pl.concat_str(parts, separator=",")
     return frame.select(pl.concat_str([pl.lit("{"), inner, pl.lit("}")]).alias("p")).to_series()
 
 
-def _encoded_run(run: list[str]) -> list[pl.Expr]:
-    """``"a":1,"b":"x"`` for a run of columns (the struct's text without its braces)."""
+def _struct(run: list[tuple[str, str]]) -> pl.Expr:
+    """A struct of the run's columns (position names) with fields named as the frame's."""
     import polars as pl
 
+    return pl.struct([pl.col(column) for column, _ in run]).struct.rename_fields([name for _, name in run])
+
+
+def _encoded_run(run: list[tuple[str, str]]) -> list[pl.Expr]:
+    """``"a":1,"b":"x"`` for a run of columns (the struct's text without its braces)."""
     if not run:
         return []
-    return [pl.struct(run).struct.json_encode().str.slice(1).str.head(-1)]
+    return [_struct(run).struct.json_encode().str.slice(1).str.head(-1)]
 
 
 # --------------------------------------------------------------------------- geometry

@@ -49,6 +49,9 @@ def _every_dtype_frame() -> gpd.GeoDataFrame:
         "numpy_objects": pd.Series([np.int64(3), np.float64(2.5), None, np.int64(-1), np.float64(np.inf), 7, 8.0],
                                    dtype=object),
         "nothing": [None] * n,
+        "huge_ints": pd.Series([2**70, 1, None, -(2**65), 0, 5, 6], dtype=object),
+        "two_zones": [pd.Timestamp("2026-10-31 23:30", tz="Asia/Shanghai"), None,
+                      pd.Timestamp("2026-10-31 23:30", tz="UTC")] + [None] * (n - 3),
         "_private": np.arange(n),
     })
     geometry = [Point(112.123456789, 37.987654321)] * n
@@ -83,6 +86,8 @@ def test_values_of_every_dtype_come_back(tmp_path):
     assert [p["mixed"] for p in props] == [1, "two", [3, 4.5, None], {"k": "值", "n": 7}, None, None, True]
     assert [p["numpy_objects"] for p in props] == [3, 2.5, None, -1, None, 7, 8.0]
     assert [p["nothing"] for p in props] == [None] * 7
+    assert [p["huge_ints"] for p in props] == [2**70, 1, None, -(2**65), 0, 5, 6]
+    assert [p["two_zones"] for p in props][:3] == ["2026-10-31", None, "2026-10-31"]
 
 
 def test_text_is_utf8_with_chinese_readable_and_no_bare_nan(tmp_path):
@@ -128,13 +133,20 @@ def test_geometry_types_rounded_and_null(tmp_path):
     assert len(features[4]["geometry"]["coordinates"]) == 2
 
 
+def test_column_names_polars_would_read_as_patterns():
+    names = ["*", "^grade$", "a.b", "风险 等级", 'quote"d', 7]
+    frame = gpd.GeoDataFrame({n: [i] for i, n in enumerate(names)}, geometry=[Point(1, 2)], crs="EPSG:4326")
+    frame["mixed"] = [[1, "x"]]  # a JSON-text column between the others
+    assert _features(frame)[0]["properties"] == {**{str(n): i for i, n in enumerate(names)}, "mixed": [1, "x"]}
+
+
 def test_precision_option():
     frame = gpd.GeoDataFrame(geometry=[Point(112.123456789, 37.987654321)], crs="EPSG:4326")
     assert _features(frame, precision=3)[0]["geometry"]["coordinates"] == [112.123, 37.988]
 
 
 def test_file_reads_back_with_pyogrio(tmp_path):
-    frame = _every_dtype_frame().drop(columns=["mixed"])
+    frame = _every_dtype_frame().drop(columns=["mixed", "huge_ints", "two_zones"])
     frame["text"] = [t.replace("\x00", "") for t in TRICKY_TEXT]  # GDAL's strings end at NUL
     frame["geometry"] = [Point(112 + i / 10, 37 + i / 10) if i != 3 else None for i in range(len(frame))]
     path = tmp_path / "layer.geojson"

@@ -18,7 +18,14 @@ How it is fast:
 * the properties are serialised by polars (``struct.json_encode``, Rust), columns of
   mixed Python objects alone go through :mod:`json` value by value;
 * the features are assembled by ``concat_str`` in polars and written chunk by chunk
-  straight from the Arrow buffer, so at most one chunk of text is in memory.
+  (16,384 features or 250,000 coordinates) straight from the Arrow buffer, a writer
+  thread putting one chunk on disk while the next is built, so at most two chunks of
+  text are in memory, whatever the size of the layer.
+
+A geometry with a non-finite coordinate is written as ``null``; 3-D geometries,
+LinearRings and GeometryCollections go through ``shapely.to_geojson``. Polygon rings
+are written in the order they have (as today's writer does; RFC 7946 recommends
+counter-clockwise exteriors but parsers must accept either).
 
 Polars is imported when a layer is written, not when :mod:`riskmap` is imported.
 """
@@ -138,7 +145,8 @@ def iter_geojson(frame: gpd.GeoDataFrame, *, precision: int = 7,
     precision
         Decimals kept in coordinates (7 ≈ 1 cm).
     chunk_size
-        Features per yielded chunk (at least 1).
+        Features per yielded chunk (at least 1); a chunk of detailed shapes is cut
+        sooner, at ``MAX_CHUNK_COORDINATES`` coordinates.
 
     Yields
     ------

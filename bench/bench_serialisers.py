@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layers", default="accidents,road_units")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args(argv)
-    from riskmap.assess import assess
+    from riskmap import assess
     from riskmap.geojson import _geometry_text
 
     assessment = assess(a.workspace)
@@ -149,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, fn in features_candidates(frame, props, text).items():
             rows.append(("features", name, best(fn, a.repeat)))
         rows.append(("geometry text", "GEOS transform + to_geojson",
-                     best(lambda: shapely.to_geojson(shapely.transform(geoms, lambda xy: np.round(xy, 7))), a.repeat)))
+                     best(lambda: shapely.to_geojson(shapely.transform(geoms, lambda xy: np.round(xy, 7))), a.repeat)))  # noqa: B023
         rows.append(("geometry text", "riskmap.geojson ragged text",
-                     best(lambda: _geometry_text(geoms, precision=7), a.repeat)))
+                     best(lambda: _geometry_text(geoms, precision=7), a.repeat)))  # noqa: B023 (timed at once)
         width = max(len(r[1]) for r in rows)
         for what, name, seconds in rows:
             print(f"  {what:14s} {name:{width}s} {seconds:7.3f} s")

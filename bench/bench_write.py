@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ws.exists() and ws.resolve() == DEFAULT_WS.resolve():
         subprocess.run([sys.executable, str(HERE / "make_province.py"), "--out", str(ws)], check=True)
 
-    from riskmap.assess import assess
+    from riskmap import assess
 
     t0 = time.perf_counter()
     assessment = assess(ws)

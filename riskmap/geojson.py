@@ -3,7 +3,8 @@
 ``write_geojson(frame, path, *, precision=7)`` is a drop-in for
 ``riskmap.outputs.write_geojson`` with the same output semantics (DESIGN §7): an
 RFC 7946 FeatureCollection in WGS-84, coordinates rounded to ``precision`` decimals,
-private ``_``-prefixed columns dropped, dates as ``YYYY-MM-DD`` text (``null`` for
+private ``_``-prefixed columns dropped, reason and contributor codes as JSON text
+(:func:`riskmap.reasons.json_column`), dates as ``YYYY-MM-DD`` text (``null`` for
 NaT), NaN, None and non-finite floats as ``null``, numpy integers, floats and
 booleans as JSON numbers and booleans, UTF-8 with Chinese unescaped, a missing or
 empty geometry as ``"geometry": null``. ``geojson_bytes`` returns the same text as
@@ -45,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import shapely
+
+from riskmap.reasons import CODE_COLUMNS, json_column
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import geopandas as gpd
@@ -161,8 +164,9 @@ def iter_geojson(frame: gpd.GeoDataFrame, *, precision: int = 7,
     names = [str(c) for c in columns]
     if len(set(names)) != len(names):
         raise ValueError("GeoJSON properties need unique column names")
-    plan = [(name, _column_kind(frame[c])) for c, name in zip(columns, names)]
-    values = [frame[c] for c in columns]
+    # Reasons as data are written as JSON text, as riskmap.outputs writes them.
+    values = [json_column(frame[c]) if c in CODE_COLUMNS else frame[c] for c in columns]
+    plan = [(name, _column_kind(v)) for v, name in zip(values, names)]
     geoms = np.asarray(frame.geometry.array, dtype=object)
     yield _HEADER
     for start, stop in _chunks(geoms, chunk_size):
@@ -206,11 +210,11 @@ def _column_kind(values: pd.Series) -> str:
         return _DATE
     if isinstance(dtype, pd.CategoricalDtype):
         return _column_kind(pd.Series(np.asarray(values, dtype=object)))
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_string_dtype(dtype) and dtype != object:  # noqa: E721 (a dtype, not a type)
         return _NATIVE
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return _NATIVE
-    if dtype != object:
+    if dtype != object:  # noqa: E721 (a numpy dtype compared with the object dtype)
         return _RAW  # timedelta, period, interval, complex, ...
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred in ("string", "empty", "boolean", "integer", "floating", "mixed-integer-float", "decimal"):

@@ -33,10 +33,10 @@ from riskmap.grading import COMPONENTS, county_components, grade_counties, grade
 from riskmap.i18n import msg
 from riskmap.io.workspace import Workspace
 from riskmap.periods import in_window
-from riskmap.reasons import render_column
-from riskmap.screening import count_snapped, grade_units, severity_class
 from riskmap.places import Audit, ProgressCallback, Stages
+from riskmap.reasons import render_column
 from riskmap.roadwork import UNIT_COLUMNS
+from riskmap.screening import count_snapped, grade_units, severity_class
 from riskmap.spatial import Prepared, prepare
 
 __all__ = ["assess", "grade_at", "prepare", "Prepared"]

@@ -7,7 +7,8 @@ a county table looks the same wherever it is read:
   :func:`road_rows` and :func:`hazard_rows` (overdue first, the longest overdue on top),
   each optionally only the rows that need attention (:func:`register_tables`);
 * **columns**: :class:`Col` says how a column is shown (a grade as its label, a sector
-  as its name, a flag as 是/否 ...); :data:`COLUMNS` lists the register's columns and
+  as its name, a flag as 是/否 ...; a coded input column by its vocabulary in
+  :mod:`riskmap.schema`); :data:`COLUMNS` lists the register's columns and
   :data:`PAGE_COLUMNS` the subset the app shows;
 * **display**: :func:`display_column` turns a column into what a reader sees, and
   :func:`page_table` builds a labelled table for the page.
@@ -24,6 +25,7 @@ import pandas as pd
 from riskmap.grades import GRADES, RANK
 from riskmap.grading import COMPONENTS
 from riskmap.i18n import COLUMN_LABELS, STRINGS, column_label, grade_label, label_of, t
+from riskmap.schema import DATASETS
 from riskmap.view import View
 
 
@@ -54,6 +56,14 @@ class Col:
     digits: int | None = None
 
 
+def _coded(dataset: str, key: str) -> str:
+    """How an input column is shown: as the labels of its vocabulary in :mod:`riskmap.schema`."""
+    vocabulary = DATASETS[dataset].column(key).vocabulary
+    if vocabulary is None:
+        raise ValueError(f"{dataset}.{key} has no vocabulary in riskmap.schema")
+    return vocabulary
+
+
 COUNTY_COLS = (
     Col("county_code"), Col("county_name"), Col("grade", "grade"), Col("score", "float", "0.0", digits=1),
     Col("points_enterprises", "float", "0.0", digits=1), Col("points_roads", "float", "0.0", digits=1),
@@ -66,7 +76,7 @@ COUNTY_COLS = (
     Col("area_km2", "float", "#,##0.0"),
 )
 ENTERPRISE_COLS = (
-    Col("enterprise_id"), Col("name", width=28), Col("sector", "sector"), Col("county_code"),
+    Col("enterprise_id"), Col("name", width=28), Col("sector", _coded("enterprises", "sector")), Col("county_code"),
     Col("county_name"), Col("grade", "grade"), Col("reasons", width=40),
     Col("inherent_grade", "gradelabel"), Col("method", "method"), Col("inherent_value", "float", "0.##"),
     Col("major_hazard_level", "int"), Col("open_hazards", "int"), Col("major_open_hazards", "int"),
@@ -80,10 +90,10 @@ ROAD_COLS = (
     Col("epdo", "float", "0.#"), Col("rate", "float", "0.00", digits=2), Col("reasons", width=30),
 )
 HAZARD_COLS = (
-    Col("hazard_id"), Col("enterprise_id"), Col("name", width=28), Col("sector", "sector"),
-    Col("county_code"), Col("county_name"), Col("level", "hazard_level"), Col("status", "hazard_status"),
-    Col("overdue", "bool"), Col("days_overdue", "int"), Col("deadline", "date"),
-    Col("found_date", "date"), Col("closed_date", "date"), Col("supervision", "supervision"),
+    Col("hazard_id"), Col("enterprise_id"), Col("name", width=28), Col("sector", _coded("enterprises", "sector")),
+    Col("county_code"), Col("county_name"), Col("level", _coded("hazards", "level")),
+    Col("status", _coded("hazards", "status")), Col("overdue", "bool"), Col("days_overdue", "int"), Col("deadline", "date"),
+    Col("found_date", "date"), Col("closed_date", "date"), Col("supervision", _coded("hazards", "supervision")),
     Col("description", width=40),
 )
 UNASSIGNED_COLS = (Col("dataset", "dataset"), Col("id"), Col("reason", width=60))

@@ -97,7 +97,11 @@ def snapped_at(prepared: Prepared, accidents: gpd.GeoDataFrame, audit: Audit) ->
 
 
 def hazards_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
-    """The hazards with ``is_open``, ``overdue`` and ``days_overdue`` at ``as_of``."""
+    """The hazards with ``is_open``, ``overdue`` and ``days_overdue`` at ``as_of``.
+
+    ``is_open`` comes from the file's ``status`` (open or rectifying); a history (issue
+    11) will derive it at each date from ``found_date`` and ``closed_date`` here.
+    """
     hazards = prepared.hazards.copy()
     day = pd.Timestamp(as_of)
     hazards["is_open"] = hazards["status"].isin(["open", "rectifying"])

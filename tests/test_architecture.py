@@ -20,6 +20,7 @@ PACKAGE = ROOT / "riskmap"
 FLOORS: dict[str, int] = {
     # 0 ground: words, grades, numbers of behaviour, nothing of ours below them
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
+    "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0,
     "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.io": 0, "riskmap.io.dates": 0,
     # 1 data contract and the words kept as data
     "riskmap.errors": 1, "riskmap.reasons": 1, "riskmap.schema": 1, "riskmap.coords": 1, "riskmap.io.formats": 1,

@@ -9,6 +9,7 @@ numbers come from the :class:`~riskmap.standard.Standard`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -87,42 +88,118 @@ def _inherent(enterprises: pd.DataFrame, rules: dict) -> tuple[pd.Series, pd.Ser
     return method, value, inherent, codes
 
 
-def _floors_and_raises(enterprises: pd.DataFrame, rules: dict, ranks: pd.Series, *, open_major: pd.Series,
-                       overdue: pd.Series, fatal_12m: pd.Series) -> tuple[pd.Series, pd.Series, list[np.ndarray]]:
-    """Apply the direct-determination rules: the floors first, then each one-step raise."""
-    index = enterprises.index
-    parts: list[np.ndarray] = []
-    red_by_major = pd.Series(False, index=index)
-    rule = rules["open_major_hazard"]
-    if rule.get("enabled", True):
-        counts = open_major.reindex(index).fillna(0).astype(int)
-        fires, floor_key = counts > 0, rule.get("floor", "red")
-        red_by_major = fires & (RANK[floor_key] == RANK["red"])
-        ranks = ranks.where(~fires, np.maximum(ranks, RANK[floor_key]))
-        parts.append(_where(fires, counts, lambda n: Reason.of("open_major_hazard", count=n, grade=floor_key)))
-    rule = rules["major_hazard_installation"]
+@dataclass
+class EnterpriseBase:
+    """What grading an enterprise takes from its own attributes, at any date.
+
+    Attributes
+    ----------
+    method, value, inherent
+        The inherent method (``lec``, ``matrix``, ``baseline``), its value (D, R or
+        NaN) and the inherent grade.
+    inherent_codes
+        The inherent grade's reason, one tuple per enterprise.
+    base_rank
+        The rank after the date-independent floor (the major hazard installation).
+    installation_codes
+        That floor's reason where it applies (``None`` elsewhere).
+    """
+
+    method: pd.Series
+    value: pd.Series
+    inherent: pd.Series
+    inherent_codes: np.ndarray
+    base_rank: np.ndarray
+    installation_codes: np.ndarray
+
+
+def enterprise_base(enterprises: pd.DataFrame, standard: Standard) -> EnterpriseBase:
+    """The date-independent part of the grading: inherent grade and the installation floor."""
+    rules = standard.enterprise
+    method, value, inherent, codes = _inherent(enterprises, rules)
+    ranks = inherent.map(RANK).to_numpy(dtype=np.int8)
+    installation = np.full(len(enterprises), None, dtype=object)
+    rule = rules["rules"]["major_hazard_installation"]
     if rule.get("enabled", True):
         floors = {float(k): v for k, v in rule["floor_by_level"].items()}
         level = enterprises["major_hazard_level"].astype(float)
         floor_grade = level.map(floors).astype(object)
         fires = floor_grade.notna()
-        ranks = ranks.where(~fires, np.maximum(ranks, floor_grade.map(RANK).fillna(0).astype(np.int8)))
-        pairs = pd.Series(list(zip(level, floor_grade)), index=index)
-        parts.append(_where(fires, pairs, lambda vg: Reason.of("major_hazard_installation", level=int(vg[0]), grade=vg[1])))
+        ranks = np.maximum(ranks, floor_grade.map(RANK).fillna(0).to_numpy(dtype=np.int8))
+        pairs = pd.Series(list(zip(level, floor_grade)), index=enterprises.index)
+        installation = _where(fires, pairs, lambda vg: Reason.of("major_hazard_installation", level=int(vg[0]), grade=vg[1]))
+    return EnterpriseBase(method, value, inherent, codes, ranks.astype(np.int8), installation)
+
+
+@dataclass
+class EnterpriseRanks:
+    """The direct-determination rules at a date, as numbers.
+
+    Attributes
+    ----------
+    rank
+        The grade rank of each enterprise (0 blue … 3 red).
+    red_by_major
+        Red because of an open major hidden hazard.
+    major_fires, fatal_fires, overdue_fires
+        Where the open-major-hazard floor and the two raises fired.
+    """
+
+    rank: np.ndarray
+    red_by_major: np.ndarray
+    major_fires: np.ndarray
+    fatal_fires: np.ndarray
+    overdue_fires: np.ndarray
+
+
+def enterprise_ranks(base_rank: np.ndarray, standard: Standard, *, open_major: np.ndarray, overdue: np.ndarray,
+                     fatal_12m: np.ndarray) -> EnterpriseRanks:
+    """Apply the date-dependent rules to the base ranks: the open-major-hazard floor, then the raises.
+
+    Every argument is an array with one value per enterprise; the result is numbers
+    only (no reasons), so a history can grade many dates cheaply.
+    """
+    rules = standard.enterprise["rules"]
+    ranks = np.asarray(base_rank, dtype=np.int16)
+    off = np.zeros(len(ranks), dtype=bool)
+    major, fatal, late, red_by_major = off, off, off, off
+    rule = rules["open_major_hazard"]
+    if rule.get("enabled", True):
+        major, floor_key = np.asarray(open_major) > 0, rule.get("floor", "red")
+        red_by_major = major & (RANK[floor_key] == RANK["red"])
+        ranks = np.where(major, np.maximum(ranks, RANK[floor_key]), ranks)
     rule = rules["fatal_accident_12m"]
     if rule.get("enabled", True):
-        count = fatal_12m.reindex(index).fillna(0).astype(int)
-        fires = count > 0
-        ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
-        parts.append(_where(fires, count, lambda n: Reason.of("fatal_accident_12m", count=n)))
+        fatal = np.asarray(fatal_12m) > 0
+        ranks = np.where(fatal, ranks + int(rule.get("raise", 1)), ranks)
     rule = rules["overdue_hazards"]
     if rule.get("enabled", True):
-        count = overdue.reindex(index).fillna(0).astype(int)
-        minimum = int(rule.get("min_count", 3))
-        fires = count >= minimum
-        ranks = ranks.where(~fires, ranks + int(rule.get("raise", 1)))
-        parts.append(_where(fires, count, lambda n: Reason.of("overdue_hazards", count=n, min=minimum)))
-    return ranks, red_by_major, parts
+        late = np.asarray(overdue) >= int(rule.get("min_count", 3))
+        ranks = np.where(late, ranks + int(rule.get("raise", 1)), ranks)
+    rank = np.minimum(ranks, 3).astype(np.int8)
+    return EnterpriseRanks(rank, red_by_major & (rank == RANK["red"]), major, fatal, late)
+
+
+def enterprise_codes(base: EnterpriseBase, ranks: EnterpriseRanks, standard: Standard, *, open_major: np.ndarray,
+                     overdue: np.ndarray, fatal_12m: np.ndarray) -> np.ndarray:
+    """Each enterprise's reasons: the inherent grade's, then every rule that fired, in the standard's order."""
+    rules = standard.enterprise["rules"]
+    index = pd.RangeIndex(len(base.base_rank))
+    parts: list[np.ndarray] = [base.inherent_codes]
+    if rules["open_major_hazard"].get("enabled", True):
+        floor_key = rules["open_major_hazard"].get("floor", "red")
+        parts.append(_where(pd.Series(ranks.major_fires, index=index), pd.Series(open_major, index=index),
+                            lambda n: Reason.of("open_major_hazard", count=int(n), grade=floor_key)))
+    if rules["major_hazard_installation"].get("enabled", True):
+        parts.append(base.installation_codes)
+    if rules["fatal_accident_12m"].get("enabled", True):
+        parts.append(_where(pd.Series(ranks.fatal_fires, index=index), pd.Series(fatal_12m, index=index),
+                            lambda n: Reason.of("fatal_accident_12m", count=int(n))))
+    if rules["overdue_hazards"].get("enabled", True):
+        minimum = int(rules["overdue_hazards"].get("min_count", 3))
+        parts.append(_where(pd.Series(ranks.overdue_fires, index=index), pd.Series(overdue, index=index),
+                            lambda n: Reason.of("overdue_hazards", count=int(n), min=minimum)))
+    return _join_codes(parts)
 
 
 def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: str,
@@ -146,22 +223,20 @@ def grade_enterprises(enterprises: pd.DataFrame, standard: Standard, *, lang: st
         ``method``, ``inherent_value``, ``inherent_grade``, ``grade``, ``reasons``,
         ``reason_codes`` and ``red_by_major_hazard`` (red because of an open major hazard).
     """
-    rules = standard.enterprise
     index = enterprises.index
-    method, value, inherent, inherent_codes = _inherent(enterprises, rules)
-    ranks = pd.Series(inherent.map(RANK).to_numpy(dtype=np.int8), index=index)
-    ranks, red_by_major, parts = _floors_and_raises(enterprises, rules["rules"], ranks, open_major=open_major,
-                                                    overdue=overdue, fatal_12m=fatal_12m)
-    grade = pd.Series(from_rank(np.minimum(ranks.to_numpy(), 3)), index=index, dtype=object)
-    codes = pd.Series(_join_codes([inherent_codes, *parts]), index=index, dtype=object)
+    counts = {name: series.reindex(index).fillna(0).astype(int).to_numpy()
+              for name, series in (("open_major", open_major), ("overdue", overdue), ("fatal_12m", fatal_12m))}
+    base = enterprise_base(enterprises, standard)
+    ranks = enterprise_ranks(base.base_rank, standard, **counts)
+    codes = pd.Series(enterprise_codes(base, ranks, standard, **counts), index=index, dtype=object)
     return pd.DataFrame({
-        "method": method,
-        "inherent_value": value,
-        "inherent_grade": inherent,
-        "grade": grade,
+        "method": base.method,
+        "inherent_value": base.value,
+        "inherent_grade": base.inherent,
+        "grade": pd.Series(from_rank(ranks.rank), index=index, dtype=object),
         "reasons": render_column(codes, lang),
         "reason_codes": codes,
-        "red_by_major_hazard": red_by_major & (grade == "red"),
+        "red_by_major_hazard": pd.Series(ranks.red_by_major, index=index),
     }, index=index)
 
 
@@ -188,6 +263,36 @@ def _classes(score: pd.Series, scheme: str) -> np.ndarray:
     return from_rank(np.asarray(classes) + (4 - k))
 
 
+def county_grades(score: np.ndarray, standard: Standard, *, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The counties' grades from their scores, as numbers: (grade keys, raised by the floor).
+
+    ``floor`` marks counties holding an enterprise that is red by a major hidden hazard.
+    """
+    table = standard.counties
+    score = np.asarray(score, dtype=float)
+    scheme = table.get("scheme", "fixed")
+    grade = grade_by_thresholds(score, table["thresholds"]) if scheme == "fixed" else _classes(pd.Series(score), scheme)
+    floor_grade = table.get("major_hazard_floor", "orange")
+    ranks = pd.Series(grade, dtype=object).map(RANK).to_numpy()
+    raised = np.asarray(floor, dtype=bool) & (ranks < RANK[floor_grade])
+    return np.where(raised, floor_grade, grade).astype(object), raised
+
+
+def county_codes(score: np.ndarray, grade: np.ndarray, raised: np.ndarray, standard: Standard) -> np.ndarray:
+    """Each county's reasons: its score against the thresholds, and the floor where it raised it."""
+    table = standard.counties
+    scheme = table.get("scheme", "fixed")
+    before = np.where(raised, None, grade)
+    if raised.any():  # the threshold reason names the grade the score itself gives
+        plain = grade_by_thresholds(score, table["thresholds"]) if scheme == "fixed" else _classes(pd.Series(score), scheme)
+        before = np.where(raised, plain, grade)
+    codes = object_array(_score_codes(pd.Series(score), pd.Series(before), table, scheme))
+    floor_grade = table.get("major_hazard_floor", "orange")
+    for k in np.flatnonzero(raised):
+        codes[k] = codes[k] + (Reason.of("major_hazard_floor", grade=floor_grade),)
+    return codes
+
+
 def grade_counties(components: pd.DataFrame, standard: Standard, *, lang: str,
                    floor: pd.Series, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Grade counties on the sum of their four components.
@@ -207,127 +312,122 @@ def grade_counties(components: pd.DataFrame, standard: Standard, *, lang: str,
     pandas.DataFrame
         ``score``, ``grade``, ``reason_codes``, ``reasons``.
     """
-    table = standard.counties
     score = components[list(COMPONENTS)].sum(axis=1)
-    scheme = table.get("scheme", "fixed")
-    if scheme == "fixed":
-        grade = pd.Series(grade_by_thresholds(score, table["thresholds"]), index=components.index, dtype=object)
-    else:
-        grade = pd.Series(_classes(score, scheme), index=components.index, dtype=object)
-    codes = object_array(_score_codes(score, grade, table, scheme))
-    floor_grade = table.get("major_hazard_floor", "orange")
-    floor = floor.reindex(components.index).fillna(False).astype(bool)
-    raised = floor & (grade.map(RANK) < RANK[floor_grade])
-    grade = grade.where(~raised, floor_grade)
-    for k in np.flatnonzero(raised.to_numpy()):
-        codes[k] = codes[k] + (Reason.of("major_hazard_floor", grade=floor_grade),)
-    codes = pd.Series(codes, index=components.index, dtype=object)
-    return pd.DataFrame({"score": score, "grade": grade, "reasons": render_column(codes, lang), "reason_codes": codes},
-                        index=components.index)
+    floor = floor.reindex(components.index).fillna(False).astype(bool).to_numpy()
+    grade, raised = county_grades(score.to_numpy(), standard, floor=floor)
+    codes = pd.Series(county_codes(score.to_numpy(), grade, raised, standard), index=components.index, dtype=object)
+    return pd.DataFrame({"score": score, "grade": pd.Series(grade, index=components.index, dtype=object),
+                         "reasons": render_column(codes, lang), "reason_codes": codes}, index=components.index)
 
 
 COMPONENTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
 """The four components of a county's score (DESIGN §6)."""
 
 
-class _PerCounty:
-    """Sums values of a frame's rows per county (the county positions looked up once per frame)."""
+class PerCounty:
+    """Sums values of records per county, from the county position of each record (-1: none)."""
 
-    def __init__(self, county_codes: np.ndarray):
-        self.n = len(county_codes)
-        self.index = pd.Series(np.arange(self.n), index=county_codes)
-        self._positions: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    def __init__(self, n: int, positions: np.ndarray):
+        self.n = n
+        self.ok = np.asarray(positions) >= 0
+        self.positions = np.asarray(positions)[self.ok].astype(np.int64)
 
-    def __call__(self, frame: pd.DataFrame, values) -> np.ndarray:
-        if id(frame) not in self._positions:
-            pos = frame["county_code"].map(self.index)
-            ok = pos.notna().to_numpy()
-            self._positions[id(frame)] = (pos.to_numpy()[ok].astype(int), ok)
-        pos, ok = self._positions[id(frame)]
-        return np.bincount(pos, weights=np.asarray(values, float)[ok], minlength=self.n)
+    def __call__(self, values) -> np.ndarray:
+        return np.bincount(self.positions, weights=np.asarray(values, float)[self.ok], minlength=self.n)
 
 
-def _contributions(n: int, points: np.ndarray, codes: list[Reason]) -> pd.DataFrame:
-    return pd.DataFrame({"county": np.arange(n), "points": points, "code": object_array(codes)})
+HAZARD_KINDS = ("major", "overdue", "other")
+"""How an open hazard counts for its county: major, else overdue, else other."""
 
 
-def _enterprise_parts(per: _PerCounty, enterprises: pd.DataFrame, points: dict, out: dict, found: list) -> None:
-    out["n_enterprises"] = per(enterprises, np.ones(len(enterprises))).astype(int)
-    out["points_enterprises"] = per(enterprises, enterprises["score"].fillna(0).to_numpy())
-    for grade in GRADES:
-        count = per(enterprises, (enterprises["grade"] == grade).to_numpy(float))
-        out[f"enterprises_{grade}"] = count.astype(int)
-        weight = points["enterprises"][grade]
-        found.append(_contributions(per.n, count * weight, [Reason.of("enterprise_points", grade=grade, count=int(c),
-                                                                      points=float(c * weight)) for c in count]))
-
-
-def _road_parts(per: _PerCounty, road_units: pd.DataFrame, points: dict, out: dict, found: list) -> None:
-    unit_km = road_units["length_m"].to_numpy(float) / 1000.0
-    road_points = road_units["grade"].map(points["roads_per_km"]).fillna(0).to_numpy(float) * unit_km
-    out["points_roads"] = per(road_units, road_points)
-    out["unit_km"] = per(road_units, unit_km)
-    for grade in GRADES:
-        km = per(road_units, unit_km * (road_units["grade"] == grade).to_numpy())
-        pts = km * points["roads_per_km"][grade]
-        found.append(_contributions(per.n, pts, [Reason.of("road_points", grade=grade, km=float(k), points=float(p))
-                                                 for k, p in zip(km, pts)]))
-
-
-def _hazard_parts(per: _PerCounty, hazards: pd.DataFrame, points: dict, out: dict, found: list) -> None:
-    open_hazards = hazards[hazards["is_open"]]
-    kind = np.where(open_hazards["level"] == "major", "major", np.where(open_hazards["overdue"], "overdue", "other"))
-    out["points_hazards"] = per(open_hazards, pd.Series(kind, dtype=object).map(points["hazards"]).to_numpy(float))
-    out["open_hazards"] = per(open_hazards, np.ones(len(open_hazards))).astype(int)
-    out["major_open_hazards"] = per(open_hazards, (kind == "major").astype(float)).astype(int)
-    out["overdue_hazards"] = per(open_hazards, open_hazards["overdue"].to_numpy(float)).astype(int)
-    for key in ("major", "overdue", "other"):
-        count = per(open_hazards, (kind == key).astype(float))
-        pts = count * points["hazards"][key]
-        found.append(_contributions(per.n, pts, [Reason.of("hazard_points", kind=key, count=int(c), points=float(p))
-                                                 for c, p in zip(count, pts)]))
-
-
-def _accident_parts(per: _PerCounty, accidents: pd.DataFrame, points: dict, out: dict, found: list) -> None:
-    recent = accidents[accidents["in_12m"]]
-    deaths = per(recent, recent["deaths"].to_numpy(float))
-    out["deaths_12m"] = deaths.astype(int)
-    per_death = float(points["accident_death"])
-    out["points_accidents"] = deaths * per_death
-    found.append(_contributions(per.n, deaths * per_death, [Reason.of("death_points", count=int(d), points=float(d * per_death))
-                                                            for d in deaths]))
-
-
-def county_components(county_codes: np.ndarray, *, enterprises: pd.DataFrame, road_units: pd.DataFrame,
-                      hazards: pd.DataFrame, accidents: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each county's four score components, its counts, and what contributes.
+def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_units: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 open_hazards: tuple[np.ndarray, np.ndarray, np.ndarray], recent_accidents: tuple[np.ndarray, np.ndarray],
+                 standard: Standard) -> dict[str, np.ndarray]:
+    """Each county's four score components and the counts behind them, from arrays.
 
     Parameters
     ----------
-    county_codes
-        The counties, in order.
-    enterprises, road_units, hazards, accidents
-        Graded records with ``county_code`` (None when unassigned).
+    n
+        How many counties there are.
+    enterprises
+        (county position, grade key) of each enterprise.
+    road_units
+        (county position, length in km, grade key) of each road unit.
+    open_hazards
+        (county position, kind of :data:`HAZARD_KINDS`, overdue) of each open hazard.
+    recent_accidents
+        (county position, deaths) of each accident of the last 12 months.
 
     Returns
     -------
-    components : pandas.DataFrame
-        One row per county: the four ``points_*`` components, ``n_enterprises``,
-        ``enterprises_<grade>``, ``unit_km``, ``open_hazards``, ``major_open_hazards``,
-        ``overdue_hazards`` and ``deaths_12m``.
-    contributions : pandas.DataFrame
-        ``county`` (position), ``points`` and ``code`` (a :class:`Reason`) of every
-        contributor, for :func:`top_contributors`.
+    dict
+        ``n_enterprises``, ``points_enterprises``, ``enterprises_<grade>``,
+        ``points_roads``, ``unit_km``, ``points_hazards``, ``open_hazards``,
+        ``major_open_hazards``, ``overdue_hazards``, ``deaths_12m``, ``points_accidents``
+        (the columns of the counties, in order), and ``km_<grade>`` and
+        ``hazards_<kind>`` (what the top contributors are made of).
     """
     points = standard.counties["points"]
-    per = _PerCounty(county_codes)
     out: dict[str, np.ndarray] = {}
-    found: list[pd.DataFrame] = []
-    _enterprise_parts(per, enterprises, points, out, found)
-    _road_parts(per, road_units, points, out, found)
-    _hazard_parts(per, hazards, points, out, found)
-    _accident_parts(per, accidents, points, out, found)
-    return pd.DataFrame(out), pd.concat(found, ignore_index=True)
+    where, grade = enterprises
+    per = PerCounty(n, where)
+    out["n_enterprises"] = per(np.ones(len(where))).astype(int)
+    out["points_enterprises"] = per(pd.Series(grade, dtype=object).map(points["enterprises"]).fillna(0).to_numpy(float))
+    for g in GRADES:
+        out[f"enterprises_{g}"] = per((grade == g).astype(float)).astype(int)
+    where, km, grade = road_units
+    per = PerCounty(n, where)
+    out["points_roads"] = per(pd.Series(grade, dtype=object).map(points["roads_per_km"]).fillna(0).to_numpy(float) * km)
+    out["unit_km"] = per(km)
+    km_by_grade = {g: per(km * (grade == g)) for g in GRADES}
+    where, kind, overdue = open_hazards
+    per = PerCounty(n, where)
+    out["points_hazards"] = per(pd.Series(kind, dtype=object).map(points["hazards"]).to_numpy(float))
+    out["open_hazards"] = per(np.ones(len(where))).astype(int)
+    kinds = {k: per((kind == k).astype(float)) for k in HAZARD_KINDS}
+    out["major_open_hazards"] = kinds["major"].astype(int)
+    out["overdue_hazards"] = per(overdue.astype(float)).astype(int)
+    where, deaths = recent_accidents
+    dead = PerCounty(n, where)(deaths)
+    out["deaths_12m"] = dead.astype(int)
+    out["points_accidents"] = dead * float(points["accident_death"])
+    out.update({f"km_{g}": km_by_grade[g] for g in GRADES})
+    out.update({f"hazards_{k}": kinds[k] for k in HAZARD_KINDS})
+    return out
+
+
+def county_contributions(parts: dict[str, np.ndarray], standard: Standard) -> pd.DataFrame:
+    """What makes up each county's score (:func:`county_parts`), for :func:`top_contributors`.
+
+    Returns ``county`` (position), ``points`` and ``code`` (a :class:`Reason`) of every contributor.
+    """
+    points = standard.counties["points"]
+    n = len(parts["n_enterprises"])
+    found = []
+
+    def add(values: np.ndarray, codes: list[Reason]) -> None:
+        found.append(pd.DataFrame({"county": np.arange(n), "points": values, "code": object_array(codes)}))
+
+    for g in GRADES:
+        count, weight = parts[f"enterprises_{g}"], points["enterprises"][g]
+        add(count * weight, [Reason.of("enterprise_points", grade=g, count=int(c), points=float(c * weight)) for c in count])
+    for g in GRADES:
+        km = parts[f"km_{g}"]
+        pts = km * points["roads_per_km"][g]
+        add(pts, [Reason.of("road_points", grade=g, km=float(k), points=float(p)) for k, p in zip(km, pts)])
+    for key in HAZARD_KINDS:
+        count = parts[f"hazards_{key}"]
+        pts = count * points["hazards"][key]
+        add(pts, [Reason.of("hazard_points", kind=key, count=int(c), points=float(p)) for c, p in zip(count, pts)])
+    deaths, per_death = parts["deaths_12m"], float(points["accident_death"])
+    add(deaths * per_death, [Reason.of("death_points", count=int(d), points=float(d * per_death)) for d in deaths])
+    return pd.concat(found, ignore_index=True)
+
+
+COUNTY_COLUMNS = ("n_enterprises", "points_enterprises", "enterprises_red", "enterprises_orange", "enterprises_yellow",
+                  "enterprises_blue", "points_roads", "unit_km", "points_hazards", "open_hazards", "major_open_hazards",
+                  "overdue_hazards", "deaths_12m", "points_accidents")
+"""The columns :func:`county_parts` gives a county, in the order the counties carry them."""
 
 
 def top_contributors(contributions: pd.DataFrame, n_counties: int, *, top: int) -> pd.Series:

@@ -35,3 +35,65 @@ def in_window(days: pd.Series, as_of: date, months: int) -> pd.Series:
     start = pd.Timestamp(months_before(as_of, months))
     day = days.dt.normalize() if len(days) else days
     return (day > start) & (day <= end)
+
+
+PERIOD_KINDS: tuple[str, ...] = ("month", "quarter")
+"""The lengths of a history's periods."""
+
+_MONTHS = {"month": 1, "quarter": 3}
+
+
+def _month_end(year: int, month: int) -> date:
+    """The last day of a month (``month`` may run past 12 or below 1)."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def period_ends(as_of: date, count: int, kind: str = "month") -> list[date]:
+    """The ends of the last ``count`` periods, oldest first; the last is ``as_of`` itself.
+
+    A period ends on the last day of its month (of the quarter's last month, for
+    quarters); the period holding ``as_of`` ends at ``as_of`` even when that is mid-month.
+
+    Examples
+    --------
+    >>> period_ends(date(2026, 10, 31), 3)
+    [datetime.date(2026, 8, 31), datetime.date(2026, 9, 30), datetime.date(2026, 10, 31)]
+    >>> period_ends(date(2026, 10, 15), 2, "quarter")
+    [datetime.date(2026, 9, 30), datetime.date(2026, 10, 15)]
+    """
+    if kind not in _MONTHS:
+        raise ValueError(f"period {kind!r}; allowed: {', '.join(PERIOD_KINDS)}")
+    if count < 1:
+        raise ValueError(f"periods {count}: at least 1")
+    step = _MONTHS[kind]
+    # The month that closes the period holding as_of (a quarter closes in March, June, ...).
+    closing = as_of.month + (-as_of.month) % step
+    ends = [_month_end(as_of.year, closing - step * back) for back in range(count - 1, 0, -1)]
+    return ends + [as_of]
+
+
+def next_period_end(as_of: date, kind: str = "month") -> date:
+    """The end of the period after the one ``as_of`` closes: the forecast's date.
+
+    >>> next_period_end(date(2026, 10, 31))
+    datetime.date(2026, 11, 30)
+    >>> next_period_end(date(2026, 10, 15))
+    datetime.date(2026, 11, 30)
+    """
+    if kind not in _MONTHS:
+        raise ValueError(f"period {kind!r}; allowed: {', '.join(PERIOD_KINDS)}")
+    step = _MONTHS[kind]
+    closing = as_of.month + (-as_of.month) % step
+    return _month_end(as_of.year, closing + step)
+
+
+def period_start(ends: list[date], index: int, kind: str = "month") -> date:
+    """The first day of period ``index`` of ``ends`` (the day after the previous end)."""
+    if index > 0:
+        return ends[index - 1] + timedelta(days=1)
+    step = _MONTHS[kind]
+    end = ends[0]
+    closing = end.month + (-end.month) % step
+    return _month_end(end.year, closing - step) + timedelta(days=1)

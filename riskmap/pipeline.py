@@ -4,20 +4,24 @@
 and accidents to enterprises, road units, snapping: everything that does not depend
 on the date) followed by :func:`grade_at` (what holds at ``as_of``):
 
-1. :func:`accidents_at`: which accidents lie in the 36- and 12-month windows;
-2. :func:`hazards_at`: which hazards are open, and overdue, at the date;
-3. :func:`grade_enterprises_at` (while the road worker may still be running);
+0. :func:`riskmap.timeline.state_at`: the numbers at the date (windows, open and
+   overdue hazards, every grade), from arrays made once per Prepared;
+1. :func:`accidents_at`: the accidents with their 36- and 12-month windows;
+2. :func:`hazards_at`: the hazards with their status, open and overdue at the date;
+3. :func:`grade_enterprises_at`: the enterprises with their grades and reasons;
 4. :func:`snapped_at`: the unit each snapped traffic accident of the window counts for;
 5. :func:`grade_roads_at`, :func:`grade_counties_at`;
 6. :func:`audit_at`: every record left unassigned, one row each, with its reasons;
 7. :func:`summary`: the ``summary.json`` figures.
 
 ``grade_at(prepared, as_of)`` can run at many dates on one :class:`Prepared` (it copies,
-never changes it): the seam the history and forecast of issue 11 are built on.
+never changes it); a history (:mod:`riskmap.history`) grades many dates with
+:func:`~riskmap.timeline.state_at` and turns only the ones shown into frames here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,15 +33,15 @@ import shapely
 
 from riskmap.assessment import Assessment
 from riskmap.grades import count_by_grade
-from riskmap.grading import COMPONENTS, county_components, grade_counties, grade_enterprises, top_contributors
+from riskmap.grading import COUNTY_COLUMNS, county_codes, county_contributions, enterprise_codes, top_contributors
 from riskmap.i18n import msg
 from riskmap.io.workspace import Workspace
-from riskmap.periods import in_window
 from riskmap.places import Audit, ProgressCallback, Stages
 from riskmap.reasons import render_column
 from riskmap.roadwork import UNIT_COLUMNS
-from riskmap.screening import count_snapped, grade_units, severity_class
+from riskmap.screening import unit_codes
 from riskmap.spatial import Prepared, prepare
+from riskmap.timeline import DateState, basis, state_at
 
 __all__ = ["assess", "grade_at", "prepare", "Prepared"]
 
@@ -54,38 +58,32 @@ class Windowed:
     traffic
         The traffic accidents of the window with a point of their own (those that
         snap, or are listed as unsnapped).
-    unit
-        The unit position of each of them (-1: not snapped), in row order; ``None``
-        when nothing was snapped (no units, or no accident file).
     """
 
     accidents: gpd.GeoDataFrame
     traffic: np.ndarray
-    unit: np.ndarray | None
 
 
-def accidents_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
-    """The accidents with their windows at ``as_of``: ``in_window`` (36 months), ``in_12m``."""
-    standard = prepared.standard
+def accidents_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
+    """The accidents with their windows at the state's date: ``in_window`` (36 months), ``in_12m``."""
     accidents = prepared.accidents.copy()
-    accidents["in_window"] = in_window(accidents["date"], as_of, int(standard.roads["window_months"])).to_numpy(dtype=bool)
-    accidents["in_12m"] = in_window(accidents["date"], as_of, int(standard.counties["points"].get("accident_months", 12)))
-    accidents["severity_class"] = severity_class(accidents["deaths"], accidents["injuries"])
+    accidents["in_window"] = state.in_window
+    accidents["in_12m"] = state.in_12m
+    accidents["severity_class"] = basis(prepared).severity
     accidents["unit_id"] = None
     accidents["snap_distance_m"] = np.nan
     return accidents
 
 
-def snapped_at(prepared: Prepared, accidents: gpd.GeoDataFrame, audit: Audit) -> Windowed:
+def snapped_at(prepared: Prepared, state: DateState, accidents: gpd.GeoDataFrame, audit: Audit) -> Windowed:
     """The units the traffic accidents of the window snapped to; the unsnapped ones are listed."""
-    snapping, window = prepared.snapping, accidents["in_window"].to_numpy(dtype=bool)
-    kept = window[snapping.rows] if len(snapping.rows) else np.zeros(0, dtype=bool)
-    rows = snapping.rows[kept]
+    snapping = prepared.snapping
+    rows = snapping.rows[state.snapped]
     traffic = np.zeros(len(accidents), dtype=bool)
     traffic[rows] = True
-    if snapping.unit is None or not prepared.accident_points:
-        return Windowed(accidents, traffic, None)
-    unit, distance = snapping.unit[kept], snapping.distance[kept]
+    if basis(prepared).snap_unit is None:
+        return Windowed(accidents, traffic)
+    unit, distance = snapping.unit[state.snapped], snapping.distance[state.snapped]
     ok = unit >= 0
     labels = accidents.index[rows]
     accidents.loc[labels[ok], "unit_id"] = prepared.network.units["unit_id"][unit[ok]]
@@ -93,95 +91,89 @@ def snapped_at(prepared: Prepared, accidents: gpd.GeoDataFrame, audit: Audit) ->
     unsnapped = accidents.loc[labels[~ok], "accident_id"]
     distance_m = float(prepared.standard.roads["snap_distance_m"])
     audit.unassign("accidents", unsnapped, [msg("unsnapped", dist=distance_m)] * len(unsnapped))
-    return Windowed(accidents, traffic, unit)
+    return Windowed(accidents, traffic)
 
 
-def hazards_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
-    """The hazards with ``is_open``, ``overdue`` and ``days_overdue`` at ``as_of``.
+def hazards_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
+    """The hazards at the state's date: ``status`` then, ``is_open``, ``overdue`` and ``days_overdue``.
 
-    ``is_open`` comes from the file's ``status`` (open or rectifying); a history (issue
-    11) will derive it at each date from ``found_date`` and ``closed_date`` here.
+    A hazard is open from its ``found_date`` until its ``closed_date`` (the ledger's
+    status says only how it stands today), overdue when open past its deadline
+    (:mod:`riskmap.timeline`).
     """
     hazards = prepared.hazards.copy()
-    day = pd.Timestamp(as_of)
-    hazards["is_open"] = hazards["status"].isin(["open", "rectifying"])
-    hazards["overdue"] = hazards["is_open"] & hazards["deadline"].notna() & (hazards["deadline"] < day)
-    hazards["days_overdue"] = np.where(hazards["overdue"], (day - hazards["deadline"]).dt.days, 0).astype(int) \
-        if len(hazards) else []
+    hazards["status"] = state.status
+    hazards["is_open"] = state.is_open
+    hazards["overdue"] = state.overdue
+    hazards["days_overdue"] = state.days_overdue
     order = [c for c in hazards.columns if c not in ("name", "sector")] + ["name", "sector"]
     return hazards[order]
 
 
-def _per_enterprise(positions: np.ndarray, mask, n: int, index: pd.Index) -> pd.Series:
-    """Count records per enterprise from their enterprise positions (-1: none)."""
-    chosen = positions[np.asarray(mask, dtype=bool) & (positions >= 0)]
-    return pd.Series(np.bincount(chosen, minlength=n).astype(int), index=index)
-
-
-def grade_enterprises_at(prepared: Prepared, accidents: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame,
-                         lang: str) -> gpd.GeoDataFrame:
-    """Grade the enterprises on their hazards and accidents at the date."""
+def grade_enterprises_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
+    """The enterprises graded at the state's date, with their reasons."""
     enterprises = prepared.enterprises.frame.copy()
-    n, index = len(enterprises), enterprises.index
-    owner, open_ = prepared.hazard_enterprise, hazards["is_open"].to_numpy(dtype=bool)
-    open_major = _per_enterprise(owner, open_ & (hazards["level"] == "major").to_numpy(), n, index)
-    overdue = _per_enterprise(owner, open_ & hazards["overdue"].to_numpy(dtype=bool), n, index)
-    fatal = ((accidents["kind"] == "production") & (accidents["deaths"] >= 1) & accidents["in_12m"]).to_numpy(dtype=bool)
-    fatal_12m = _per_enterprise(prepared.accident_enterprise, fatal, n, index)
-    graded = grade_enterprises(enterprises, prepared.standard, lang=lang, open_major=open_major,
-                               overdue=overdue, fatal_12m=fatal_12m)
-    for column in graded.columns:
-        enterprises[column] = graded[column]
-    enterprises["score"] = enterprises["grade"].map(prepared.standard.counties["points"]["enterprises"]).astype(float)
-    enterprises["open_hazards"] = _per_enterprise(owner, open_, n, index)
-    enterprises["major_open_hazards"] = open_major
-    enterprises["overdue_hazards"] = overdue
-    enterprises["fatal_accidents_12m"] = fatal_12m
+    versions = basis(prepared).versions.attributes(state.version)
+    if versions is not None:  # the attributes of the snapshots in force then
+        for column in versions.columns:
+            enterprises[column] = versions[column].to_numpy()
+    base, ranks, standard = state.base, state.ranks, prepared.standard
+    codes = pd.Series(enterprise_codes(base, ranks, standard, open_major=state.open_major, overdue=state.overdue_hazards,
+                                       fatal_12m=state.fatal_12m), index=enterprises.index, dtype=object)
+    enterprises["method"] = base.method.to_numpy()
+    enterprises["inherent_value"] = base.value.to_numpy()
+    enterprises["inherent_grade"] = base.inherent.to_numpy()
+    enterprises["grade"] = pd.Series(state.grade, index=enterprises.index, dtype=object)
+    enterprises["reasons"] = render_column(codes, lang)
+    enterprises["reason_codes"] = codes
+    enterprises["red_by_major_hazard"] = ranks.red_by_major
+    enterprises["score"] = enterprises["grade"].map(standard.counties["points"]["enterprises"]).astype(float)
+    enterprises["open_hazards"] = state.open_hazards
+    enterprises["major_open_hazards"] = state.open_major
+    enterprises["overdue_hazards"] = state.overdue_hazards
+    enterprises["fatal_accidents_12m"] = state.fatal_12m
     return enterprises
 
 
 GRADED_UNIT_COLUMNS = ["fatal", "injury", "pdo", "epdo", "rate", "accident_prone", "grade", "score", "reasons", "reason_codes"]
 
 
-def grade_roads_at(prepared: Prepared, windowed: Windowed, lang: str) -> gpd.GeoDataFrame:
-    """Grade the road units on the accidents of the window (or the roads' own counts)."""
+def grade_roads_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
+    """The road units graded on the accidents of the window (or the roads' own counts)."""
     network = prepared.network
     if not len(network):
         empty = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS + GRADED_UNIT_COLUMNS},
                                  geometry=gpd.GeoSeries([], crs=4326), crs=4326)
         empty["accident_prone"] = empty["accident_prone"].astype(bool)
         return empty
-    if windowed.unit is not None:
-        severity = windowed.accidents.loc[windowed.traffic, "severity_class"].to_numpy()
-        counts = count_snapped(len(network), windowed.unit, severity)
-    else:
-        counts = network.column_counts()
-    graded = grade_units(counts, network.units["length_m"], prepared.standard, lang=lang)
+    counts = state.unit_counts
+    codes = unit_codes(state.rate, state.unit_grade, state.prone, counts, prepared.standard)
     columns = dict(network.units)
     columns.update({c: counts[c].to_numpy() for c in ("fatal", "injury", "pdo")})
-    columns.update({c: graded[c].to_numpy() for c in GRADED_UNIT_COLUMNS[3:]})
+    columns.update({"epdo": state.epdo, "rate": state.rate, "accident_prone": state.prone, "grade": state.unit_grade,
+                    "score": state.rate, "reasons": render_column(pd.Series(codes, dtype=object), lang).to_numpy(),
+                    "reason_codes": codes})
     road_units = gpd.GeoDataFrame(columns, geometry=network.geometry, crs=4326)
-    if windowed.unit is not None:
+    if basis(prepared).snap_unit is not None:
         for column in ("fatal", "injury", "pdo"):
             road_units[column] = road_units[column].astype(int)
     return road_units
 
 
-def grade_counties_at(prepared: Prepared, enterprises: gpd.GeoDataFrame, road_units: gpd.GeoDataFrame,
-                      hazards: gpd.GeoDataFrame, accidents: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
-    """Grade the counties on their four components; name their top contributors."""
-    standard, codes = prepared.standard, prepared.places.codes
+def grade_counties_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
+    """The counties graded on their four components, with their reasons and top contributors."""
+    standard, parts = prepared.standard, state.county
     counties = prepared.counties.copy()
-    components, contributions = county_components(codes, enterprises=enterprises, road_units=road_units,
-                                                  hazards=hazards, accidents=accidents, standard=standard)
-    for column in components.columns:
-        counties[column] = components[column].to_numpy()
-    floor_counties = enterprises.loc[enterprises["red_by_major_hazard"].astype(bool), "county_code"].dropna().unique()
-    floor = pd.Series(np.isin(codes, floor_counties), index=counties.index)
-    graded = grade_counties(counties[list(COMPONENTS)], standard, lang=lang, floor=floor)
-    for column in ("score", "grade", "reasons", "reason_codes"):
-        counties[column] = graded[column]
-    top = top_contributors(contributions, len(counties), top=int(standard.counties.get("top_contributors", 3)))
+    for column in COUNTY_COLUMNS:
+        counties[column] = parts[column]
+    codes = pd.Series(county_codes(parts["score"], parts["grade"], parts["raised"], standard), index=counties.index,
+                      dtype=object)
+    counties["score"] = parts["score"]
+    counties["grade"] = pd.Series(parts["grade"], index=counties.index, dtype=object)
+    counties["reasons"] = render_column(codes, lang)
+    counties["reason_codes"] = codes
+    top = top_contributors(county_contributions(parts, standard), len(counties),
+                           top=int(standard.counties.get("top_contributors", 3)))
     counties["top_contributors"] = render_column(top, lang).to_numpy()
     counties["contributor_codes"] = top.to_numpy()
     counties["area_km2"] = shapely.area(prepared.places.metric) / 1e6
@@ -245,8 +237,22 @@ def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_unit
     }
 
 
-def grade_at(prepared: Prepared, as_of: date | None = None, *, stages: Stages | None = None) -> Assessment:
+def grade_at(prepared: Prepared, as_of: date | None = None, *, known_until: date | None = None,
+             stages: Stages | None = None, state: DateState | None = None) -> Assessment:
     """Grade a prepared workspace as it stood at ``as_of`` (default: the workspace's ``as_of``).
+
+    Parameters
+    ----------
+    prepared
+        The spatial work (:func:`~riskmap.spatial.prepare`); never changed.
+    as_of
+        The date graded; it must lie within the horizon the workspace was prepared for.
+    known_until
+        Count only the records dated up to this day (the forecast: ``as_of`` after
+        the workspace's date, ``known_until`` the workspace's date).
+    state
+        The numbers at that date when they are known already (:func:`riskmap.timeline.state_at`);
+        a history grades every date once and turns only the dates shown into frames.
 
     Raises
     ------
@@ -259,27 +265,28 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, stages: Stages | 
     stages = stages or Stages()
     lang = prepared.info.language
     with stages.stage("enterprises: grade"):
-        accidents = accidents_at(prepared, as_of)
-        hazards = hazards_at(prepared, as_of)
-        enterprises = grade_enterprises_at(prepared, accidents, hazards, lang)
-    prepared.wait_for_roads()  # the first time, the road worker has run while the enterprises were graded
+        prepared.wait_for_roads()  # the first time, the road worker has run while the points were joined
+        state = state or state_at(prepared, as_of, known_until=known_until)
+        accidents = accidents_at(prepared, state)
+        hazards = hazards_at(prepared, state)
+        enterprises = grade_enterprises_at(prepared, state, lang)
     audit = Audit(lang, unassigned=list(prepared.audit.unassigned))
     with stages.stage("roads: grade"):
-        windowed = snapped_at(prepared, accidents, audit)
-        traffic = windowed.traffic
-        road_units = grade_roads_at(prepared, windowed, lang)
+        windowed = snapped_at(prepared, state, accidents, audit)
+        road_units = grade_roads_at(prepared, state, lang)
     with stages.stage("counties: grade"):
-        counties = grade_counties_at(prepared, enterprises, road_units, hazards, accidents, lang)
+        counties = grade_counties_at(prepared, state, lang)
     figures = summary(prepared, as_of, counties=counties, enterprises=enterprises, road_units=road_units,
-                      accidents=accidents, traffic=traffic, hazards=hazards)
+                      accidents=accidents, traffic=windowed.traffic, hazards=hazards)
     return Assessment(
-        info=prepared.info, counties=counties, enterprises=enterprises.drop(columns=["red_by_major_hazard"]),
-        road_units=road_units, accidents=accidents, hazards=hazards, unassigned=audit_at(audit.unassigned, lang),
-        problems=list(prepared.problems), summary=figures, standard=prepared.standard,
-        timings=dict(prepared.timings) | stages.timings, extra=prepared.extra)
+        info=dataclasses.replace(prepared.info, as_of=as_of), counties=counties,
+        enterprises=enterprises.drop(columns=["red_by_major_hazard"]), road_units=road_units, accidents=accidents,
+        hazards=hazards, unassigned=audit_at(audit.unassigned, lang), problems=list(prepared.problems),
+        summary=figures, standard=prepared.standard, timings=dict(prepared.timings) | stages.timings,
+        extra=prepared.extra)
 
 
-def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | None = None,
+def assess(workspace: str | Path | Workspace, *, as_of: date | None = None, progress: ProgressCallback | None = None,
            language: str | None = None) -> Assessment:
     """Assess a workspace: :func:`~riskmap.spatial.prepare` it, then :func:`grade_at` its ``as_of``.
 
@@ -288,6 +295,9 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
     workspace
         A workspace folder (with ``riskmap.toml``) or an already loaded
         :class:`~riskmap.io.workspace.Workspace`.
+    as_of
+        Assess the workspace as it stood on this date instead of its own ``as_of``
+        (accidents from their dates, hazards found, closed and overdue by then).
     progress
         Called as ``progress(stage, None)`` when a stage starts and
         ``progress(stage, seconds)`` when it ends.
@@ -306,5 +316,5 @@ def assess(workspace: str | Path | Workspace, *, progress: ProgressCallback | No
         When the workspace or the standard has errors (``problems`` lists them).
     """
     stages = Stages(progress)
-    return grade_at(prepare(workspace, language=language, stages=stages), stages=stages)
+    return grade_at(prepare(workspace, as_of=as_of, language=language, stages=stages), stages=stages)
 

@@ -112,6 +112,30 @@ def _unit_codes(rate: np.ndarray, grade: np.ndarray, prone: np.ndarray, counts: 
     return codes
 
 
+def unit_grades(fatal: np.ndarray, injury: np.ndarray, pdo: np.ndarray, length_m: np.ndarray,
+                standard: Standard) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """EPDO, rate, accident-prone flag and grade of each unit, as numbers (no reasons).
+
+    The counts are the fatal, injury and property-only accidents of the window.
+    """
+    table = standard.roads
+    weights = table["epdo"]
+    years = float(table["window_months"]) / 12.0
+    epdo = weights["fatal"] * np.asarray(fatal, float) + weights["injury"] * np.asarray(injury, float) \
+        + weights["pdo"] * np.asarray(pdo, float)
+    km = np.maximum(np.asarray(length_m, float) / 1000.0, float(table["min_length_km"]))
+    rate = epdo / km / years
+    prone_rule = table["accident_prone"]
+    prone = (np.asarray(fatal) >= prone_rule["fatal"]) | (np.asarray(injury) >= prone_rule["injury"])
+    grade = np.where(prone, "red", grade_by_thresholds(rate, table["thresholds"]))
+    return epdo, rate, prone, grade
+
+
+def unit_codes(rate: np.ndarray, grade: np.ndarray, prone: np.ndarray, counts: pd.DataFrame, standard: Standard) -> np.ndarray:
+    """The reasons of each unit (:func:`unit_grades`' numbers and the counts)."""
+    return _unit_codes(rate, grade, prone, counts, int(standard.roads["window_months"]))
+
+
 def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, *, lang: str) -> pd.DataFrame:
     """EPDO, rate, accident-prone flag, grade and reasons of each unit.
 
@@ -130,18 +154,11 @@ def grade_units(counts: pd.DataFrame, length_m: np.ndarray, standard: Standard, 
         ``epdo``, ``rate``, ``accident_prone``, ``grade``, ``score`` (the rate),
         ``reason_codes`` and ``reasons``.
     """
-    table = standard.roads
-    weights = table["epdo"]
-    years = float(table["window_months"]) / 12.0
-    epdo = weights["fatal"] * counts["fatal"] + weights["injury"] * counts["injury"] + weights["pdo"] * counts["pdo"]
-    km = np.maximum(np.asarray(length_m) / 1000.0, float(table["min_length_km"]))
-    rate = epdo.to_numpy() / km / years
-    prone_rule = table["accident_prone"]
-    prone = (counts["fatal"].to_numpy() >= prone_rule["fatal"]) | (counts["injury"].to_numpy() >= prone_rule["injury"])
-    grade = np.where(prone, "red", grade_by_thresholds(rate, table["thresholds"]))
-    codes = pd.Series(_unit_codes(rate, grade, prone, counts, int(table["window_months"])), dtype=object)
+    epdo, rate, prone, grade = unit_grades(counts["fatal"].to_numpy(), counts["injury"].to_numpy(),
+                                           counts["pdo"].to_numpy(), length_m, standard)
+    codes = pd.Series(unit_codes(rate, grade, prone, counts, standard), dtype=object)
     return pd.DataFrame({
-        "epdo": epdo.to_numpy(),
+        "epdo": epdo,
         "rate": rate,
         "accident_prone": prone,
         "grade": grade,

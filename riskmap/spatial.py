@@ -11,6 +11,7 @@ accidents snapped) in worker threads.  The result, a :class:`Prepared`, is what
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,10 +29,12 @@ from riskmap.i18n import msg
 from riskmap.io.workspace import Workspace, load_workspace
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
+from riskmap.snapshots import split_versions
 from riskmap.standard import Standard, load_standard
 
 ENTERPRISE_COLUMNS = ["_row", "enterprise_id", "name", "sector", "lec_l", "lec_e", "lec_c", "likelihood", "severity",
                       "major_hazard_level", "employees", "address", "declared_county"]
+SNAPSHOT_COLUMN = "valid_from"
 ACCIDENT_COLUMNS = ["_row", "accident_id", "date", "deaths", "injuries", "kind", "enterprise_id", "sector"]
 HAZARD_COLUMNS = ["_row", "hazard_id", "enterprise_id", "level", "status", "found_date", "deadline", "closed_date",
                   "supervision", "description"]
@@ -46,6 +49,7 @@ class PlacedEnterprises:
     frame: gpd.GeoDataFrame
     county: np.ndarray  # county position of each enterprise (-1: none)
     position: pd.Series  # enterprise id → row position
+    versions: pd.DataFrame | None = None  # every snapshot row (riskmap.snapshots), None without them
 
     def positions_of(self, ids: pd.Series) -> np.ndarray:
         """Row positions of the enterprises named by ``ids`` (-1: none or unknown)."""
@@ -53,8 +57,10 @@ class PlacedEnterprises:
 
 
 def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> PlacedEnterprises:
-    """Place the enterprises; warn where a declared county disagrees with the location."""
-    enterprises = dataset_frame(ws, "enterprises", ENTERPRISE_COLUMNS).copy()
+    """Place the enterprises (the row in force at ``as_of`` of each); warn where a declared county
+    disagrees with the location."""
+    enterprises, versions = split_versions(dataset_frame(ws, "enterprises", ENTERPRISE_COLUMNS), ws.info.as_of)
+    enterprises = enterprises.copy()
     file = ws.files.get("enterprises", "enterprises")
     missing = no_location(enterprises.geometry)
     audit.unassign("enterprises", enterprises.loc[missing, "enterprise_id"], [msg("no_location")] * int(missing.sum()))
@@ -68,7 +74,9 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
             audit.warn(file, msg("county_mismatch", value=value, actual=actual), row=int(row), column="county_code", value=str(value))
         enterprises = enterprises.drop(columns="declared_county")
     position = pd.Series(np.arange(len(enterprises)), index=enterprises["enterprise_id"].astype(str))
-    return PlacedEnterprises(enterprises, county, position)
+    if versions is not None:
+        versions = pd.DataFrame(versions.drop(columns=["geometry", "declared_county"], errors="ignore"))
+    return PlacedEnterprises(enterprises, county, position, versions)
 
 
 def _unknown_enterprises(frame: gpd.GeoDataFrame, known: pd.Series, dataset: str, id_column: str, audit: Audit) -> None:
@@ -176,6 +184,9 @@ class Prepared:
         The first and last date a grading may ask for.
     extra, timings
         Further datasets of the workspace; seconds per stage.
+    cache
+        What gradings at a date derive from the Prepared once and share
+        (:func:`riskmap.timeline.basis`); the Prepared itself is never changed.
     """
 
     info: WorkspaceInfo
@@ -195,6 +206,7 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     roads_pending: Callable[[], tuple[RoadNetwork, Snapping]] | None = field(default=None, repr=False)
     _roads: tuple[RoadNetwork, Snapping] | None = field(default=None, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)
 
     def wait_for_roads(self) -> tuple[RoadNetwork, Snapping]:
         """The road units and the snapped accidents, waiting for the worker threads the first time."""
@@ -233,7 +245,7 @@ def read_workspace(workspace: str | Path | Workspace, job: RoadJob, language: st
     return ws, standard
 
 
-def prepare(workspace: str | Path | Workspace, *, horizon: tuple[date, date] | None = None,
+def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None, horizon: tuple[date, date] | None = None,
             language: str | None = None, progress: ProgressCallback | None = None,
             stages: Stages | None = None) -> Prepared:
     """Read a workspace and do its spatial work.
@@ -243,6 +255,8 @@ def prepare(workspace: str | Path | Workspace, *, horizon: tuple[date, date] | N
     workspace
         A workspace folder (with ``riskmap.toml``) or an already loaded
         :class:`~riskmap.io.workspace.Workspace`.
+    as_of
+        The date of the assessment instead of the workspace's own ``as_of``.
     horizon
         The first and last dates the grading will be asked about (default: ``as_of``
         only); traffic accidents no window of these dates holds are not snapped.
@@ -260,15 +274,17 @@ def prepare(workspace: str | Path | Workspace, *, horizon: tuple[date, date] | N
     stages = stages or Stages(progress)
     pool = ThreadPoolExecutor(max_workers=2)
     try:
-        return _prepare(workspace, horizon, language, stages, pool)
+        return _prepare(workspace, as_of, horizon, language, stages, pool)
     finally:
         pool.shutdown(wait=False)
 
 
-def _prepare(workspace, horizon, language, stages: Stages, pool: ThreadPoolExecutor) -> Prepared:
+def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPoolExecutor) -> Prepared:
     job = RoadJob(pool)
     with stages.stage("read"):
         ws, standard = read_workspace(workspace, job, language)
+    if as_of is not None and as_of != ws.info.as_of:
+        ws = dataclasses.replace(ws, info=dataclasses.replace(ws.info, as_of=as_of))
     horizon = horizon or (ws.info.as_of, ws.info.as_of)
     audit = Audit(ws.info.language)
     with stages.stage("counties"):

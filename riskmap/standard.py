@@ -55,6 +55,16 @@ class Standard:
         return self.data["counties"]
 
     @property
+    def history(self) -> dict[str, Any]:
+        """The ``[history]`` table: ``periods`` and ``period`` (month or quarter)."""
+        return self.data["history"]
+
+    @property
+    def warnings(self) -> dict[str, Any]:
+        """The ``[warnings]`` table: one table of thresholds per kind of warning."""
+        return self.data["warnings"]
+
+    @property
     def colours(self) -> dict[str, str]:
         """Grade colours: DESIGN §2 defaults, overridden by the ``[colours]`` table."""
         from riskmap.grades import DEFAULT_COLOURS
@@ -172,6 +182,14 @@ _SCALE = _Rule("two whole numbers [low, high] with 1 <= low < high <= 10",
                and 1 <= v[0] < v[1] <= 10)
 _SCHEME = _Rule("fixed, quantiles, natural_breaks", lambda v: v in ("fixed", "quantiles", "natural_breaks"),
                wrong="is not a known scheme")
+_PERIOD = _Rule("month, quarter", lambda v: v in ("month", "quarter"), wrong="is not a period")
+_WATCHED = _Rule('a list of "counties", "enterprises", "road_units"',
+                 lambda v: isinstance(v, list) and all(x in ("counties", "enterprises", "road_units") for x in v))
+_MEASURES = _Rule('a list of "accidents", "deaths"',
+                  lambda v: isinstance(v, list) and all(x in ("accidents", "deaths") for x in v))
+_P_VALUE = _number(high=0.5, above=0)
+_BAND = _Rule('a distance in metres > 0 and <= 100000, or "auto"',
+              lambda v: v == "auto" or (_is_number(v) and 0 < v <= 100_000))
 _THRESHOLDS = {g: _number() for g in ("red", "orange", "yellow")}
 _PER_GRADE = {g: _number(0) for g in GRADES}
 _SECTOR_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -203,6 +221,19 @@ SCHEMA: dict[str, Any] = {
                    "accident_death": _number(0), "accident_months": _integer(1, 120)},
         "scheme": _SCHEME, "thresholds": _THRESHOLDS, "major_hazard_floor": _GRADE,
         "top_contributors": _integer(0, 20),
+    },
+    "history": {"periods": _integer(1, 120), "period": _PERIOD},
+    "warnings": {
+        "grade_rise": {"enabled": _BOOL, "min_grade": _GRADE, "datasets": _WATCHED},
+        "forecast_rise": {"enabled": _BOOL, "min_grade": _GRADE, "datasets": _WATCHED},
+        "overdue": {"enabled": _BOOL, "orange_days": _integer(1, 3650)},
+        "supervised_overdue": {"enabled": _BOOL, "level": _GRADE},
+        "due_soon": {"enabled": _BOOL, "days": _integer(0, 365)},
+        "accident_trend": {"enabled": _BOOL, "level": _GRADE, "months": _integer(4, 120), "p": _P_VALUE,
+                           "recent_months": _integer(1, 12), "rise": _number(0), "min_increase": _integer(0, 1_000_000),
+                           "measures": _MEASURES},
+        "repeated_hazards": {"enabled": _BOOL, "level": _GRADE, "days": _integer(1, 3650), "min_count": _integer(1, 10_000)},
+        "hotspot": {"enabled": _BOOL, "level": _GRADE, "p": _P_VALUE, "band_m": _BAND, "min_epdo": _number(0)},
     },
 }
 """Every key a standard may hold, with what it may be; a tuple (key pattern, rule) is

@@ -32,8 +32,10 @@ FLOORS: dict[str, int] = {
     "riskmap.io.config": 4, "riskmap.io.geometry": 4,
     # 5 the workspace; road units and grades
     "riskmap.io.workspace": 5, "riskmap.screening": 5, "riskmap.grading": 5,
-    # 6-9 the pipeline: places and the audit, the road work, the spatial stages, then grading at a date
-    "riskmap.places": 6, "riskmap.roadwork": 7, "riskmap.spatial": 8, "riskmap.pipeline": 9,
+    # 6-9 the pipeline: places and the audit, enterprise snapshots, the road work, the spatial stages, then
+    # grading at a date: the numbers (timeline), then the frames (pipeline)
+    "riskmap.places": 6, "riskmap.snapshots": 6, "riskmap.roadwork": 7, "riskmap.spatial": 8, "riskmap.timeline": 9,
+    "riskmap.pipeline": 9,
     # 10-11 what is shown: filters, the View, tables
     "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11,
     # 12-16 the folium map

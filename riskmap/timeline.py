@@ -1,0 +1,325 @@
+"""The records on a time line: what holds at a date, as numbers, cheap to ask again.
+
+An assessment at a date T (DESIGN §9) counts what the dated records say held then:
+
+* an accident counts from its ``date`` (the 36- and 12-month windows up to T);
+* a hazard exists from its ``found_date`` and is open until its ``closed_date`` (a
+  ledger row marked closed without a ``closed_date`` counts as closed from the day it
+  was found: when it was closed is unknown); it is overdue at T when it is open and
+  its ``deadline`` is before T;
+* enterprises take the attributes valid at T (:mod:`riskmap.snapshots`), or as they
+  are; road units are as they are.
+
+:class:`Basis` holds everything of a :class:`~riskmap.spatial.Prepared` that does not
+depend on the date, as arrays (record days as integers, county positions, the
+inherent grades), made once per Prepared.  :func:`state_at` grades one date from it
+into a :class:`DateState`: numbers only, no reasons, no frames, so a history grades
+many dates for the price of a few array passes each.  ``known_until`` grades a later
+date with the records known at an earlier one: the forecast (nothing new, nothing
+closed after ``as_of``, old accidents leaving their windows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from riskmap.grades import RANK, from_rank
+from riskmap.grading import HAZARD_KINDS, EnterpriseBase, EnterpriseRanks, county_grades, county_parts, enterprise_ranks
+from riskmap.periods import months_before
+from riskmap.screening import count_snapped, unit_grades
+from riskmap.snapshots import Versions, enterprise_versions
+from riskmap.spatial import Prepared
+from riskmap.standard import Standard
+
+NEVER = np.iinfo(np.int64).max // 4
+"""The day number of a date that is not there (no deadline, not closed): after every day."""
+
+OPEN_STATUSES = ("open", "rectifying")
+
+
+def day_number(day: date | pd.Timestamp | np.datetime64) -> int:
+    """Days since 1970-01-01 of a date."""
+    return int(np.datetime64(pd.Timestamp(day).date(), "D").astype(np.int64))
+
+
+def day_numbers(values: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of each value's day (a time of day is dropped); missing → :data:`NEVER`."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    stamps = pd.to_datetime(values).to_numpy()
+    missing = np.isnat(stamps)
+    days = stamps.astype("datetime64[D]").astype(np.int64)
+    days[missing] = NEVER
+    return days
+
+
+def _positions(codes, index: pd.Index) -> np.ndarray:
+    """The position of each county code in ``index`` (-1: none)."""
+    values = pd.Series(codes, dtype=object)
+    return index.get_indexer(values.where(values.notna(), None).astype(object)).astype(np.int64)
+
+
+@dataclass
+class Basis:
+    """What grading at any date takes from a :class:`Prepared`, as arrays, made once.
+
+    Attributes
+    ----------
+    standard
+        The grading standard.
+    n_counties
+        How many counties there are.
+    accident_day, accident_deaths, accident_county, accident_enterprise, fatal_production
+        Each accident's day number, deaths, county and enterprise positions (-1: none),
+        and whether it is a production accident with deaths.
+    severity
+        Each accident's class (``fatal``, ``injury``, ``pdo``).
+    snap_rows, snap_unit, snap_severity
+        The traffic accidents the road units may count (accident positions), the unit
+        each snapped to (-1: none), and their classes.
+    found, deadline, closed
+        Each hazard's day numbers (:data:`NEVER` where missing); a row the ledger marks
+        closed without a date has ``closed`` = ``found``.
+    major, hazard_county, hazard_enterprise, ledger_status
+        Each hazard's level, county and enterprise positions, and the ledger's status.
+    enterprise_county, versions
+        Each enterprise's county position; its attribute versions
+        (:class:`~riskmap.snapshots.Versions`: one, unless the workspace has snapshots).
+    unit_county, unit_length, unit_km
+        Each road unit's county position and length.
+    """
+
+    standard: Standard
+    n_counties: int
+    accident_day: np.ndarray
+    accident_deaths: np.ndarray
+    accident_county: np.ndarray
+    accident_enterprise: np.ndarray
+    fatal_production: np.ndarray
+    severity: np.ndarray
+    snap_rows: np.ndarray
+    snap_unit: np.ndarray | None
+    snap_severity: np.ndarray
+    found: np.ndarray
+    deadline: np.ndarray
+    closed: np.ndarray
+    major: np.ndarray
+    hazard_county: np.ndarray
+    hazard_enterprise: np.ndarray
+    ledger_status: np.ndarray
+    enterprise_county: np.ndarray
+    versions: Versions
+    unit_county: np.ndarray
+    unit_length: np.ndarray
+    unit_km: np.ndarray
+    unit_counts: pd.DataFrame | None
+
+    @property
+    def n_enterprises(self) -> int:
+        return len(self.enterprise_county)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_county)
+
+
+def basis(prepared: Prepared) -> Basis:
+    """The :class:`Basis` of a prepared workspace, made the first time it is asked for.
+
+    It is kept on the Prepared (which is never changed otherwise), so every grading of
+    it, at any date, shares it.
+    """
+    cached = prepared.cache.get("basis")
+    if cached is None:
+        cached = prepared.cache["basis"] = _make_basis(prepared)
+    return cached
+
+
+def _make_basis(prepared: Prepared) -> Basis:
+    from riskmap.screening import severity_class
+
+    index = pd.Index(prepared.places.codes)
+    accidents, hazards = prepared.accidents, prepared.hazards
+    network, snapping = prepared.network, prepared.snapping
+    severity = severity_class(accidents["deaths"], accidents["injuries"]).to_numpy(dtype=object)
+    found, closed = day_numbers(hazards["found_date"]), day_numbers(hazards["closed_date"])
+    status = hazards["status"].to_numpy(dtype=object)
+    closed = np.where((status == "closed") & (closed == NEVER), found, closed)
+    unit_length = np.asarray(network.units["length_m"], dtype=float)
+    with_points = snapping.unit is not None and prepared.accident_points
+    return Basis(
+        standard=prepared.standard, n_counties=len(index),
+        accident_day=day_numbers(accidents["date"]),
+        accident_deaths=accidents["deaths"].to_numpy(dtype=float),
+        accident_county=_positions(accidents["county_code"], index),
+        accident_enterprise=np.asarray(prepared.accident_enterprise, dtype=np.int64),
+        fatal_production=((accidents["kind"] == "production") & (accidents["deaths"] >= 1)).to_numpy(dtype=bool),
+        severity=severity,
+        snap_rows=snapping.rows, snap_unit=snapping.unit if with_points else None,
+        snap_severity=severity[snapping.rows],
+        found=found, deadline=day_numbers(hazards["deadline"]), closed=closed,
+        major=(hazards["level"] == "major").to_numpy(dtype=bool),
+        hazard_county=_positions(hazards["county_code"], index),
+        hazard_enterprise=np.asarray(prepared.hazard_enterprise, dtype=np.int64),
+        ledger_status=status,
+        enterprise_county=np.asarray(prepared.enterprises.county, dtype=np.int64),
+        versions=enterprise_versions(prepared.enterprises.frame, prepared.enterprises.versions, prepared.standard,
+                                     prepared.info.as_of),
+        unit_county=_positions(network.units["county_code"], index),
+        unit_length=unit_length, unit_km=unit_length / 1000.0,
+        unit_counts=None if with_points or not len(network) else network.column_counts(),
+    )
+
+
+@dataclass
+class DateState:
+    """What holds at one date, as numbers (one value per record).
+
+    Attributes
+    ----------
+    day, known_until
+        The date graded, and the last date whose records count (``day`` itself, or
+        ``as_of`` for a forecast).
+    exists, is_open, overdue, days_overdue, status
+        Per hazard: found by then, open, overdue, days past the deadline (0 when not
+        overdue), and the status then (``closed``, else the ledger's open status).
+    in_window, in_12m
+        Per accident: in the 36-month (road) and the 12-month window.
+    version
+        Per enterprise: the position of its attribute version in use.
+    open_hazards, open_major, overdue_hazards, fatal_12m
+        Per enterprise: its open, open major and overdue hazards, and its fatal
+        production accidents of the last 12 months.
+    base, ranks, grade
+        Per enterprise: the date-independent part, the rules' outcome, the grade key.
+    snapped
+        Per snap candidate: whether the window counts it.
+    unit_counts, epdo, rate, prone, unit_grade
+        Per road unit.
+    county
+        Per county: the components and counts of :func:`riskmap.grading.county_parts`
+        and ``score``, ``grade``, ``raised`` (by the major-hazard floor), ``floor``.
+    """
+
+    day: date
+    known_until: date
+    exists: np.ndarray
+    is_open: np.ndarray
+    overdue: np.ndarray
+    days_overdue: np.ndarray
+    status: np.ndarray
+    in_window: np.ndarray
+    in_12m: np.ndarray
+    version: np.ndarray
+    open_hazards: np.ndarray
+    open_major: np.ndarray
+    overdue_hazards: np.ndarray
+    fatal_12m: np.ndarray
+    base: EnterpriseBase
+    ranks: EnterpriseRanks
+    grade: np.ndarray
+    snapped: np.ndarray
+    unit_counts: pd.DataFrame
+    epdo: np.ndarray
+    rate: np.ndarray
+    prone: np.ndarray
+    unit_grade: np.ndarray
+    county: dict[str, np.ndarray]
+
+
+def _window(days: np.ndarray, day: date, last: int, months: int) -> np.ndarray:
+    """Which day numbers lie in the ``months`` months up to ``day``, counting none after ``last``."""
+    start = day_number(months_before(day, months))
+    return (days > start) & (days <= last)
+
+
+def _per_enterprise(owner: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(owner[mask & (owner >= 0)], minlength=n).astype(int)
+
+
+def hazards_state(b: Basis, today: int, known: int) -> tuple[np.ndarray, ...]:
+    """Per hazard at day ``today`` (records known until day ``known``): exists, open, overdue, days overdue."""
+    exists = b.found <= min(today, known)
+    is_open = exists & ~(b.closed <= min(today, known))
+    overdue = is_open & (b.deadline < today)
+    days_overdue = np.where(overdue, today - np.where(overdue, b.deadline, today), 0).astype(int)
+    return exists, is_open, overdue, days_overdue
+
+
+def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) -> DateState:
+    """Grade a prepared workspace at ``day``, as numbers.
+
+    Parameters
+    ----------
+    prepared
+        The spatial work of the workspace.
+    day
+        The date graded.
+    known_until
+        Count only the records dated up to this day (default ``day``): a later
+        ``day`` with ``known_until = as_of`` is the forecast.
+    """
+    b = basis(prepared)
+    standard = b.standard
+    known_until = min(known_until or day, day)
+    today, known = day_number(day), day_number(known_until)
+    exists, is_open, overdue, days_overdue = hazards_state(b, today, known)
+    status = np.where(is_open, np.where(np.isin(b.ledger_status, OPEN_STATUSES), b.ledger_status, "open"),
+                      np.where(exists, "closed", b.ledger_status)).astype(object)
+    in_window = _window(b.accident_day, day, known, int(standard.roads["window_months"]))
+    in_12m = _window(b.accident_day, day, known, int(standard.counties["points"].get("accident_months", 12)))
+    n = b.n_enterprises
+    counts = {"open_major": _per_enterprise(b.hazard_enterprise, is_open & b.major, n),
+              "overdue": _per_enterprise(b.hazard_enterprise, overdue, n),
+              "fatal_12m": _per_enterprise(b.accident_enterprise, b.fatal_production & in_12m, n)}
+    version = b.versions.at(today)
+    base = b.versions.base_at(version)
+    ranks = enterprise_ranks(base.base_rank, standard, **counts)
+    grade = from_rank(ranks.rank)
+    snapped = in_window[b.snap_rows] if len(b.snap_rows) else np.zeros(0, dtype=bool)
+    unit_counts = _unit_counts(b, snapped)
+    epdo, rate, prone, unit_grade = unit_grades(unit_counts["fatal"].to_numpy(), unit_counts["injury"].to_numpy(),
+                                                unit_counts["pdo"].to_numpy(), b.unit_length, standard)
+    county = _county_state(b, grade, ranks, unit_grade, is_open, overdue, in_12m)
+    return DateState(day, known_until, exists, is_open, overdue, days_overdue, status, in_window, in_12m, version,
+                     _per_enterprise(b.hazard_enterprise, is_open, n), counts["open_major"], counts["overdue"],
+                     counts["fatal_12m"], base, ranks, grade, snapped, unit_counts, epdo, rate, prone, unit_grade, county)
+
+
+def _unit_counts(b: Basis, snapped: np.ndarray) -> pd.DataFrame:
+    """Fatal, injury and property-only accidents of the window per road unit."""
+    if b.unit_counts is not None:
+        return b.unit_counts
+    if b.snap_unit is None:
+        return pd.DataFrame({c: np.zeros(b.n_units) for c in ("fatal", "injury", "pdo")})
+    return count_snapped(b.n_units, b.snap_unit[snapped], b.snap_severity[snapped])
+
+
+def _county_state(b: Basis, grade: np.ndarray, ranks: EnterpriseRanks, unit_grade: np.ndarray, is_open: np.ndarray,
+                  overdue: np.ndarray, in_12m: np.ndarray) -> dict[str, np.ndarray]:
+    kind = np.where(b.major, "major", np.where(overdue, "overdue", "other")).astype(object)
+    parts = county_parts(
+        b.n_counties, enterprises=(b.enterprise_county, grade),
+        road_units=(b.unit_county, b.unit_km, unit_grade),
+        open_hazards=(b.hazard_county[is_open], kind[is_open], overdue[is_open]),
+        recent_accidents=(b.accident_county[in_12m], b.accident_deaths[in_12m]), standard=b.standard)
+    score = sum(parts[c] for c in ("points_enterprises", "points_roads", "points_hazards", "points_accidents"))
+    red = ranks.red_by_major & (b.enterprise_county >= 0)
+    floor = np.bincount(b.enterprise_county[red], minlength=b.n_counties) > 0
+    parts["score"] = score
+    parts["grade"], parts["raised"] = county_grades(score, b.standard, floor=floor)
+    parts["floor"] = floor
+    return parts
+
+
+def grade_rank(grades) -> np.ndarray:
+    """Ranks (0 blue … 3 red) of grade keys."""
+    return pd.Series(np.asarray(grades, dtype=object)).map(RANK).to_numpy(dtype=np.int8)
+
+
+__all__ = ["Basis", "DateState", "HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",
+           "hazards_state", "state_at"]

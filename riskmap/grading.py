@@ -340,6 +340,11 @@ HAZARD_KINDS = ("major", "overdue", "other")
 """How an open hazard counts for its county: major, else overdue, else other."""
 
 
+def _by_rank(table: dict[str, float]) -> np.ndarray:
+    """Points per grade rank (0 blue … 3 red) from a table of points per grade key."""
+    return np.array([float(table.get(g, 0.0)) for g in ("blue", "yellow", "orange", "red")])
+
+
 def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_units: tuple[np.ndarray, np.ndarray, np.ndarray],
                  open_hazards: tuple[np.ndarray, np.ndarray, np.ndarray], recent_accidents: tuple[np.ndarray, np.ndarray],
                  standard: Standard) -> dict[str, np.ndarray]:
@@ -350,11 +355,12 @@ def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_uni
     n
         How many counties there are.
     enterprises
-        (county position, grade key) of each enterprise.
+        (county position, grade rank) of each enterprise.
     road_units
-        (county position, length in km, grade key) of each road unit.
+        (county position, length in km, grade rank) of each road unit.
     open_hazards
-        (county position, kind of :data:`HAZARD_KINDS`, overdue) of each open hazard.
+        (county position, kind: 0 major, 1 overdue, 2 other (:data:`HAZARD_KINDS`), overdue)
+        of each open hazard.
     recent_accidents
         (county position, deaths) of each accident of the last 12 months.
 
@@ -369,22 +375,22 @@ def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_uni
     """
     points = standard.counties["points"]
     out: dict[str, np.ndarray] = {}
-    where, grade = enterprises
+    where, rank = enterprises
     per = PerCounty(n, where)
     out["n_enterprises"] = per(np.ones(len(where))).astype(int)
-    out["points_enterprises"] = per(pd.Series(grade, dtype=object).map(points["enterprises"]).fillna(0).to_numpy(float))
+    out["points_enterprises"] = per(_by_rank(points["enterprises"])[rank])
     for g in GRADES:
-        out[f"enterprises_{g}"] = per((grade == g).astype(float)).astype(int)
-    where, km, grade = road_units
+        out[f"enterprises_{g}"] = per((rank == RANK[g]).astype(float)).astype(int)
+    where, km, rank = road_units
     per = PerCounty(n, where)
-    out["points_roads"] = per(pd.Series(grade, dtype=object).map(points["roads_per_km"]).fillna(0).to_numpy(float) * km)
+    out["points_roads"] = per(_by_rank(points["roads_per_km"])[rank] * km)
     out["unit_km"] = per(km)
-    km_by_grade = {g: per(km * (grade == g)) for g in GRADES}
+    km_by_grade = {g: per(km * (rank == RANK[g])) for g in GRADES}
     where, kind, overdue = open_hazards
     per = PerCounty(n, where)
-    out["points_hazards"] = per(pd.Series(kind, dtype=object).map(points["hazards"]).to_numpy(float))
+    out["points_hazards"] = per(np.array([float(points["hazards"][k]) for k in HAZARD_KINDS])[kind])
     out["open_hazards"] = per(np.ones(len(where))).astype(int)
-    kinds = {k: per((kind == k).astype(float)) for k in HAZARD_KINDS}
+    kinds = {k: per((kind == i).astype(float)) for i, k in enumerate(HAZARD_KINDS)}
     out["major_open_hazards"] = kinds["major"].astype(int)
     out["overdue_hazards"] = per(overdue.astype(float)).astype(int)
     where, deaths = recent_accidents

@@ -97,3 +97,24 @@ def period_start(ends: list[date], index: int, kind: str = "month") -> date:
     end = ends[0]
     closing = end.month + (-end.month) % step
     return _month_end(end.year, closing - step) + timedelta(days=1)
+
+
+def first_end_on_or_after(day: date, ends: list[date], kind: str = "month") -> date:
+    """The first period end on or after ``day`` on the grid of ``ends`` (extended into the past).
+
+    ``ends`` are a history's period ends (the last is ``as_of``); a day before them falls
+    in an earlier period, whose end is the last day of its month (quarter).  A day after
+    the last end gives the last end.
+
+    >>> first_end_on_or_after(date(2026, 9, 12), [date(2026, 9, 30), date(2026, 10, 31)])
+    datetime.date(2026, 9, 30)
+    >>> first_end_on_or_after(date(2025, 2, 3), [date(2026, 9, 30), date(2026, 10, 31)])
+    datetime.date(2025, 2, 28)
+    """
+    if day > ends[-1]:
+        return ends[-1]
+    if day > ends[0]:
+        return next(end for end in ends if end >= day)
+    step = _MONTHS[kind]
+    closing = day.month + (-day.month) % step
+    return min(_month_end(day.year, closing), ends[0])

@@ -245,7 +245,8 @@ def read_workspace(workspace: str | Path | Workspace, job: RoadJob, language: st
     return ws, standard
 
 
-def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None, horizon: tuple[date, date] | None = None,
+def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None,
+            horizon: tuple[date, date] | Callable[[date, Standard], tuple[date, date]] | None = None,
             language: str | None = None, progress: ProgressCallback | None = None,
             stages: Stages | None = None) -> Prepared:
     """Read a workspace and do its spatial work.
@@ -259,7 +260,9 @@ def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None, hor
         The date of the assessment instead of the workspace's own ``as_of``.
     horizon
         The first and last dates the grading will be asked about (default: ``as_of``
-        only); traffic accidents no window of these dates holds are not snapped.
+        only); traffic accidents no window of these dates holds are not snapped.  It may
+        be a function of the workspace's ``as_of`` and standard returning the two dates
+        (a history's periods are in the standard).
     language
         ``zh`` or ``en`` instead of the workspace's (for a folder).
     progress, stages
@@ -285,6 +288,8 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
         ws, standard = read_workspace(workspace, job, language)
     if as_of is not None and as_of != ws.info.as_of:
         ws = dataclasses.replace(ws, info=dataclasses.replace(ws.info, as_of=as_of))
+    if callable(horizon):
+        horizon = horizon(ws.info.as_of, standard)
     horizon = horizon or (ws.info.as_of, ws.info.as_of)
     audit = Audit(ws.info.language)
     with stages.stage("counties"):

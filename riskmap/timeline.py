@@ -84,6 +84,8 @@ class Basis:
     found, deadline, closed
         Each hazard's day numbers (:data:`NEVER` where missing); a row the ledger marks
         closed without a date has ``closed`` = ``found``.
+    dated_close
+        Whether a hazard's ``closed_date`` is given (when it was closed is known).
     major, hazard_county, hazard_enterprise, ledger_status
         Each hazard's level, county and enterprise positions, and the ledger's status.
     enterprise_county, versions
@@ -107,6 +109,7 @@ class Basis:
     found: np.ndarray
     deadline: np.ndarray
     closed: np.ndarray
+    dated_close: np.ndarray
     major: np.ndarray
     hazard_county: np.ndarray
     hazard_enterprise: np.ndarray
@@ -162,6 +165,7 @@ def _make_basis(prepared: Prepared) -> Basis:
         snap_rows=snapping.rows, snap_unit=snapping.unit if with_points else None,
         snap_severity=severity[snapping.rows],
         found=found, deadline=day_numbers(hazards["deadline"]), closed=closed,
+        dated_close=hazards["closed_date"].notna().to_numpy(dtype=bool),
         major=(hazards["level"] == "major").to_numpy(dtype=bool),
         hazard_county=_positions(hazards["county_code"], index),
         hazard_enterprise=np.asarray(prepared.hazard_enterprise, dtype=np.int64),
@@ -284,7 +288,7 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) 
     unit_counts = _unit_counts(b, snapped)
     epdo, rate, prone, unit_grade = unit_grades(unit_counts["fatal"].to_numpy(), unit_counts["injury"].to_numpy(),
                                                 unit_counts["pdo"].to_numpy(), b.unit_length, standard)
-    county = _county_state(b, grade, ranks, unit_grade, is_open, overdue, in_12m)
+    county = _county_state(b, ranks, grade_rank(unit_grade), is_open, overdue, in_12m)
     return DateState(day, known_until, exists, is_open, overdue, days_overdue, status, in_window, in_12m, version,
                      _per_enterprise(b.hazard_enterprise, is_open, n), counts["open_major"], counts["overdue"],
                      counts["fatal_12m"], base, ranks, grade, snapped, unit_counts, epdo, rate, prone, unit_grade, county)
@@ -299,12 +303,12 @@ def _unit_counts(b: Basis, snapped: np.ndarray) -> pd.DataFrame:
     return count_snapped(b.n_units, b.snap_unit[snapped], b.snap_severity[snapped])
 
 
-def _county_state(b: Basis, grade: np.ndarray, ranks: EnterpriseRanks, unit_grade: np.ndarray, is_open: np.ndarray,
+def _county_state(b: Basis, ranks: EnterpriseRanks, unit_rank: np.ndarray, is_open: np.ndarray,
                   overdue: np.ndarray, in_12m: np.ndarray) -> dict[str, np.ndarray]:
-    kind = np.where(b.major, "major", np.where(overdue, "overdue", "other")).astype(object)
+    kind = np.where(b.major, 0, np.where(overdue, 1, 2))  # riskmap.grading.HAZARD_KINDS
     parts = county_parts(
-        b.n_counties, enterprises=(b.enterprise_county, grade),
-        road_units=(b.unit_county, b.unit_km, unit_grade),
+        b.n_counties, enterprises=(b.enterprise_county, ranks.rank),
+        road_units=(b.unit_county, b.unit_km, unit_rank),
         open_hazards=(b.hazard_county[is_open], kind[is_open], overdue[is_open]),
         recent_accidents=(b.accident_county[in_12m], b.accident_deaths[in_12m]), standard=b.standard)
     score = sum(parts[c] for c in ("points_enterprises", "points_roads", "points_hazards", "points_accidents"))
@@ -317,8 +321,10 @@ def _county_state(b: Basis, grade: np.ndarray, ranks: EnterpriseRanks, unit_grad
 
 
 def grade_rank(grades) -> np.ndarray:
-    """Ranks (0 blue … 3 red) of grade keys."""
-    return pd.Series(np.asarray(grades, dtype=object)).map(RANK).to_numpy(dtype=np.int8)
+    """Ranks (0 blue … 3 red) of grade keys (each distinct key looked up once)."""
+    codes, uniques = pd.factorize(np.asarray(grades, dtype=object))
+    table = np.array([RANK[g] for g in uniques] + [0], dtype=np.int8)
+    return table[codes]
 
 
 __all__ = ["Basis", "DateState", "HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",

@@ -20,12 +20,14 @@ PACKAGE = ROOT / "riskmap"
 FLOORS: dict[str, int] = {
     # 0 ground: words, grades, numbers of behaviour, nothing of ours below them
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
-    "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0,
+    "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0,
     "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.io": 0, "riskmap.io.dates": 0,
     # 1 data contract and the words kept as data
     "riskmap.errors": 1, "riskmap.reasons": 1, "riskmap.schema": 1, "riskmap.coords": 1, "riskmap.io.formats": 1,
-    # 2 the standard, the Assessment, geometry primitives, the fast GeoJSON writer
+    # 2 the standard, the Assessment, geometry primitives, the fast GeoJSON writer; the hazard lifecycle and
+    # monthly accident trends (arrays in, figures out)
     "riskmap.standard": 2, "riskmap.assessment": 2, "riskmap.join": 2, "riskmap.geojson": 2,
+    "riskmap.lifecycle": 2, "riskmap.trends": 2,
     # 3 layer specs; reading files and values
     "riskmap.layers": 3, "riskmap.io.values": 3, "riskmap.io.readers": 3, "riskmap.io.upload": 3,
     # 4 riskmap.toml and geometry of a dataset
@@ -35,7 +37,9 @@ FLOORS: dict[str, int] = {
     # 6-9 the pipeline: places and the audit, enterprise snapshots, the road work, the spatial stages, then
     # grading at a date: the numbers (timeline), then the frames (pipeline)
     "riskmap.places": 6, "riskmap.snapshots": 6, "riskmap.roadwork": 7, "riskmap.spatial": 8, "riskmap.timeline": 9,
-    "riskmap.pipeline": 9,
+    "riskmap.pipeline": 9, "riskmap.clusters": 9,
+    # 10 time: the history and forecast, and the warnings on them
+    "riskmap.alerts": 10, "riskmap.history": 10,
     # 10-11 what is shown: filters, the View, tables
     "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11,
     # 12-16 the folium map

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from riskmap.i18n import alerts as _alerts
+from riskmap.i18n.alerts import KIND_LABELS
 from riskmap.i18n.labels import (
     ACCIDENT_KIND_LABELS,
     COLUMN_LABELS,
@@ -31,9 +33,13 @@ from riskmap.i18n.labels import (
 from riskmap.i18n.messages import MESSAGES, PROBLEM_WORDS
 from riskmap.i18n.strings import STRINGS
 
+# Each capability keeps its words in a table module of its own; they are merged here.
+MESSAGES = {**MESSAGES, **_alerts.MESSAGES}
+STRINGS = {**STRINGS, **_alerts.STRINGS}
+
 __all__ = [
     "ACCIDENT_KIND_LABELS", "COLUMN_LABELS", "DATASET_LABELS", "GRADE_LABELS", "HAZARD_LEVEL_LABELS",
-    "HAZARD_STATUS_LABELS", "LANGUAGES", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS", "SECTOR_LABELS",
+    "HAZARD_STATUS_LABELS", "KIND_LABELS", "LANGUAGES", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS", "SECTOR_LABELS",
     "SECTORS", "STRINGS", "SUPERVISION_LABELS", "ColumnName", "DatasetName", "Msg", "Pair", "column_label",
     "grade_label", "label", "label_of", "message", "msg", "problem_word", "render", "sector_label", "t",
 ]
@@ -111,6 +117,7 @@ _LABEL_TABLES = {
     "accident_kind": ACCIDENT_KIND_LABELS,
     "dataset": DATASET_LABELS,
     "method": METHOD_LABELS,
+    "warning_kind": KIND_LABELS,
 }
 
 

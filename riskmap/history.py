@@ -1,0 +1,347 @@
+"""The history and the forecast: a workspace graded at each period end, and one period ahead.
+
+:func:`build_history` prepares the workspace once (reading, joins, road units,
+snapping: :func:`riskmap.spatial.prepare`) and grades it at the end of each of the
+last N periods (months by default, the last ending at ``as_of``: DESIGN §9) and at the
+end of the next period as if nothing changed: open hazards stay open, no new
+accidents or hazards, old accidents leave their windows (the forecast, 预测).
+
+Each date is graded as numbers (:func:`riskmap.timeline.state_at`); only the
+assessment at ``as_of`` is turned into frames straight away, any other period end (or
+the forecast) when it is asked for (:meth:`History.at`), so a history costs about one
+assessment.  What a consultation pack or a county atlas needs is here:
+
+* :attr:`History.assessment` (at ``as_of``), :meth:`History.at` (any period end),
+  :attr:`History.forecast` (the next period end);
+* :attr:`History.counties` (``trend_counties.csv``: grade, score, components and the
+  hazard lifecycle per county and period) and :attr:`History.region`
+  (``trend_region.csv``);
+* :attr:`History.ranks` (the grade ranks of every county, enterprise and road unit at
+  every period end, and in the forecast);
+* :attr:`History.warnings` (``warnings.csv``, :mod:`riskmap.alerts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from riskmap.assessment import Assessment
+from riskmap.grades import GRADES, RANK
+from riskmap.io.workspace import Workspace
+from riskmap.lifecycle import LIFECYCLE_COLUMNS, lifecycle_frame, period_figures
+from riskmap.periods import PERIOD_KINDS, next_period_end, period_ends, period_start
+from riskmap.pipeline import grade_at
+from riskmap.places import ProgressCallback, Stages
+from riskmap.spatial import Prepared, prepare
+from riskmap.timeline import DateState, basis, grade_rank, state_at
+
+TREND_COUNTY_COLUMNS = ("period_end", "county_code", "county_name", "grade", "score", "points_enterprises", "points_roads",
+                        "points_hazards", "points_accidents", *LIFECYCLE_COLUMNS)
+"""The columns of ``trend_counties.csv``."""
+
+TREND_REGION_COLUMNS = ("period_end", *LIFECYCLE_COLUMNS, *(f"{d}_{g}" for d in ("counties", "enterprises", "road_units")
+                                                             for g in GRADES))
+"""The columns of ``trend_region.csv``."""
+
+WATCHED = ("counties", "enterprises", "road_units")
+"""What a history keeps the grade ranks of, at every period end."""
+
+
+@dataclass
+class Graded:
+    """The numbers a history keeps of one graded date (the frames are made only when asked for).
+
+    Attributes
+    ----------
+    end, known_until
+        The date graded, and the last date whose records count.
+    ranks
+        Grade ranks (0 blue … 3 red) of the counties, enterprises and road units.
+    epdo
+        Each road unit's EPDO over the accident window.
+    county
+        The counties' components, counts, ``score`` and ``grade``
+        (:func:`riskmap.grading.county_parts`).
+    lifecycle, region
+        The hazard lifecycle of the period per county, and for the whole region.
+    """
+
+    end: date
+    known_until: date
+    ranks: dict[str, np.ndarray]
+    epdo: np.ndarray
+    county: dict[str, np.ndarray]
+    lifecycle: dict[str, np.ndarray] | None = None
+    region: dict[str, np.ndarray] | None = None
+
+
+def _graded(state: DateState) -> Graded:
+    parts = {k: v for k, v in state.county.items()}
+    ranks = {"counties": grade_rank(parts["grade"]), "enterprises": state.ranks.rank.astype(np.int8),
+             "road_units": grade_rank(state.unit_grade)}
+    return Graded(state.day, state.known_until, ranks, np.asarray(state.epdo, dtype=float), parts)
+
+
+def _with_lifecycle(prepared: Prepared, graded: Graded, state: DateState, start: date) -> Graded:
+    b = basis(prepared)
+    common = dict(found=b.found, closed=b.closed, deadline=b.deadline, dated_close=b.dated_close,
+                  is_open=state.is_open, overdue=state.overdue, start=start, end=state.day)
+    graded.lifecycle = period_figures(**common, group=b.hazard_county, n_groups=b.n_counties)
+    graded.region = period_figures(**common, group=np.zeros(len(b.found), dtype=np.int64), n_groups=1)
+    return graded
+
+
+@dataclass
+class History:
+    """A workspace graded at the end of each period, and forecast one period ahead.
+
+    Attributes
+    ----------
+    prepared
+        The spatial work, done once.
+    kind
+        ``month`` or ``quarter``.
+    ends
+        The period ends, oldest first; the last is ``as_of``.
+    periods
+        What each period end graded to (:class:`Graded`), in the order of ``ends``.
+    outlook
+        The forecast: the next period end with nothing rectified and nothing new.
+    outlooks
+        The forecast made at each period end (the one after it, with the records known
+        then): when a forecast rise was first seen.
+    assessment
+        The full assessment at ``as_of`` (its summary with the history's figures).
+    """
+
+    prepared: Prepared
+    kind: str
+    ends: list[date]
+    periods: list[Graded]
+    outlook: Graded
+    outlooks: list[Graded]
+    assessment: Assessment
+    _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    KEEP = 4  # period assessments kept in memory besides the one at as_of and the forecast
+
+    @property
+    def as_of(self) -> date:
+        return self.ends[-1]
+
+    @property
+    def forecast_end(self) -> date:
+        return self.outlook.end
+
+    @property
+    def language(self) -> str:
+        return self.assessment.language
+
+    def at(self, end: date) -> Assessment:
+        """The full assessment at a period end of the history, or at the forecast's date.
+
+        Made from the numbers already graded (only the frames and reasons are built),
+        and kept: the last few asked for, besides ``as_of`` and the forecast.
+
+        Raises
+        ------
+        KeyError
+            For a date that is neither a period end of the history nor the forecast's.
+        """
+        if end == self.as_of:
+            return self.assessment
+        if end == self.forecast_end:
+            return self.forecast
+        if end not in self.ends:
+            allowed = ", ".join(d.isoformat() for d in [*self.ends, self.forecast_end])
+            raise KeyError(f"{end} is not a period end of the history; allowed: {allowed}")
+        if end not in self._assessments:
+            self._assessments[end] = grade_at(self.prepared, end)
+            while len(self._assessments) > self.KEEP:
+                self._assessments.popitem(last=False)
+        self._assessments.move_to_end(end)
+        return self._assessments[end]
+
+    @cached_property
+    def forecast(self) -> Assessment:
+        """The full assessment at the forecast's date (nothing rectified, nothing new after ``as_of``)."""
+        return grade_at(self.prepared, self.forecast_end, known_until=self.as_of)
+
+    def previous(self, end: date) -> date | None:
+        """The period end before ``end`` (the last one, ``as_of``, before the forecast)."""
+        dates = [*self.ends, self.forecast_end]
+        index = dates.index(end)
+        return dates[index - 1] if index > 0 else None
+
+    @property
+    def ranks(self) -> dict[str, np.ndarray]:
+        """Grade ranks per dataset: an array of periods × records (the forecast not included)."""
+        return {name: np.stack([g.ranks[name] for g in self.periods]) for name in WATCHED}
+
+    def change(self, end: date) -> pd.DataFrame:
+        """Each county's grade at ``end`` and at the period end before it (``grade_previous``, ``change``: the
+        rise in grade steps, negative for a fall; 0 at the first period end)."""
+        dates = [*self.ends, self.forecast_end]
+        graded = [*self.periods, self.outlook]
+        index = dates.index(end)
+        now = graded[index].ranks["counties"]
+        before = graded[index - 1].ranks["counties"] if index > 0 else now
+        codes = self.prepared.places.codes
+        return pd.DataFrame({"county_code": codes, "grade_previous": [GRADES[3 - r] for r in before],
+                             "change": (now.astype(int) - before.astype(int))})
+
+    @cached_property
+    def counties(self) -> pd.DataFrame:
+        """``trend_counties.csv``: per period end and county, grade, score, components and lifecycle."""
+        keys = pd.DataFrame({"county_code": self.prepared.places.codes, "county_name": self.prepared.places.names})
+        frames = []
+        for graded in self.periods:
+            frame = keys.copy()
+            frame.insert(0, "period_end", graded.end.isoformat())
+            for column in ("grade", "score", "points_enterprises", "points_roads", "points_hazards", "points_accidents"):
+                frame[column] = graded.county[column]
+            for column in LIFECYCLE_COLUMNS:
+                frame[column] = graded.lifecycle[column]
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)[list(TREND_COUNTY_COLUMNS)]
+
+    @cached_property
+    def region(self) -> pd.DataFrame:
+        """``trend_region.csv``: per period end, the lifecycle of the whole region and the counts by grade."""
+        frame = lifecycle_frame([g.region for g in self.periods], [g.end for g in self.periods], pd.DataFrame(index=[0]))
+        for name in WATCHED:
+            for grade in GRADES:
+                frame[f"{name}_{grade}"] = [int((g.ranks[name] == RANK[grade]).sum()) for g in self.periods]
+        return frame[list(TREND_REGION_COLUMNS)]
+
+    @cached_property
+    def warnings(self) -> pd.DataFrame:
+        """The warnings at ``as_of`` (:func:`riskmap.alerts.find_warnings`), ordered by level, then severity."""
+        from riskmap.alerts import find_warnings
+
+        return find_warnings(self)
+
+    def county_trend(self, code: str) -> pd.DataFrame:
+        """One county's ``period_end``, ``score`` and ``grade`` over the periods, and the forecast (``forecast`` True)."""
+        position = int(np.flatnonzero(self.prepared.places.codes == str(code))[0])
+        graded = [*self.periods, self.outlook]
+        return pd.DataFrame({"period_end": [g.end for g in graded],
+                             "score": [float(g.county["score"][position]) for g in graded],
+                             "grade": [str(g.county["grade"][position]) for g in graded],
+                             "forecast": [False] * len(self.periods) + [True]})
+
+
+def _states(prepared: Prepared, ends: list[date], kind: str, stages: Stages) -> tuple[list[Graded], dict[date, DateState]]:
+    """Grade every period end as numbers; keep the state at ``as_of`` to build its frames from."""
+    periods, kept = [], {}
+    for index, end in enumerate(ends):
+        state = state_at(prepared, end)
+        periods.append(_with_lifecycle(prepared, _graded(state), state, period_start(ends, index, kind)))
+        if end == ends[-1]:
+            kept[end] = state
+    return periods, kept
+
+
+def history_of(prepared: Prepared, *, periods: int | None = None, period: str | None = None,
+               stages: Stages | None = None) -> History:
+    """The history of a prepared workspace (prepared with a horizon that holds every period end).
+
+    Parameters
+    ----------
+    periods, period
+        How many period ends, and ``month`` or ``quarter`` (default: the standard's
+        ``[history]`` table).
+    """
+    stages = stages or Stages()
+    count, kind = _settings(prepared, periods, period)
+    as_of = prepared.info.as_of
+    ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
+    with stages.stage("history: grade"):
+        graded, kept = _states(prepared, ends, kind, stages)
+        outlooks = [_graded(state_at(prepared, later, known_until=end))
+                    for end, later in zip(ends, [*ends[1:], forecast_end])]
+    assessment = grade_at(prepared, as_of, state=kept[as_of], stages=stages)
+    return History(prepared, kind, ends, graded, outlooks[-1], outlooks, assessment)
+
+
+def _settings(prepared: Prepared, periods: int | None, period: str | None) -> tuple[int, str]:
+    table = prepared.standard.history
+    count = int(periods if periods is not None else table.get("periods", 12))
+    kind = str(period if period is not None else table.get("period", "month"))
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"period {kind!r}; allowed: {', '.join(PERIOD_KINDS)}")
+    if not 1 <= count <= 120:
+        raise ValueError(f"periods {count}: from 1 to 120")
+    return count, kind
+
+
+def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
+    """The first and last dates a history of ``periods`` ``period``s up to ``as_of`` grades (with its forecast)."""
+    return period_ends(as_of, periods, period)[0], next_period_end(as_of, period)
+
+
+def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
+                  period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None
+                  ) -> History:
+    """Prepare a workspace once and grade its history and forecast.
+
+    Parameters
+    ----------
+    workspace
+        A workspace folder or a loaded :class:`~riskmap.io.workspace.Workspace`.
+    as_of
+        The date of the assessment (the last period end) instead of the workspace's.
+    periods, period
+        How many period ends (1–120), and ``month`` or ``quarter``; default: the
+        standard's ``[history]`` table (12 months).
+    language
+        ``zh`` or ``en`` instead of the workspace's.
+    progress
+        Called as ``progress(stage, None)`` when a stage starts and ``progress(stage, seconds)`` when it ends.
+
+    Raises
+    ------
+    riskmap.errors.InputError
+        When the workspace or the standard has errors.
+    ValueError
+        For ``periods`` or ``period`` out of range.
+    """
+    stages = Stages(progress)
+    if period is not None and period not in PERIOD_KINDS:
+        raise ValueError(f"period {period!r}; allowed: {', '.join(PERIOD_KINDS)}")
+
+    def span(info_as_of: date, standard) -> tuple[date, date]:
+        count = int(periods if periods is not None else standard.history.get("periods", 12))
+        return horizon(info_as_of, count, str(period or standard.history.get("period", "month")))
+
+    prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages)
+    history = history_of(prepared, periods=periods, period=period, stages=stages)
+    history.assessment = dataclasses.replace(history.assessment, summary=history.assessment.summary | summary_of(history))
+    return history
+
+
+def summary_of(history: History) -> dict:
+    """What the history adds to ``summary.json``: its periods, the forecast and the warnings counted."""
+    from riskmap.alerts import KINDS
+
+    warnings = history.warnings
+    outlook = history.outlook
+    now = history.periods[-1]
+    return {
+        "history": {"period": history.kind, "periods": len(history.ends),
+                    "period_ends": [d.isoformat() for d in history.ends]},
+        "forecast": {"period_end": outlook.end.isoformat(),
+                     **{name: {"by_grade": {g: int((outlook.ranks[name] == RANK[g]).sum()) for g in GRADES},
+                               "rising": int((outlook.ranks[name] > now.ranks[name]).sum())} for name in WATCHED}},
+        "warnings": {"count": int(len(warnings)),
+                     "by_level": {g: int((warnings["level"] == g).sum()) for g in GRADES},
+                     "by_kind": {k: int((warnings["kind"] == k).sum()) for k in KINDS}},
+    }

@@ -459,3 +459,34 @@ def find_warnings(history: History, *, kinds: tuple[str, ...] | None = None) -> 
 def render_messages(codes: pd.Series, lang: str) -> pd.Series:
     """The messages in ``lang`` (each from its :class:`~riskmap.i18n.Msg`)."""
     return pd.Series([code.render(lang) for code in codes], index=codes.index, dtype=object)
+
+
+def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The warnings with their messages in ``lang`` (from ``message_codes``)."""
+    if "message_codes" not in frame or not len(frame):
+        return frame
+    return frame.assign(message=render_messages(frame["message_codes"], lang))
+
+
+def select_warnings(frame: pd.DataFrame, *, levels=None, kinds=None, counties=None, sectors=None,
+                    hazard_statuses=None, statuses_of: pd.Series | None = None) -> pd.DataFrame:
+    """The warnings of the given levels, kinds, counties and sectors (``None``: any).
+
+    A sector keeps the warnings of its enterprises and their hazards (road units:
+    ``road_transport``); a county's own warnings have no sector and are shown only when
+    no sector is chosen, as the other tables do.  ``hazard_statuses`` keeps the hazard
+    warnings whose hazard has one of them (``statuses_of``: hazard id → status).
+    """
+    keep = pd.Series(True, index=frame.index)
+    if levels is not None:
+        keep &= frame["level"].isin(list(levels))
+    if kinds is not None:
+        keep &= frame["kind"].isin(list(kinds))
+    if counties is not None:
+        keep &= frame["county_code"].isin(list(counties))
+    if sectors is not None:
+        keep &= frame["sector"].isin(list(sectors))
+    if hazard_statuses is not None and statuses_of is not None:
+        hazard = frame["dataset"] == "hazards"
+        keep &= ~hazard | frame["id"].map(statuses_of).isin(list(hazard_statuses))
+    return frame[keep]

@@ -19,7 +19,9 @@ from riskmap.errors import InputError, Problem, RiskMapError
 EPILOG = """\
 examples:
   riskmap validate data/demo                 check a workspace and list every problem
-  riskmap assess data/demo --out out/        grade it and write every output
+  riskmap assess data/demo --out out/        grade it and write every output (with the history and warnings)
+  riskmap assess data/demo --as-of 2026-06-30 --periods 4 --period quarter
+  riskmap warn data/demo --level orange      the warnings, orange and red ones
   riskmap export data/demo --format png --out map.png --sector coal_mine
   riskmap export data/demo --format docx --out briefing.docx --lang zh
 
@@ -130,6 +132,7 @@ def summary_text(assessment) -> str:
                    f"{r['units']} units, {r['accident_prone_units']} accident-prone")
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
         out.append(f"hazards {h['input']}: {h['open']} open, {h['major_open']} major open, {h['overdue']} overdue")
+    out.extend(history_lines(s, lang))
     out.append("")
     counties = county_rows(assessment.counties)
     header = ["区县", "等级", "得分", "企业", "道路", "隐患", "事故", "主要因素"] if zh else \
@@ -143,6 +146,25 @@ def summary_text(assessment) -> str:
         out.append(f"{'未分配记录' if zh else 'unassigned records'}: {len(assessment.unassigned)} "
                    f"({'见' if zh else 'see'} unassigned.csv)")
     return "\n".join(out)
+
+
+def history_lines(summary: dict, lang: str) -> list[str]:
+    """The forecast and the warnings counted, as `riskmap assess` prints them (none without a history)."""
+    from riskmap.alerts import KINDS
+    from riskmap.grades import GRADES
+    from riskmap.i18n import grade_label, label_of, t
+
+    if "warnings" not in summary:
+        return []
+    sep = "，" if lang == "zh" else ", "
+    w, f = summary["warnings"], summary["forecast"]
+    levels = sep.join(f"{label_of('warning_level', g, lang)} {w['by_level'][g]}" for g in GRADES)
+    kinds = sep.join(f"{label_of('warning_kind', k, lang)} {w['by_kind'][k]}" for k in KINDS if w["by_kind"][k])
+    counties = sep.join(f"{grade_label(g, lang)} {f['counties']['by_grade'][g]}" for g in GRADES)
+    return [t("cli_forecast", lang, d=f["period_end"], counties=counties, c=f["counties"]["rising"],
+              e=f["enterprises"]["rising"], r=f["road_units"]["rising"]),
+            t("cli_warnings", lang, n=w["count"], levels=levels) + (f"（{kinds}）" if lang == "zh" and kinds else
+                                                                    f" ({kinds})" if kinds else "")]
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -177,15 +199,31 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("workspace", help="folder holding riskmap.toml")
 
     run = sub.add_parser("assess", help="grade a workspace and write its outputs",
-                         description="Grade a workspace and write counties/enterprises/road_units/hazards/accidents "
-                                     ".geojson, unassigned.csv, risk_register.xlsx and summary.json.")
+                         description="Grade a workspace, its history and forecast, and write counties/enterprises/"
+                                     "road_units/hazards/accidents .geojson, unassigned.csv, risk_register.xlsx, "
+                                     "trend_counties.csv, trend_region.csv, warnings.csv and summary.json.")
     run.add_argument("workspace", help="folder holding riskmap.toml")
     run.add_argument("--out", default="out", help="output folder (default: ./out)")
     run.add_argument("--register", choices=["key", "all"], default="key",
                      help="key: red/orange enterprises, accident-prone and red road units, open hazards (default); all: every row")
     run.add_argument("--layers-as", choices=["geojson", "geoparquet"], default="geojson", dest="layer_format",
                      help="file format of the graded layers: geojson (default) or geoparquet (compact, fast at province scale)")
+    _add_time_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    warn = sub.add_parser("warn", help="list the warnings (预警) of a workspace",
+                          description="Grade a workspace's history and forecast and print its warnings as a table, "
+                                      "red first, each with what, how much and since when.")
+    warn.add_argument("workspace", help="folder holding riskmap.toml")
+    warn.add_argument("--level", metavar="GRADE",
+                      help="this level and above (red, orange, yellow, blue), or several comma-separated levels")
+    warn.add_argument("--kind", action="append", metavar="KIND",
+                      help="only these kinds (repeat or comma-separate): grade_rise, forecast_rise, overdue, "
+                           "supervised_overdue, due_soon, accident_trend, repeated_hazards, hotspot")
+    warn.add_argument("--county", action="append", metavar="CODE_OR_NAME", help="only these counties, by code or name")
+    warn.add_argument("--lang", choices=["zh", "en"], help="language (default: the workspace's)")
+    _add_time_options(warn)
+    warn.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     export = sub.add_parser("export", help="export a map image, briefing, register or HTML map",
                             description="Export the four-colour map (png/pdf/svg), a standalone HTML map, "
@@ -201,8 +239,45 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--title", help="map title (default: the workspace title)")
     export.add_argument("--register", choices=["key", "all"], default="key",
                         help="for xlsx: key rows only (default) or every row")
+    export.add_argument("--as-of", dest="as_of", metavar="DATE",
+                        help="the workspace as it stood on this date (default: its as_of)")
     export.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
+
+
+def _add_time_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE",
+                        help="grade the workspace as it stood on this date (YYYY-MM-DD; default: its as_of)")
+    parser.add_argument("--periods", type=_periods, metavar="N",
+                        help="period ends in the history, 1-120 (default: the standard's [history], 12)")
+    parser.add_argument("--period", choices=["month", "quarter"],
+                        help="length of a period (default: the standard's [history], month)")
+
+
+def _periods(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-120")
+    return value
+
+
+def as_of_from_args(args):
+    """The ``--as-of`` date, or None; a value that is not a date is an input error naming it."""
+    from riskmap.i18n import msg
+    from riskmap.io.dates import YEAR_MAX, YEAR_MIN, to_date
+
+    text = getattr(args, "as_of", None)
+    if text is None:
+        return None
+    day = to_date(text)
+    if day is None or not YEAR_MIN <= day.year <= YEAR_MAX:
+        lang = _language_of(args)
+        problem = Problem.said("error", "--as-of", msg("as_of_bad", value=text), lang, value=text)
+        raise InputError(problem.message, [problem])
+    return day
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -286,15 +361,23 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+def _history(args, language: str | None = None):
+    from riskmap.history import build_history
+
+    return build_history(args.workspace, as_of=as_of_from_args(args), periods=args.periods, period=args.period,
+                         language=language, progress=_Progress(not args.quiet))
+
+
 def _cmd_assess(args) -> int:
-    from riskmap import assess
     from riskmap.outputs import write_outputs
 
     progress = _Progress(not args.quiet)
-    assessment = assess(args.workspace, progress=progress)
+    history = _history(args)
+    assessment = history.assessment
     start = time.perf_counter()
     progress("write outputs", None)
-    written = write_outputs(assessment, args.out, register_all=args.register == "all", layer_format=args.layer_format)
+    written = write_outputs(assessment, args.out, register_all=args.register == "all", layer_format=args.layer_format,
+                            history=history)
     progress("write outputs", time.perf_counter() - start)
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language, limit_per_file=30), file=sys.stderr)
@@ -304,13 +387,67 @@ def _cmd_assess(args) -> int:
     return 0
 
 
+def warning_table(frame, lang: str) -> str:
+    """The warnings as an aligned table: level, kind, county, subject, message, since."""
+    from riskmap.i18n import label_of, t
+
+    header = [t(f"warning_{c}", lang) for c in ("level", "kind", "id", "name", "message", "since")]
+    rows = [[label_of("warning_level", w.level, lang), label_of("warning_kind", w.kind, lang), str(w.id), str(w.name), str(w.message),
+             str(w.since)] for w in frame.itertuples()]
+    return format_table(header, rows)
+
+
+def warning_choice(args, assessment) -> dict:
+    """The ``warn`` options as :func:`riskmap.alerts.select_warnings` takes them, each value checked."""
+    from riskmap.alerts import KINDS
+    from riskmap.grades import GRADES, RANK
+
+    zh = (args.lang or assessment.language) == "zh"
+    problems = []
+    levels = _split([args.level]) if args.level else None
+    for value in levels or []:
+        if value not in GRADES:
+            problems.append(Problem("error", "--level", f"'{value}' 不是预警级别；允许：{', '.join(GRADES)}" if zh else
+                                    f"'{value}' is not a level; allowed: {', '.join(GRADES)}", value=value))
+    kinds = _split(args.kind)
+    for value in kinds or []:
+        if value not in KINDS:
+            problems.append(Problem("error", "--kind", f"'{value}' 不是预警类型；允许：{', '.join(KINDS)}" if zh else
+                                    f"'{value}' is not a kind of warning; allowed: {', '.join(KINDS)}", value=value))
+    counties = None
+    if args.county:
+        counties = filters_from_args(argparse.Namespace(sector=None, grade=None, county=args.county, lang=args.lang),
+                                     assessment).counties
+    if problems:
+        raise InputError("预警选项有误" if zh else "invalid warning options", problems)
+    if levels and len(levels) == 1:  # one level: it and the levels above it
+        levels = [g for g in GRADES if RANK[g] >= RANK[levels[0]]]
+    return {"levels": tuple(levels) if levels else None, "kinds": tuple(kinds) if kinds else None, "counties": counties}
+
+
+def _cmd_warn(args) -> int:
+    from riskmap.alerts import in_language, select_warnings
+    from riskmap.i18n import t
+
+    history = _history(args, language=args.lang)
+    lang = args.lang or history.language
+    chosen = in_language(select_warnings(history.warnings, **warning_choice(args, history.assessment)), lang)
+    if history.assessment.problems and not args.quiet:
+        print(format_problems(history.assessment.problems, lang=lang, limit_per_file=30), file=sys.stderr)
+    print(history.assessment.info.title + f" — {history.as_of.isoformat()}")
+    print("\n".join(history_lines(history.assessment.summary, lang)))
+    print()
+    print(warning_table(chosen, lang) if len(chosen) else t("cli_no_warnings", lang))
+    return 0
+
+
 def _cmd_export(args) -> int:
     from riskmap import View, assess
     from riskmap.export import ExportOptions, export_file
 
     progress = _Progress(not args.quiet)
     # --lang puts the workspace's own messages in that language too.
-    assessment = assess(args.workspace, progress=progress, language=args.lang)
+    assessment = assess(args.workspace, as_of=as_of_from_args(args), progress=progress, language=args.lang)
     view = View(assessment, filters_from_args(args, assessment), args.lang)
     options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, title=args.title,
                             layers=_split([args.layers]) if args.layers else None, all_rows=args.register == "all")
@@ -342,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handlers = {"validate": _cmd_validate, "assess": _cmd_assess, "export": _cmd_export}
+    handlers = {"validate": _cmd_validate, "assess": _cmd_assess, "warn": _cmd_warn, "export": _cmd_export}
     try:
         return handlers[args.command](args)
     except InputError as exc:

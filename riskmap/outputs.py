@@ -154,8 +154,25 @@ def outputs_zip(source: Assessment | View, **options) -> bytes:
         return buffer.getvalue()
 
 
+HISTORY_FILES = ("trend_counties.csv", "trend_region.csv", "warnings.csv")
+"""What a history adds to the outputs (DESIGN §9)."""
+
+
+def warnings_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``warnings.csv`` as a table: its columns exactly, the messages in ``lang``."""
+    from riskmap.alerts import WARNING_COLUMNS, in_language
+
+    return pd.DataFrame(in_language(frame, lang), columns=list(WARNING_COLUMNS)).reset_index(drop=True)
+
+
+def history_tables(history, lang: str) -> dict[str, pd.DataFrame]:
+    """The history's files as tables: ``trend_counties.csv``, ``trend_region.csv``, ``warnings.csv``."""
+    return {"trend_counties.csv": history.counties, "trend_region.csv": history.region,
+            "warnings.csv": warnings_table(history.warnings, lang)}
+
+
 def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_all: bool = False,
-                  layer_format: str = "geojson") -> list[Path]:
+                  layer_format: str = "geojson", history=None) -> list[Path]:
     """Write every output of DESIGN §7 into ``out_dir`` and return the paths written.
 
     Parameters
@@ -168,6 +185,9 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
     layer_format
         ``geojson`` (DESIGN §7) or ``geoparquet``: the same layers as ``.parquet``,
         which a province's 700,000 features write in a few seconds instead of a dozen.
+    history
+        A :class:`~riskmap.history.History`: its ``trend_counties.csv``,
+        ``trend_region.csv`` and ``warnings.csv`` are written too.
     """
     from riskmap.export.register import write_register  # the register formats with xlsxwriter
 
@@ -191,6 +211,9 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
     register = out / "risk_register.xlsx"
     write_register(view, register, all_rows=register_all)
     written.append(register)
+    for name, table in (history_tables(history, view.lang) if history is not None else {}).items():
+        write_csv(table, out / name)
+        written.append(out / name)
     summary = out / "summary.json"
     summary.write_text(summary_json(view) + "\n", encoding="utf-8")
     written.append(summary)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from riskmap.i18n import alerts as _alerts
-from riskmap.i18n.alerts import KIND_LABELS
+from riskmap.i18n.alerts import KIND_LABELS, LEVEL_LABELS
 from riskmap.i18n.labels import (
     ACCIDENT_KIND_LABELS,
     COLUMN_LABELS,
@@ -39,7 +39,7 @@ STRINGS = {**STRINGS, **_alerts.STRINGS}
 
 __all__ = [
     "ACCIDENT_KIND_LABELS", "COLUMN_LABELS", "DATASET_LABELS", "GRADE_LABELS", "HAZARD_LEVEL_LABELS",
-    "HAZARD_STATUS_LABELS", "KIND_LABELS", "LANGUAGES", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS", "SECTOR_LABELS",
+    "HAZARD_STATUS_LABELS", "KIND_LABELS", "LANGUAGES", "LEVEL_LABELS", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS", "SECTOR_LABELS",
     "SECTORS", "STRINGS", "SUPERVISION_LABELS", "ColumnName", "DatasetName", "Msg", "Pair", "column_label",
     "grade_label", "label", "label_of", "message", "msg", "problem_word", "render", "sector_label", "t",
 ]
@@ -118,6 +118,7 @@ _LABEL_TABLES = {
     "dataset": DATASET_LABELS,
     "method": METHOD_LABELS,
     "warning_kind": KIND_LABELS,
+    "warning_level": LEVEL_LABELS,
 }
 
 

@@ -19,6 +19,14 @@ KIND_LABELS = {
 }
 """The kinds of warning (``kind`` of ``warnings.csv``), in the order a reader weighs them."""
 
+LEVEL_LABELS = {
+    "red": ("红色预警", "red"),
+    "orange": ("橙色预警", "orange"),
+    "yellow": ("黄色预警", "yellow"),
+    "blue": ("蓝色预警", "blue"),
+}
+"""The levels of a warning (the grade keys), as a warning is named."""
+
 MESSAGES = {
     # --- warnings: what, how much, since when ---
     "warn_grade_rise": ("{what}风险等级由{old}升为{new}（上升 {steps} 级，{previous} → {now}）",

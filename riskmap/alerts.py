@@ -291,7 +291,7 @@ def due_soon(history: History, rule: dict) -> pd.DataFrame:
         return _rows()
     days = left[chosen_mask]
     levels = np.where(chosen["major"], "orange", "yellow")
-    messages = [msg("warn_due_soon", level=_pair(HAZARD_LEVEL_LABELS, "major" if m else "general"), days=int(d),
+    messages = [msg("warn_due_soon" if d else "warn_due_today", level=_pair(HAZARD_LEVEL_LABELS, "major" if m else "general"), days=int(d),
                     deadline=dl.isoformat(), description=text)
                 for m, d, dl, text in zip(chosen["major"], days, chosen["deadline"], chosen["description"])]
     starts = [max(dl - timedelta(days=window), f) for dl, f in zip(chosen["deadline"], chosen["found"])]

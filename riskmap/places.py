@@ -65,6 +65,15 @@ class Audit:
     def warn(self, file: str, text: Msg, **where) -> None:
         self.problems.append(Problem.said("warning", file, text, self.lang, **where))
 
+    def warn_rows(self, file: str, rows, column: str, texts) -> None:
+        """Warn about rows of a file, one problem per row up to the settings' limit, then how many more."""
+        rows, texts = list(rows), list(texts)
+        limit = settings.max_problems_per_column
+        for row, text in zip(rows[:limit], texts[:limit]):
+            self.warn(file, text, row=int(row), column=column)
+        if len(rows) > limit:
+            self.warn(file, msg("more_rows", n=len(rows) - limit), column=column)
+
 
 @dataclass
 class CountyPlaces:

@@ -195,6 +195,8 @@ DATASETS: dict[str, Dataset] = {
         Column("employees", ("从业人员", "职工人数"), **_count("employees")),
         Column("address", ("地址",)),
         Column("county_code", ("区划代码", "行政区划代码", "adcode"), target="declared_county"),
+        Column("valid_from", ("生效日期", "有效起始日期", "起始日期"), kind="date",
+               allowed="a date: the row's attributes hold from it (several rows per enterprise_id: dated snapshots)"),
     ), _POINTS, points=True),
     "roads": Dataset("roads", "segment_id", (
         Column("segment_id", ("路段编号",), required=True, kind="id"),

@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import Problem
@@ -75,8 +76,21 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
         enterprises = enterprises.drop(columns="declared_county")
     position = pd.Series(np.arange(len(enterprises)), index=enterprises["enterprise_id"].astype(str))
     if versions is not None:
+        _moved_snapshots(versions, enterprises, position, file, audit)
         versions = pd.DataFrame(versions.drop(columns=["geometry", "declared_county"], errors="ignore"))
     return PlacedEnterprises(enterprises, county, position, versions)
+
+
+def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, position: pd.Series, file: str,
+                     audit: Audit) -> None:
+    """Warn about snapshot rows placed elsewhere than the row in force at ``as_of`` (their place is not used)."""
+    at = versions["enterprise_id"].astype(str).map(position).to_numpy()
+    here, there = versions.geometry.to_numpy(), current.geometry.to_numpy()[at]
+    both = ~(pd.isna(here) | pd.isna(there))
+    moved = np.zeros(len(versions), dtype=bool)
+    moved[both] = shapely.distance(here[both], there[both]) > 1e-5  # about a metre
+    chosen = versions[moved].drop_duplicates("enterprise_id")
+    audit.warn_rows(file, chosen["_row"], "lon", [msg("snapshot_moved", value=v) for v in chosen["enterprise_id"]])
 
 
 def _unknown_enterprises(frame: gpd.GeoDataFrame, known: pd.Series, dataset: str, id_column: str, audit: Audit) -> None:
@@ -151,6 +165,40 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     hazards["name"] = np.where(has, names[safe] if len(names) else "", "")
     hazards["sector"] = np.where(has, sectors[safe] if len(sectors) else None, None)
     return hazards, owner
+
+
+def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoDataFrame, audit: Audit) -> None:
+    """Warn where the dates of a ledger row disagree with its status or with ``as_of``.
+
+    A hazard is open from ``found_date`` until ``closed_date`` whatever its status says
+    (:mod:`riskmap.timeline`), so each disagreement is said, with what is counted.
+    """
+    as_of = pd.Timestamp(ws.info.as_of)
+    day = {"found": hazards["found_date"].dt.normalize(), "closed": hazards["closed_date"].dt.normalize()}
+    status = hazards["status"]
+    file = ws.files.get("hazards", "hazards")
+
+    def text(value) -> str:
+        return value.strftime("%Y-%m-%d")
+
+    checks = [
+        ("closed_date", (status == "closed") & day["closed"].isna(), lambda r: msg("hazard_closed_no_date")),
+        ("status", status.isin(["open", "rectifying"]) & (day["closed"] <= as_of),
+         lambda r: msg("hazard_closed_date_open", value=text(r.closed_date), status=str(r.status))),
+        ("closed_date", day["closed"] > as_of, lambda r: msg("hazard_closed_after_as_of", value=text(r.closed_date),
+                                                             as_of=ws.info.as_of.isoformat())),
+        ("closed_date", day["closed"] < day["found"], lambda r: msg("hazard_closed_before_found", value=text(r.closed_date),
+                                                                    found=text(r.found_date))),
+        ("found_date", day["found"] > as_of, lambda r: msg("found_after_as_of", value=text(r.found_date),
+                                                           as_of=ws.info.as_of.isoformat())),
+    ]
+    for column, mask, words in checks if len(hazards) else []:
+        chosen = hazards[mask.fillna(False).astype(bool)]
+        audit.warn_rows(file, chosen["_row"], column, [words(r) for r in chosen.itertuples()])
+    if len(accidents):
+        late = accidents[(accidents["date"].dt.normalize() > as_of).fillna(False)]
+        audit.warn_rows(ws.files.get("accidents", "accidents"), late["_row"], "date",
+                        [msg("accident_after_as_of", value=text(d), as_of=ws.info.as_of.isoformat()) for d in late["date"]])
 
 
 # --- the prepared assessment --------------------------------------------------------------
@@ -302,6 +350,7 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
         accidents, accident_enterprise = link_accidents(ws, places, audit, enterprises)
     with stages.stage("hazards: join"):
         hazards, hazard_enterprise = link_hazards(ws, places, audit, enterprises)
+        check_dates(ws, hazards, accidents, audit)
     return Prepared(
         info=ws.info, standard=standard, counties=counties, places=places, enterprises=enterprises,
         accidents=accidents, accident_enterprise=accident_enterprise, hazards=hazards,

@@ -35,6 +35,7 @@ from riskmap.i18n.strings import STRINGS
 
 # Each capability keeps its words in a table module of its own; they are merged here.
 MESSAGES = {**MESSAGES, **_alerts.MESSAGES}
+COLUMN_LABELS = {**COLUMN_LABELS, **_alerts.COLUMN_LABELS}
 STRINGS = {**STRINGS, **_alerts.STRINGS}
 
 __all__ = [

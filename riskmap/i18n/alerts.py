@@ -27,6 +27,9 @@ LEVEL_LABELS = {
 }
 """The levels of a warning (the grade keys), as a warning is named."""
 
+COLUMN_LABELS = {"valid_from": ("生效日期", "valid from")}
+"""Labels of the columns this capability adds (an enterprise snapshot's date)."""
+
 MESSAGES = {
     # --- warnings: what, how much, since when ---
     "warn_grade_rise": ("{what}风险等级由{old}升为{new}（上升 {steps} 级，{previous} → {now}）",
@@ -40,6 +43,8 @@ MESSAGES = {
                      "{level} hazard {days} days overdue (deadline {deadline}): {description}"),
     "warn_supervised_overdue": ("{supervision}挂牌督办隐患逾期 {days} 天（整改期限 {deadline}）：{description}",
                                 "hazard under {supervision} supervision {days} days overdue (deadline {deadline}): {description}"),
+    "warn_due_today": ("{level}隐患今天到期（整改期限 {deadline}）：{description}",
+                       "{level} hazard due today (deadline {deadline}): {description}"),
     "warn_due_soon": ("{level}隐患 {days} 天后到期（整改期限 {deadline}）：{description}",
                       "{level} hazard due in {days} day(s) (deadline {deadline}): {description}"),
     "warn_accident_trend": ("{parts}（{since} 起）", "{parts} (since {since})"),

@@ -234,11 +234,18 @@ class Checker:
             self.report("error", column, ~present, lambda v: msg("empty_required", col=col))
         return parsed.values
 
-    def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
-        """Identifiers of a column; empty and repeated ones are errors."""
+    def ids(self, frame: pd.DataFrame, column: str, *, versions: pd.Series | None = None) -> pd.Series:
+        """Identifiers of a column; empty and repeated ones are errors.
+
+        ``versions`` (an enterprise's ``valid_from``, parsed) lets an id repeat once per
+        version: then a repeated (id, version) pair is the error.
+        """
         values = self.text(frame, column)
         col = ColumnName(column)
         self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
+        if versions is not None:
+            self._repeated_versions(values, versions, column)
+            return values
         duplicated = values.notna() & values.duplicated(keep="first")
         if duplicated.any():
             first_row = {}
@@ -247,6 +254,17 @@ class Checker:
             self.report("error", column, duplicated,
                         lambda v: msg("duplicate_id", col=col, value=v, first=first_row.get(v)), values)
         return values
+
+    def _repeated_versions(self, values: pd.Series, versions: pd.Series, column: str) -> None:
+        pairs = pd.DataFrame({"id": values, "version": versions.dt.normalize()})
+        duplicated = values.notna() & pairs.duplicated(keep="first")
+        if duplicated.any():
+            first = {key: int(self.rows[label]) for label, key in
+                     zip(pairs.index[::-1], zip(pairs["id"][::-1], pairs["version"][::-1]))}
+            shown = versions.dt.strftime("%Y-%m-%d").fillna("—")
+            words = pd.Series([msg("snapshot_duplicate", col=ColumnName(column), value=v, date=d, first=first.get((v, k)))
+                               for v, d, k in zip(values, shown, pairs["version"])], index=values.index)
+            self.report("error", column, duplicated, words, values)
 
     def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Text of a required column; an empty cell is an error."""

@@ -221,8 +221,14 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
         return gpd.GeoDataFrame({"_row": check.rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 
     out = pd.DataFrame({"_row": check.rows})
+    # Dated snapshots (an enterprise's rows with valid_from): its id repeats once per date.
+    versions = check.dates(frame, "valid_from") if dataset == "enterprises" and "valid_from" in frame else None
     for column in DATASETS[dataset].columns:
-        if column.kind != "lonlat":
+        if column.kind == "id" and versions is not None:
+            out[column.out] = check.ids(frame, column.name, versions=versions)
+        elif column.name == "valid_from" and versions is not None:
+            out[column.out] = versions
+        elif column.kind != "lonlat" and not (column.name == "valid_from" and versions is None):
             out[column.out] = read_column(frame, column, check, reading.lec)
     geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)

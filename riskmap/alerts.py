@@ -47,7 +47,7 @@ import shapely
 from riskmap.grades import GRADES, RANK
 from riskmap.i18n import KIND_LABELS, Msg, Pair, grade_label, label, msg
 from riskmap.i18n.labels import HAZARD_LEVEL_LABELS, SUPERVISION_LABELS
-from riskmap.periods import first_end_on_or_after
+from riskmap.periods import first_end_on_or_after, is_period_end
 from riskmap.timeline import basis, day_number, hazards_state
 
 if TYPE_CHECKING:
@@ -196,7 +196,8 @@ def _drivers(history: History, dataset: str, who: np.ndarray) -> list[Msg]:
 def forecast_rise(history: History, rule: dict) -> pd.DataFrame:
     """Counties, enterprises and road units whose forecast grade is above today's."""
     ends, found = history.ends, []
-    when = msg(f"when_{history.kind}", date=history.forecast_end.isoformat())
+    rest = not is_period_end(history.as_of, history.kind)  # the forecast closes the period as_of is in
+    when = msg(f"when_{history.kind}{'_rest' if rest else ''}", date=history.forecast_end.isoformat())
     for dataset in rule.get("datasets", ["counties", "enterprises", "road_units"]):
         flags = np.stack([o.ranks[dataset] > p.ranks[dataset] for o, p in zip(history.outlooks, history.periods)])
         start = run_start(flags)

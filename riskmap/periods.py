@@ -75,18 +75,27 @@ def period_ends(as_of: date, count: int, kind: str = "month") -> list[date]:
 
 
 def next_period_end(as_of: date, kind: str = "month") -> date:
-    """The end of the period after the one ``as_of`` closes: the forecast's date.
+    """The first period end after ``as_of`` on the calendar: the forecast's date.
 
     >>> next_period_end(date(2026, 10, 31))
     datetime.date(2026, 11, 30)
     >>> next_period_end(date(2026, 10, 15))
-    datetime.date(2026, 11, 30)
+    datetime.date(2026, 10, 31)
+    >>> next_period_end(date(2026, 10, 31), "quarter")
+    datetime.date(2026, 12, 31)
     """
     if kind not in _MONTHS:
         raise ValueError(f"period {kind!r}; allowed: {', '.join(PERIOD_KINDS)}")
     step = _MONTHS[kind]
     closing = as_of.month + (-as_of.month) % step
-    return _month_end(as_of.year, closing + step)
+    end = _month_end(as_of.year, closing)
+    return end if end > as_of else _month_end(as_of.year, closing + step)
+
+
+def is_period_end(day: date, kind: str = "month") -> bool:
+    """Whether ``day`` is the last day of a month (of a quarter's last month)."""
+    step = _MONTHS[kind]
+    return day.month % step == 0 and day == _month_end(day.year, day.month)
 
 
 def period_start(ends: list[date], index: int, kind: str = "month") -> date:

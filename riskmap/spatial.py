@@ -26,7 +26,7 @@ import shapely
 
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import Problem
-from riskmap.i18n import msg
+from riskmap.i18n import HAZARD_STATUS_LABELS, Pair, label, msg
 from riskmap.io.workspace import Workspace, load_workspace
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
@@ -184,7 +184,8 @@ def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoData
     checks = [
         ("closed_date", (status == "closed") & day["closed"].isna(), lambda r: msg("hazard_closed_no_date")),
         ("status", status.isin(["open", "rectifying"]) & (day["closed"] <= as_of),
-         lambda r: msg("hazard_closed_date_open", value=text(r.closed_date), status=str(r.status))),
+         lambda r: msg("hazard_closed_date_open", value=text(r.closed_date),
+                       status=Pair(*(label(HAZARD_STATUS_LABELS, str(r.status), lang) for lang in ("zh", "en"))))),
         ("closed_date", day["closed"] > as_of, lambda r: msg("hazard_closed_after_as_of", value=text(r.closed_date),
                                                              as_of=ws.info.as_of.isoformat())),
         ("closed_date", day["closed"] < day["found"], lambda r: msg("hazard_closed_before_found", value=text(r.closed_date),

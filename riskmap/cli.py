@@ -397,12 +397,12 @@ def warning_table(frame, lang: str) -> str:
     return format_table(header, rows)
 
 
-def warning_choice(args, assessment) -> dict:
-    """The ``warn`` options as :func:`riskmap.alerts.select_warnings` takes them, each value checked."""
+def warning_choice(args) -> dict:
+    """The ``warn`` levels and kinds as :func:`riskmap.alerts.select_warnings` takes them, each value checked."""
     from riskmap.alerts import KINDS
     from riskmap.grades import GRADES, RANK
 
-    zh = (args.lang or assessment.language) == "zh"
+    zh = _language_of(args) == "zh"
     problems = []
     levels = _split([args.level]) if args.level else None
     for value in levels or []:
@@ -414,24 +414,24 @@ def warning_choice(args, assessment) -> dict:
         if value not in KINDS:
             problems.append(Problem("error", "--kind", f"'{value}' 不是预警类型；允许：{', '.join(KINDS)}" if zh else
                                     f"'{value}' is not a kind of warning; allowed: {', '.join(KINDS)}", value=value))
-    counties = None
-    if args.county:
-        counties = filters_from_args(argparse.Namespace(sector=None, grade=None, county=args.county, lang=args.lang),
-                                     assessment).counties
     if problems:
         raise InputError("预警选项有误" if zh else "invalid warning options", problems)
     if levels and len(levels) == 1:  # one level: it and the levels above it
         levels = [g for g in GRADES if RANK[g] >= RANK[levels[0]]]
-    return {"levels": tuple(levels) if levels else None, "kinds": tuple(kinds) if kinds else None, "counties": counties}
+    return {"levels": tuple(levels) if levels else None, "kinds": tuple(kinds) if kinds else None}
 
 
 def _cmd_warn(args) -> int:
     from riskmap.alerts import in_language, select_warnings
     from riskmap.i18n import t
 
+    choice = warning_choice(args)  # checked before the work
     history = _history(args, language=args.lang)
     lang = args.lang or history.language
-    chosen = in_language(select_warnings(history.warnings, **warning_choice(args, history.assessment)), lang)
+    if args.county:
+        county = argparse.Namespace(sector=None, grade=None, county=args.county, lang=args.lang)
+        choice["counties"] = filters_from_args(county, history.assessment).counties
+    chosen = in_language(select_warnings(history.warnings, **choice), lang)
     if history.assessment.problems and not args.quiet:
         print(format_problems(history.assessment.problems, lang=lang, limit_per_file=30), file=sys.stderr)
     print(history.assessment.info.title + f" — {history.as_of.isoformat()}")

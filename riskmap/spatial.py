@@ -174,7 +174,8 @@ def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoData
     (:mod:`riskmap.timeline`), so each disagreement is said, with what is counted.
     """
     as_of = pd.Timestamp(ws.info.as_of)
-    day = {"found": hazards["found_date"].dt.normalize(), "closed": hazards["closed_date"].dt.normalize()}
+    day = {"found": pd.to_datetime(hazards["found_date"]).dt.normalize(),
+           "closed": pd.to_datetime(hazards["closed_date"]).dt.normalize()}
     status = hazards["status"]
     file = ws.files.get("hazards", "hazards")
 
@@ -197,7 +198,7 @@ def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoData
         chosen = hazards[mask.fillna(False).astype(bool)]
         audit.warn_rows(file, chosen["_row"], column, [words(r) for r in chosen.itertuples()])
     if len(accidents):
-        late = accidents[(accidents["date"].dt.normalize() > as_of).fillna(False)]
+        late = accidents[(pd.to_datetime(accidents["date"]).dt.normalize() > as_of).fillna(False)]
         audit.warn_rows(ws.files.get("accidents", "accidents"), late["_row"], "date",
                         [msg("accident_after_as_of", value=text(d), as_of=ws.info.as_of.isoformat()) for d in late["date"]])
 

@@ -5,11 +5,9 @@ Layout and widgets only: every number, table, file and word comes from :mod:`ris
 Workspace, in this order: files uploaded in the sidebar (:mod:`riskmap.io.upload`),
 the folder named by ``RISKMAP_WORKSPACE``, the demo workspace ``data/demo``.
 
-The assessment is computed once per workspace *content* (a SHA-256 of the files'
-bytes) and kept with ``st.cache_resource``: neither a filter change nor a language
-switch recomputes it.  A :class:`riskmap.View` (the assessment under the filters, in
-the page's language) is made once per run, and the headline figures, the map, the
-tables and the downloads all draw on it.
+The history (:mod:`riskmap.history`) is computed once per workspace *content* (a SHA-256
+of its files) and kept with ``st.cache_resource``: a filter, language or period change
+never recomputes it.  One :class:`riskmap.View` per run feeds figures, map, tables, downloads.
 """
 
 from __future__ import annotations
@@ -25,15 +23,15 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from riskmap import Filters, View, mapview, outputs, settings, tables
+from riskmap import Filters, View, charts, mapview, outputs, settings, tables
+from riskmap.alerts import KINDS
 from riskmap.errors import InputError, Problem
-from riskmap.export import MIME_TYPES, export_bytes
-from riskmap.export.page import LAYERS as STATIC_LAYERS
+from riskmap.filters import time_window
 from riskmap.grades import GRADES
-from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, column_label, grade_label, label, msg, sector_label, t
+from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, grade_label, label, label_of, msg, sector_label, t
 from riskmap.io import upload
 from riskmap.layers import BUILTIN_DATASETS, load_layers
-from riskmap.periods import window
+from riskmap.mapview.change import change_layers
 from riskmap.sanitize import check_tile_url, markdown_text
 
 ROOT = Path(__file__).resolve().parent
@@ -48,7 +46,8 @@ ASSET_BASE = f"../{_STATIC.name}/"
 # Coloured squares for labels (Markdown colours; emoji fonts are often missing offline).
 GRADE_MARK = {"red": ":red[■]", "orange": ":orange[■]", "yellow": ":yellow[■]", "blue": ":blue[■]"}
 STYLER_MAX_ROWS = 200  # colouring cells with a pandas Styler is slow (and holds up the map) past this
-SELECT_KEYS = ("f_sectors", "f_grades", "f_counties", "f_status", "f_window", "f_layers", "f_basemap", "why_county")
+SELECT_KEYS = ("f_sectors", "f_grades", "f_counties", "f_status", "f_window", "f_layers", "f_basemap", "why_county",
+               "f_period", "f_mode", "f_warn_levels", "f_warn_kinds", "warn_pick")
 
 
 def ui(key: str, lang: str, **fmt) -> str:
@@ -63,12 +62,12 @@ def _content_hash(folder: str, signature: tuple) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_assessment(content_hash: str, folder: str):
-    """The assessment of a workspace, once per content hash and folder (an upload folder goes with
-    its visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
-    from riskmap import assess
+def load_history(content_hash: str, folder: str):
+    """The history of a workspace, once per content hash and folder (an upload folder goes with its
+    visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
+    from riskmap.history import build_history
 
-    return assess(folder)
+    return build_history(folder)
 
 
 @st.cache_resource(show_spinner=False)
@@ -109,7 +108,7 @@ def _assessment(lang: str):
         with st.spinner(ui("assessing", lang)):
             if not folder.is_dir():
                 raise InputError(f"{folder}: not a folder", [Problem("error", str(folder), "the workspace folder does not exist")])
-            return load_assessment(_content_hash(str(folder), upload.file_signature(folder)), str(folder)), notes
+            return load_history(_content_hash(str(folder), upload.file_signature(folder)), str(folder)), notes
     except InputError as exc:
         st.title(t("app_title", lang))
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
@@ -121,40 +120,21 @@ def _assessment(lang: str):
 
 def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     """Errors in one error box (file, row, column, value, message); never a traceback."""
-    lines = [header]
-    for p in problems[:200]:
-        value = f" — 「{markdown_text(p.value)}」" if p.value not in (None, "") else ""
-        lines.append(f"- **{markdown_text(p.location())}**: {markdown_text(p.render(lang))}{value}")
-    if len(problems) > 200:
-        lines.append(f"- … (+{len(problems) - 200})")
-    st.error("\n".join(lines))
+    st.error(tables.problem_markdown(problems, lang, header=header))
 
 
-def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str]) -> None:
+def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str], **options) -> None:
     """A table with its grade column in the grade colours (when small enough to style)."""
-    grade_header = column_label("grade", lang)
-    if grade_header in table and len(table) <= STYLER_MAX_ROWS:
-        by_label = {grade_label(g, lang): colours[g] for g in GRADES}
-        text = {grade_label(g, lang): ("#111" if g == "yellow" else "#fff") for g in GRADES}
-        styled = table.style.map(lambda v: f"background-color: {by_label[v]}; color: {text[v]}" if v in by_label else "",
-                                 subset=[grade_header])
-        styled = styled.format({c: tables.number_text for c in table.columns if pd.api.types.is_float_dtype(table[c])})
-        st.dataframe(styled, hide_index=True, width="stretch")
-    else:
-        st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(tables.styled(table, lang, colours, max_rows=STYLER_MAX_ROWS), hide_index=True, width="stretch", **options)
 
 
 def _time_window(sb, as_of, lang: str) -> tuple:
     """The dates of the time window chosen (``None`` for all)."""
     choice = sb.selectbox(ui("time_window", lang), ["all", "12", "36", "custom"], key="f_window",
                           format_func=lambda w: ui(f"tw_{w}", lang))
-    if choice in ("12", "36"):
-        return window(as_of, int(choice))
-    if choice == "custom":
-        picked = sb.date_input(ui("from_to", lang), value=(as_of - timedelta(days=365), as_of), key="f_dates")
-        if isinstance(picked, (tuple, list)) and len(picked) == 2:
-            return tuple(picked)
-    return None, None
+    custom = sb.date_input(ui("from_to", lang), value=(as_of - timedelta(days=365), as_of), key="f_dates") \
+        if choice == "custom" else None
+    return time_window(choice, as_of, custom)
 
 
 def _filters(a, lang: str) -> Filters:
@@ -181,9 +161,8 @@ def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
                             format_func=lambda i: titles[i], key="f_layers")
     # A layer unticked here is left out; the ticked ones are all shown at start.
     layers = [dataclasses.replace(s, show=True) for s in specs if s.id in chosen]
-    options = ["none", "osm", "carto-light", "tianditu", "gaode", "custom"]
-    default = a.info.basemap if a.info.basemap in options else ("custom" if "{z}" in a.info.basemap else "none")
-    basemap = sb.selectbox(ui("basemap", lang), options, index=options.index(default), key="f_basemap",
+    options, default = mapview.basemaps.page_choices(a.info.basemap)
+    basemap = sb.selectbox(ui("basemap", lang), options, index=default, key="f_basemap",
                            format_func=lambda b: ui("bm_none", lang) if b == "none" else (ui("bm_custom", lang) if b == "custom" else b))
     if basemap == "custom":
         basemap = sb.text_input(ui("basemap_url", lang), value=a.info.basemap if "{z}" in a.info.basemap else
@@ -197,19 +176,20 @@ def _layers_and_basemap(a, lang: str) -> tuple[list, str]:
 
 
 def _headline(figures: dict, lang: str) -> None:
-    cols = st.columns(4)
-    for col, g in zip(cols, GRADES):
+    for col, g in zip(st.columns(4), GRADES):
         col.metric(ui("counties_by_grade", lang, g=f"{GRADE_MARK[g]} {grade_label(g, lang)}"),
                    f"{figures['counties_by_grade'][g]} / {figures['enterprises_by_grade'][g]}")
-    cols = st.columns(4)
-    for col, key, figure in zip(cols, ("open_major", "overdue", "accident_prone", "deaths_12m"),
+    for col, key, figure in zip(st.columns(4), ("open_major", "overdue", "accident_prone", "deaths_12m"),
                                 ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")):
         col.metric(ui(key, lang), figures[figure])
 
 
-def _map(view: View, layers: list, basemap: str) -> None:
+def _map(view: View, layers: list, basemap: str, mode: str = "grade") -> None:
+    if mode == "change":
+        layers = change_layers(layers)
+    focus = st.session_state.get("_focus")  # a warning's subject: its county code, or its point
     try:
-        m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=620)
+        m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=620, focus=focus)
     except InputError as exc:
         show_problems(exc.problems or [Problem("error", "map", str(exc))], view.lang, header=ui("map_error", view.lang))
         # Drawn again without the basemap and without the workspace's own layers (the
@@ -227,22 +207,24 @@ def _map(view: View, layers: list, basemap: str) -> None:
             st.session_state["main_tabs"] = ui("tab_ranking", view.lang)
 
 
-def _why(view: View, code: str | None) -> None:
+def _why(view: View, code: str | None, history) -> None:
     lang, found = view.lang, tables.county_why(view, code, ui("components", view.lang))
     if found is None:
         return
     row, parts = found
     st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
-                f"{grade_label(row['grade'], lang)} · {column_label('score', lang)} {row['score']:.1f}")
+                f"{grade_label(row['grade'], lang)} · {t('score', lang)} {row['score']:.1f}")
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
     right.markdown(f"**{ui('top', lang)}**: {markdown_text(row.get('top_contributors') or ui('none', lang))}")
     right.markdown(f"**{ui('reasons', lang)}**: {markdown_text(row.get('reasons') or ui('none', lang))}")
     counts = " · ".join(f"{GRADE_MARK[g]} {grade_label(g, lang)} {int(row.get(f'enterprises_{g}', 0))}" for g in GRADES)
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
+    st.vega_lite_chart(charts.score_trend(history.county_trend(code), view.standard, lang=lang, colours=view.colours,
+                                          title=ui("trend", lang)), width="stretch")
 
 
-def _ranking(view: View) -> None:
+def _ranking(view: View, history) -> None:
     lang = view.lang
     show_table(tables.page_table(view, "counties"), lang, view.colours)
     names = view.county_names
@@ -250,7 +232,7 @@ def _ranking(view: View) -> None:
     if st.session_state.get("why_county") not in codes:
         st.session_state["why_county"] = codes[0] if codes else None
     st.subheader(ui("why", lang))
-    _why(view, st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c)))
+    _why(view, st.selectbox(ui("why_pick", lang), codes, key="why_county", format_func=lambda c: names.get(c, c)), history)
 
 
 def _charts(view: View) -> None:
@@ -262,22 +244,10 @@ def _charts(view: View) -> None:
     st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: sector_label(s, lang)), lang), color=colours)
 
 
-def _downloads(view: View, layers: list, stem: str) -> None:
+def _downloads(view: View, layers: list, stem: str, history) -> None:
     """Every output file and export of what is shown, written by the CLI's own writers."""
     lang = view.lang
-    html_ids = [s.id for s in layers]
-    # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
-    static_ids = [i for i in html_ids if i in STATIC_LAYERS] or None
-    files = [(name, lambda d=dataset: outputs.layer_bytes(view.frame(d)), "application/geo+json")
-             for dataset, name in outputs.LAYER_FILES.items()]
-    files += [(f"{d}.csv", lambda d=d: outputs.csv_bytes(view.frame(d)), "text/csv")
-              for d in ("counties", "enterprises", "road_units", "hazards")]
-    files += [("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), MIME_TYPES["xlsx"]),
-              ("summary.json", outputs.summary_json(view).encode("utf-8"), "application/json"),
-              ("unassigned.csv", lambda: outputs.unassigned_bytes(view), "text/csv"),
-              (f"{stem}-outputs.zip", lambda: outputs.outputs_zip(view), "application/zip")]
-    exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=html_ids if fmt == "html" else static_ids),
-                mime) for fmt, mime in MIME_TYPES.items()]
+    files, exports = outputs.download_files(view, [s.id for s in layers], stem, history)
     for title, group, width in ((ui("outputs", lang), files, 4), (ui("exports", lang), exports, len(exports))):
         st.markdown(f"**{title}**")
         for i, (name, data, mime) in enumerate(group):
@@ -287,27 +257,54 @@ def _downloads(view: View, layers: list, stem: str) -> None:
             cols[i % width].download_button(label, data, file_name=name, mime=mime, key=f"dl_{name}", on_click="ignore")
 
 
-def _tabs(view: View, layers: list) -> None:
+def _warnings(view: View, history) -> None:
+    lang = view.lang
+    levels, kinds = st.columns(2)
+    picked = [tuple(col.multiselect(ui(title, lang), options, format_func=lambda v, k=kind: label_of(k, v, lang), key=key,
+                                    placeholder=ui("all_hint", lang))) or None
+              for col, title, options, kind, key in ((levels, "warn_levels", GRADES, "warning_level", "f_warn_levels"),
+                                                     (kinds, "warn_kinds", KINDS, "warning_kind", "f_warn_kinds"))]
+    rows = tables.warning_rows(history.warnings, view, levels=picked[0], kinds=picked[1]).reset_index(drop=True)
+    st.caption(ui("warn_caption", lang, n=len(rows), d=history.as_of.isoformat()) if len(rows) else ui("warn_none", lang))
+    show_table(tables.warning_table(rows, lang), lang, view.colours)
+    choices = tables.warning_choices(rows, lang)  # a subject is found on the map: its county outlined, its point ringed
+    pick = st.selectbox(ui("warn_find", lang), [None, *choices], format_func=lambda i: choices.get(i, ui("none", lang)),
+                        key="warn_pick")
+    focus = tables.warning_focus(rows, pick)
+    if focus != st.session_state.get("_focus"):
+        st.session_state["_focus"] = focus
+        st.rerun()
+
+
+def _tabs(view: View, layers: list, history) -> None:
     # Lazy tabs: only the open tab runs and is sent, so a filter change redraws the
     # map without the browser also laying out every table and chart.
     lang = view.lang
-    tabs = st.tabs([ui(k, lang) for k in ("tab_ranking", "tab_enterprises", "tab_roads", "tab_hazards",
+    tabs = st.tabs([ui(k, lang) for k in ("tab_ranking", "tab_warnings", "tab_enterprises", "tab_roads", "tab_hazards",
                                           "tab_charts", "tab_downloads")], key="main_tabs", on_change="rerun")
-    if tabs[0].open:
-        with tabs[0]:
-            _ranking(view)
-    for tab, dataset in zip(tabs[1:4], ("enterprises", "road_units", "hazards")):
+    panels = [lambda: _ranking(view, history), lambda: _warnings(view, history),
+              *[lambda d=d: _records(view, d) for d in ("enterprises", "road_units", "hazards")],
+              lambda: _charts(view), lambda: _downloads(view, layers, outputs.file_stem(view), history)]
+    for tab, panel in zip(tabs, panels):
         if tab.open:
             with tab:
-                table = tables.page_table(view, dataset)
-                st.caption(ui("shown", lang, n=len(table)))
-                show_table(table, lang, view.colours)
-    if tabs[4].open:
-        with tabs[4]:
-            _charts(view)
-    if tabs[5].open:
-        with tabs[5]:
-            _downloads(view, layers, outputs.file_stem(view))
+                panel()
+
+
+def _records(view: View, dataset: str) -> None:
+    table = tables.page_table(view, dataset)
+    st.caption(ui("shown", view.lang, n=len(table)))
+    show_table(table, view.lang, view.colours)
+
+
+def _period(history, lang: str) -> tuple:
+    """The period end shown (a history's, or the forecast's) and the map mode (grade or change)."""
+    ends, sb, f = [*history.ends, history.forecast_end], st.sidebar, history.forecast_end
+    words = {history.as_of: ui("period_now", lang, d=history.as_of), f: ui("period_forecast", lang, d=f)}
+    end = sb.selectbox(ui("period", lang), ends, index=len(ends) - 2, key="f_period", format_func=lambda d: words.get(d, str(d)))
+    mode = sb.radio(ui("map_mode", lang), ["grade", "change"], key="f_mode", horizontal=True,
+                    format_func=lambda m: ui(f"mode_{m}", lang))
+    return end, mode
 
 
 def _language() -> str:
@@ -326,15 +323,19 @@ def _language() -> str:
 def main() -> None:
     st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
     lang = _language()
-    full, notes = _assessment(lang)
-    if full is None:
+    history, notes = _assessment(lang)
+    if history is None:
         return
+    end, mode = _period(history, lang)
+    full = history.with_change(end)  # made from the numbers graded once: a period change never re-assesses
     filters = _filters(full, lang)
     layers, basemap = _layers_and_basemap(full, lang)
-    view = View(full, filters, lang)  # once: figures, map, tables and downloads agree
+    view = View(full, filters, lang, None if end == history.as_of else end)  # once: figures, map, tables, downloads
     st.title(markdown_text(full.info.title) if full.info.title else t("app_title", lang))
     if full.info.demo:
         st.info(t("demo_data", lang))
+    if end == history.forecast_end:
+        st.warning(ui("forecast_note", lang, d=end.isoformat()))
     st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(full.info.standard),
                   r=markdown_text(full.info.region)))
     warnings = notes + view.warnings
@@ -342,8 +343,8 @@ def main() -> None:
         with st.expander(ui("validation", lang, n=len(warnings))):
             st.dataframe(tables.problem_table(warnings), hide_index=True, width="stretch")
     _headline(view.headline, lang)
-    _map(view, layers, basemap)
-    _tabs(view, layers)
+    _map(view, layers, basemap, mode)
+    _tabs(view, layers, history)
 
 
 main()

@@ -164,3 +164,13 @@ def headline(assessment: Assessment) -> dict:
         "accident_prone_units": int(assessment.road_units["accident_prone"].sum()),
         "deaths_12m": int(accidents.loc[accidents["in_12m"], "deaths"].sum()),
     }
+
+
+def time_window(choice: str, as_of: date, custom=None) -> tuple[date | None, date | None]:
+    """The dates of a page's time window: ``all``, the ``12`` or ``36`` months up to ``as_of``, or ``custom``
+    (the two dates picked; all until both are)."""
+    if choice in ("12", "36"):
+        return window(as_of, int(choice))
+    if choice == "custom" and isinstance(custom, (tuple, list)) and len(custom) == 2:
+        return tuple(custom)
+    return None, None

@@ -130,6 +130,7 @@ class History:
     outlooks: list[Graded]
     assessment: Assessment
     _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _changed: dict = field(default_factory=dict, repr=False)
 
     KEEP = 4  # period assessments kept in memory besides the one at as_of and the forecast
 
@@ -197,6 +198,27 @@ class History:
         codes = self.prepared.places.codes
         return pd.DataFrame({"county_code": codes, "grade_previous": [GRADES[3 - r] for r in before],
                              "change": (now.astype(int) - before.astype(int))})
+
+    def with_change(self, end: date) -> Assessment:
+        """The assessment at ``end`` (:meth:`at`) whose counties also carry their change since the period end
+        before: ``grade_previous``, ``grade_change`` (grade steps, negative for a fall) and ``change`` (``up2``,
+        ``up1``, ``same``, ``down1``, ``down2``): what the map's "change" mode colours by.  Kept per period end."""
+        assessment = self.at(end)
+        key = ("change", end, id(assessment))
+        if key not in self._changed:
+            change = self.change(end).set_index("county_code")
+            codes = assessment.counties["county_code"].astype(str)
+            steps = codes.map(change["change"]).fillna(0).astype(int).to_numpy()
+            counties = assessment.counties.assign(
+                grade_previous=codes.map(change["grade_previous"]).to_numpy(), grade_change=steps,
+                change=np.select([steps >= 2, steps == 1, steps == 0, steps == -1], ["up2", "up1", "same", "down1"], "down2"))
+            self._changed = {k: v for k, v in self._changed.items() if k[2] in {id(a) for a in self._live()}}
+            self._changed[key] = dataclasses.replace(assessment, counties=counties)
+        return self._changed[key]
+
+    def _live(self) -> list[Assessment]:
+        live = [self.assessment, *self._assessments.values()]
+        return live + ([self.__dict__["forecast"]] if "forecast" in self.__dict__ else [])
 
     @cached_property
     def counties(self) -> pd.DataFrame:

@@ -165,10 +165,38 @@ def warnings_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(in_language(frame, lang), columns=list(WARNING_COLUMNS)).reset_index(drop=True)
 
 
-def history_tables(history, lang: str) -> dict[str, pd.DataFrame]:
-    """The history's files as tables: ``trend_counties.csv``, ``trend_region.csv``, ``warnings.csv``."""
+def history_tables(history, view: View) -> dict[str, pd.DataFrame]:
+    """The history's files as tables: ``trend_counties.csv``, ``trend_region.csv`` (the whole region) and
+    ``warnings.csv`` (the warnings the view's filters let through, in its language)."""
+    from riskmap.tables import warning_rows
+
+    warnings = warning_rows(history.warnings, view) if view.filtered else history.warnings
     return {"trend_counties.csv": history.counties, "trend_region.csv": history.region,
-            "warnings.csv": warnings_table(history.warnings, lang)}
+            "warnings.csv": warnings_table(warnings, view.lang)}
+
+
+def download_files(view: View, layer_ids: list[str], stem: str, history=None) -> tuple[list, list]:
+    """What the page offers to download: (output files, exports), each ``(file name, bytes or a function
+    making them, MIME type)``; the same writers as `riskmap assess` and `riskmap export`."""
+    from riskmap.export import MIME_TYPES, export_bytes
+    from riskmap.export.page import LAYERS as STATIC_LAYERS
+
+    # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
+    static_ids = [i for i in layer_ids if i in STATIC_LAYERS] or None
+    files = [(name, lambda d=dataset: layer_bytes(view.frame(d)), "application/geo+json")
+             for dataset, name in LAYER_FILES.items()]
+    files += [(f"{d}.csv", lambda d=d: csv_bytes(view.frame(d)), "text/csv")
+              for d in ("counties", "enterprises", "road_units", "hazards")]
+    if history is not None:
+        files += [(name, lambda name=name: csv_bytes(history_tables(history, view)[name]), "text/csv")
+                  for name in HISTORY_FILES]
+    files += [("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), MIME_TYPES["xlsx"]),
+              ("summary.json", summary_json(view).encode("utf-8"), "application/json"),
+              ("unassigned.csv", lambda: unassigned_bytes(view), "text/csv"),
+              (f"{stem}-outputs.zip", lambda: outputs_zip(view, history=history), "application/zip")]
+    exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=layer_ids if fmt == "html" else static_ids),
+                mime) for fmt, mime in MIME_TYPES.items()]
+    return files, exports
 
 
 def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_all: bool = False,
@@ -211,7 +239,7 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
     register = out / "risk_register.xlsx"
     write_register(view, register, all_rows=register_all)
     written.append(register)
-    for name, table in (history_tables(history, view.lang) if history is not None else {}).items():
+    for name, table in (history_tables(history, view) if history is not None else {}).items():
         write_csv(table, out / name)
         written.append(out / name)
     summary = out / "summary.json"

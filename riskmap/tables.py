@@ -295,3 +295,80 @@ def grade_crosstab(frame: pd.DataFrame, by: pd.Series, lang: str) -> pd.DataFram
     """Counts of each grade per value of ``by`` (columns: the grade labels, highest first)."""
     table = pd.crosstab(by, frame["grade"]).reindex(columns=list(GRADES), fill_value=0)
     return table.rename(columns=lambda g: grade_label(g, lang))
+
+
+# --- warnings (issue 11) -----------------------------------------------------------------
+
+WARNING_PAGE_COLUMNS = ("level", "kind", "name", "county_name", "message", "since", "id")
+"""The columns the app shows of the warnings, in order."""
+
+
+def warning_rows(warnings: pd.DataFrame, view: View, *, levels=None, kinds=None) -> pd.DataFrame:
+    """The warnings a view's filters let through (counties, sectors, hazard statuses; grades act on
+    the level), of the levels and kinds chosen, their messages in the view's language."""
+    from riskmap.alerts import in_language, select_warnings
+
+    filters = view.filters
+    grades = filters.grades if filters is not None else None
+    if grades is not None:
+        levels = tuple(g for g in (levels or grades) if g in grades)
+    hazards = view.assessment.hazards
+    chosen = select_warnings(
+        warnings, levels=levels, kinds=kinds, counties=filters.counties if filters else None,
+        sectors=filters.sectors if filters else None, hazard_statuses=filters.hazard_statuses if filters else None,
+        statuses_of=pd.Series(hazards["status"].to_numpy(), index=hazards["hazard_id"].astype(str)))
+    return in_language(chosen, view.lang).assign(county_name=lambda f: f["county_code"].map(view.county_names))
+
+
+def warning_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The warnings as the page shows them: levels and kinds by their labels, the columns labelled."""
+    shown = {}
+    for key in WARNING_PAGE_COLUMNS:
+        values = rows[key] if key in rows else pd.Series(dtype=object)
+        if key in ("level", "kind"):
+            values = values.map(lambda v, k=key: label_of(f"warning_{k}", v, lang))
+        shown[t(f"warning_{key}", lang) if f"warning_{key}" in STRINGS else header(key, lang)] = values.to_numpy()
+    return pd.DataFrame(shown)
+
+
+def warning_choices(rows: pd.DataFrame, lang: str) -> dict[int, str]:
+    """Each warning shown, by its position in ``rows``, as a line to pick it by (to find it on the map)."""
+    return {i: f"{label_of('warning_level', r.level, lang)} · {label_of('warning_kind', r.kind, lang)} · {r.name}"
+            for i, r in enumerate(rows.itertuples())}
+
+
+def styled(table: pd.DataFrame, lang: str, colours: dict[str, str], *, max_rows: int = 200):
+    """A table with its grade (or warning level) column in the grade colours, as a pandas Styler;
+    the table itself past ``max_rows`` rows (a Styler is slow there)."""
+    headers = [h for h in (column_label("grade", lang), t("warning_level", lang)) if h in table]
+    if not headers or len(table) > max_rows:
+        return table
+    by_label = {label_of(kind, g, lang): g for g in GRADES for kind in ("grade", "warning_level")}
+
+    def colour(value) -> str:
+        g = by_label.get(value)
+        return f"background-color: {colours[g]}; color: {'#111' if g == 'yellow' else '#fff'}" if g else ""
+
+    return table.style.map(colour, subset=headers).format(
+        {c: number_text for c in table.columns if pd.api.types.is_float_dtype(table[c])})
+
+
+def warning_focus(rows: pd.DataFrame, pick: int | None):
+    """Where a picked warning's subject is found on the map: its county code, or its point (lon, lat); None."""
+    if pick is None or pick >= len(rows):
+        return None
+    row = rows.iloc[pick]
+    return str(row["id"]) if row["dataset"] == "counties" else (float(row["lon"]), float(row["lat"]))
+
+
+def problem_markdown(problems, lang: str, *, header: str, limit: int = 200) -> str:
+    """Problems as one Markdown list (file, row, column, value, message), every value inert."""
+    from riskmap.sanitize import markdown_text
+
+    lines = [header]
+    for p in problems[:limit]:
+        value = f" — 「{markdown_text(p.value)}」" if p.value not in (None, "") else ""
+        lines.append(f"- **{markdown_text(p.location())}**: {markdown_text(p.render(lang))}{value}")
+    if len(problems) > limit:
+        lines.append(f"- … (+{len(problems) - limit})")
+    return "\n".join(lines)

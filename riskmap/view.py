@@ -12,9 +12,9 @@ A map layer may say that only some filters act on it (a county layer ignores the
 sector filter): :meth:`View.only` gives that view, made once per set of filters and
 shared by the layers that ask for it.
 
-The ``period`` is the slot of issue 11 (history): the period end the view shows.
-An :class:`~riskmap.assessment.Assessment` holds one date, its ``as_of``, so that is
-the only period a view of it can show today.
+The ``period`` is the period end the view shows (issue 11): a view of an assessment
+of a history (:meth:`riskmap.history.History.at`) at that date, showing the records
+as they stood then: hazards found and accidents that happened after it are not shown.
 """
 
 from __future__ import annotations
@@ -60,6 +60,17 @@ def _unassigned_in(unassigned: pd.DataFrame, lang: str) -> pd.DataFrame:
     return unassigned.assign(reason=render_column(unassigned["reason_codes"], lang))
 
 
+def as_it_stood(assessment: Assessment, day: date) -> Assessment:
+    """The assessment without the hazards found and the accidents dated after ``day``."""
+    end = pd.Timestamp(day)
+    hazards, accidents = assessment.hazards, assessment.accidents
+    found = pd.to_datetime(hazards["found_date"]).dt.normalize() <= end
+    happened = pd.to_datetime(accidents["date"]).dt.normalize() <= end
+    if bool(found.all()) and bool(happened.all()):
+        return assessment
+    return dataclasses.replace(assessment, hazards=hazards[found.to_numpy()], accidents=accidents[happened.to_numpy()])
+
+
 _TRANSLATED: dict[tuple[int, str], Assessment] = {}
 
 
@@ -95,8 +106,10 @@ class View:
     lang
         ``zh`` or ``en``; the assessment's language when omitted.
     period
-        The period end shown: ``None`` or the assessment's ``as_of`` (the history of
-        issue 11 will offer others).
+        The period end shown: ``None`` (every record), or the assessment's ``as_of``:
+        then hazards found and accidents dated after it are not shown (they had not
+        happened yet).  A history's assessment at each period end is
+        :meth:`riskmap.history.History.at`.
 
     Raises
     ------
@@ -133,7 +146,8 @@ class View:
     @cached_property
     def shown(self) -> Assessment:
         """The assessment under the filters, its texts in the view's language."""
-        return apply_filters(translated(self.assessment, self.lang), self.filters)
+        shown = apply_filters(translated(self.assessment, self.lang), self.filters)
+        return as_it_stood(shown, self.period) if self.period is not None else shown
 
     @property
     def counties(self) -> gpd.GeoDataFrame:

@@ -112,6 +112,7 @@ STRINGS = {
     "ui_warn_kinds": ("预警类型", "Warning kinds"),
     "ui_warn_caption": ("{n} 条预警（截至 {d}；选中一行可在地图上定位）",
                         "{n} warnings (as of {d}; select a row to find it on the map)"),
+    "ui_warn_find": ("在地图上定位", "Find on the map"),
     "ui_warn_none": ("当前筛选下没有预警", "No warnings under the current filters"),
     "ui_trend": ("风险值变化（背景为等级区间，末点为预测）", "Score over the periods (grade bands behind; the last point is the forecast)"),
     "ui_history_caption": ("时点 {d}（{kind}，共 {n} 期）", "Period end {d} ({kind}, {n} periods)"),

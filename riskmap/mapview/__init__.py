@@ -116,6 +116,7 @@ def build_map(
     lang: str | None = None,
     basemap: str = "none",
     selected_county: str | None = None,
+    focus: tuple[float, float] | str | None = None,
     asset_base: str | None = None,
     width: str | int = "100%",
     height: str | int = "100%",
@@ -139,6 +140,9 @@ def build_map(
         tiles: every overlay is shifted into GCJ-02 to line up), or an XYZ template.
     selected_county
         A county code to outline (the county whose "why" panel is open).
+    focus
+        A point (lon, lat, WGS-84) to ring and open the map on, about 2 km around it,
+        or a county code to outline (a warning's subject chosen on the page).
     asset_base
         Where the browser finds ``riskmap/static``: a URL prefix ending in ``/``.
         Default: the folder's ``file://`` URI (works for a file opened on this
@@ -157,6 +161,8 @@ def build_map(
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     view = View.of(source, filters=filters, lang=lang)
     specs = _specs(view, layers)
+    if isinstance(focus, str):
+        selected_county, focus = focus, None
     # maxZoom must be set on the map itself: with no tile layer Leaflet has none, and
     # MarkerCluster refuses to work without it.  zoomSnap 0.25 lets the region fill
     # the view instead of jumping to the next whole zoom level.
@@ -171,5 +177,17 @@ def build_map(
                               title_cancel=t("map_exit_full_screen", view.lang)).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _fit(m, view, shift)
+    if focus is not None and np.isfinite(np.asarray(focus, dtype=float)).all():
+        _focus(m, focus, shift)
     localize_assets(m, asset_base)
     return m
+
+
+def _focus(m: folium.Map, point: tuple[float, float], shift: bool) -> None:
+    """Ring a point and open the map around it (shifted into GCJ-02 on the ``gaode`` basemap)."""
+    lon, lat = np.array([float(point[0])]), np.array([float(point[1])])
+    if shift:
+        lon, lat = coords.wgs84_to_gcj02(lon, lat)
+    x, y = float(lon[0]), float(lat[0])
+    folium.CircleMarker([y, x], radius=16, color="#000000", weight=3, fill=False, interactive=False).add_to(m)
+    m.fit_bounds([[y - 0.02, x - 0.02], [y + 0.02, x + 0.02]])

@@ -103,3 +103,10 @@ def unshift(lat: float, lng: float, basemap: str | None) -> tuple[float, float]:
         return lat, lng
     lon_arr, lat_arr = coords.gcj02_to_wgs84(np.array([lng]), np.array([lat]))
     return float(lat_arr[0]), float(lon_arr[0])
+
+
+def page_choices(workspace_basemap: str) -> tuple[list[str], int]:
+    """The basemaps a page offers (named ones and ``custom``) and the position of the workspace's."""
+    options = ["none", "osm", "carto-light", "tianditu", "gaode", "custom"]
+    default = workspace_basemap if workspace_basemap in options else ("custom" if "{z}" in workspace_basemap else "none")
+    return options, options.index(default)

@@ -36,7 +36,7 @@ def legend_html(view: View, specs: Sequence[LayerSpec]) -> str:
         cells = "".join(f'<td class="rm-n" data-grade="{g}">{counts[g]}</td>' for _, counts in cols)
         rows.append(f'<tr><td><span class="rm-swatch" style="background:{view.colours[g]}"></span> '
                     f'{e(grade_label(g, lang))}</td>{cells}</tr>')
-    extra = []
+    extra = _class_rows(view, specs)
     for spec in specs:
         if spec.geometry == "point" and spec.style.get("colour_by") not in (None, "grade"):
             column = spec.style["colour_by"]
@@ -54,6 +54,24 @@ def legend_html(view: View, specs: Sequence[LayerSpec]) -> str:
                          f'{e(t("map_overdue", lang))}</div>')
     return (f'<div class="rm-legend-title">{e(t("legend_title", lang))}</div>'
             f'<table><tr><td></td>{head}</tr>{"".join(rows)}</table>{"".join(extra)}')
+
+
+def _class_rows(view: View, specs: Sequence[LayerSpec]) -> list[str]:
+    """Swatches of a polygon layer coloured by classes of its own (the change mode), with their counts."""
+    e, lang, rows = html.escape, view.lang, []
+    for spec in specs:
+        style = spec.style
+        if spec.geometry != "polygon" or style.get("colour_by") in (None, "grade") or "labels" not in style:
+            continue
+        frame = view.only(spec.filters).frame(spec.dataset) if spec.dataset else None
+        column = style["colour_by"]
+        counts = frame[column].value_counts() if frame is not None and column in frame else {}
+        rows.append(f'<div class="rm-legend-title">{e(style.get("legend_title", {}).get(lang, spec.title(lang)))}</div>')
+        for key, colour in style.get("colours", {}).items():
+            words = style["labels"].get(key, {}).get(lang, key)
+            rows.append(f'<div><span class="rm-swatch" style="background:{e(colour)}"></span> {e(words)} '
+                        f'<span class="rm-n" data-change="{e(key)}">{int(counts.get(key, 0))}</span></div>')
+    return rows
 
 
 class Legend(branca.element.MacroElement):

@@ -1,0 +1,148 @@
+"""The page's time (issue 11, point 5) through Streamlit's AppTest: the warnings tab, the period
+selector, the change mode and the county's trend chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit  # noqa: F401  (the app extra; installed by `make test`)
+from streamlit.testing.v1 import AppTest
+
+from riskmap.filters import Filters, headline
+from riskmap.history import build_history
+from riskmap.view import View
+
+pytestmark = pytest.mark.app
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def history(demo_path):
+    return build_history(demo_path)
+
+
+@pytest.fixture
+def app(monkeypatch):
+    monkeypatch.delenv("RISKMAP_WORKSPACE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at):
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_tab(at, label: str):
+    at.session_state["main_tabs"] = label
+    return rerun(at)
+
+
+def frame(at, column: str):
+    return next(d.value for d in at.dataframe if column in list(d.value.columns))
+
+
+def figures(view: View) -> list[str]:
+    f = headline(view.shown)
+    return [f"{f['counties_by_grade'][g]} / {f['enterprises_by_grade'][g]}" for g in ("red", "orange", "yellow", "blue")] + \
+        [str(f[k]) for k in ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")]
+
+
+def test_the_warnings_tab_lists_every_warning_red_first_and_filters_by_level_and_kind(app, history):
+    open_tab(app, "预警")
+    table = frame(app, "预警内容")
+    assert len(table) == len(history.warnings)
+    assert list(table["预警内容"]) == list(history.warnings["message"])
+    assert table["预警级别"].iloc[0] == "红色预警"
+    app.multiselect(key="f_warn_levels").set_value(["orange"]).run()
+    app.multiselect(key="f_warn_kinds").set_value(["hotspot", "overdue"]).run()
+    table = frame(app, "预警内容")
+    expected = history.warnings[(history.warnings["level"] == "orange") & history.warnings["kind"].isin(["hotspot", "overdue"])]
+    assert len(table) == len(expected) > 0 and set(table["预警级别"]) == {"橙色预警"}
+
+
+def test_the_sidebar_filters_act_on_the_warnings(app, history):
+    county = history.warnings.loc[history.warnings["dataset"] == "hazards", "county_code"].iloc[0]
+    app.sidebar.multiselect(key="f_counties").set_value([county]).run()
+    open_tab(app, "预警")
+    table = frame(app, "预警内容")
+    assert len(table) == int((history.warnings["county_code"] == county).sum())
+    app.sidebar.multiselect(key="f_sectors").set_value(["coal_mine"]).run()
+    table = frame(app, "预警内容")
+    mine = history.warnings[(history.warnings["county_code"] == county) & (history.warnings["sector"] == "coal_mine")]
+    assert len(table) == len(mine)
+
+
+def test_a_warnings_subject_is_found_on_the_map(app, history):
+    open_tab(app, "预警")
+    first_hazard = int((history.warnings["dataset"] == "hazards").to_numpy().argmax())
+    app.selectbox(key="warn_pick").set_value(first_hazard).run()
+    assert not app.exception
+    row = history.warnings.iloc[first_hazard]
+    assert app.session_state["_focus"] == pytest.approx((row["lon"], row["lat"]))
+    county = int((history.warnings["dataset"] == "counties").to_numpy().argmax())
+    if history.warnings["dataset"].iloc[county] == "counties":
+        app.selectbox(key="warn_pick").set_value(county).run()
+        assert app.session_state["_focus"] == history.warnings["id"].iloc[county]
+
+
+def test_the_period_selector_shows_a_past_period_end_and_the_forecast_without_assessing_again(app, history, monkeypatch):
+    import riskmap.history
+    import riskmap.spatial
+
+    calls = []
+    monkeypatch.setattr(riskmap.history, "build_history", lambda *a, **k: calls.append("history"))
+    monkeypatch.setattr(riskmap.spatial, "prepare", lambda *a, **k: calls.append("prepare"))
+    box = app.sidebar.selectbox(key="f_period")
+    assert box.options[-1].endswith("（预测：若不整改）") and box.options[-2].endswith("（评估日期）")
+    past = history.ends[6]
+    box.set_value(past).run()
+    assert not app.exception
+    view = View(history.at(past), None, "zh", past)
+    assert [m.value for m in app.metric] == figures(view)
+    assert any(past.isoformat() in c.value for c in app.caption)
+    open_tab(app, "隐患台账")
+    assert len(frame(app, "隐患编号")) == len(view.hazards) < len(history.assessment.hazards)
+    app.sidebar.selectbox(key="f_period").set_value(history.forecast_end).run()
+    assert not app.exception and any("预测" in w.value for w in app.warning)
+    assert [m.value for m in app.metric] == figures(View(history.forecast, None, "zh", history.forecast_end))
+    assert calls == []
+
+
+def test_the_change_mode_and_the_trend_chart(app, history):
+    app.sidebar.selectbox(key="f_period").set_value(history.ends[-1]).run()
+    app.sidebar.radio(key="f_mode").set_value("change").run()
+    assert not app.exception
+    app.sidebar.multiselect(key="f_grades").set_value(["red"]).run()  # the filters still act
+    assert not app.exception
+    counties = history.assessment.counties
+    code = counties.loc[counties["grade"] == "red", "county_code"].iloc[0]
+    app.selectbox(key="why_county").set_value(code).run()
+    charts = app.get("vega_lite_chart")
+    assert charts, "no trend chart in the why panel"
+    spec = json.loads(charts[0].proto.spec)
+    scores = [round(s, 1) for s in history.county_trend(code)["score"]]
+    points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")["data"]["values"]
+    assert [p["score"] for p in points] == scores and points[-1]["forecast"]
+    bands = spec["layer"][0]["data"]["values"]
+    assert [b["from"] for b in bands] == [0.0, 160.0, 300.0, 400.0]
+
+
+def test_english_warnings(app, history):
+    app.sidebar.radio(key="lang").set_value("English").run()
+    open_tab(app, "Warnings")
+    table = frame(app, "since")
+    assert table["level"].iloc[0] == "red" and "overdue" in table["message"].iloc[0]
+    assert not table["message"].str.contains("逾期").any()
+
+
+def test_filters_on_the_warnings_are_the_views(history):
+    from riskmap.tables import warning_rows
+
+    view = View(history.assessment, Filters(grades=("red",)), "en")
+    rows = warning_rows(history.warnings, view)
+    assert set(rows["level"]) == {"red"} and len(rows) == int((history.warnings["level"] == "red").sum())

@@ -41,9 +41,9 @@ FLOORS: dict[str, int] = {
     # 10 time: the history and forecast, and the warnings on them
     "riskmap.alerts": 10, "riskmap.history": 10,
     # 10-11 what is shown: filters, the View, tables
-    "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11,
+    "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11, "riskmap.charts": 11,
     # 12-16 the folium map
-    "riskmap.mapview.style": 12, "riskmap.mapview.basemaps": 12, "riskmap.mapview.encode": 13,
+    "riskmap.mapview.style": 12, "riskmap.mapview.basemaps": 12, "riskmap.mapview.change": 12, "riskmap.mapview.encode": 13,
     "riskmap.mapview.frames": 13, "riskmap.mapview.elements": 14, "riskmap.mapview.legend": 15,
     "riskmap.mapview.offline": 15, "riskmap.mapview": 16,
     # 12-18 exports

@@ -840,8 +840,45 @@ def day(rng, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=int(rng.integers(0, (end - start).days + 1)))
 
 
-def make_hazards(rng, ents, region: Region, problem):
+def inspections(rng, plants):
+    """Hazards found at plants under monthly inspection (a dust-explosion plant, a gas depot): each
+    visit finds one or more, the deadlines are 30 to 60 days, and the plant rectifies slowly (about a
+    third closed, most of them late), so hazards collect, fall overdue one after another, and the next
+    month brings more deadlines past due."""
     rows = []
+    for e in plants:
+        for month in range(5, 11):  # the visits of May to October 2026
+            for _ in range(max(1, int(rng.poisson(1.2)))):
+                found = dt.date(2026, month, int(rng.integers(6, 16)))
+                deadline = found + dt.timedelta(days=int(rng.choice([30, 30, 45, 60])))
+                closed = found + dt.timedelta(days=int(rng.integers(25, 100)))
+                done = rng.random() < 0.35 and closed <= AS_OF
+                rows.append({"ent": e.uid, "level": "一般", "status": "已销号" if done else str(rng.choice(["未整改", "整改中"])),
+                             "found": found, "deadline": deadline, "closed": closed if done else None,
+                             "supervision": "县级" if rng.random() < 0.15 else "无",
+                             "text": str(rng.choice(HAZARD_TEXT[e.sector])), "lon": None, "lat": None})
+    return rows
+
+
+def campaign(rng, sites):
+    """The October special inspection of building sites before the winter (冬季施工专项检查): each site
+    visited once finds several hazards with deadlines of two to four weeks; a few are put right at once,
+    the rest are still open at as_of, so their deadlines fall due in November."""
+    rows = []
+    for e in sites:
+        found = dt.date(2026, 10, int(rng.integers(8, 24)))
+        for _ in range(2 + int(rng.poisson(1.5))):
+            deadline = found + dt.timedelta(days=int(rng.choice([15, 20, 30, 30])))
+            quick = rng.random() < 0.2
+            closed = found + dt.timedelta(days=int(rng.integers(2, 8))) if quick else None
+            rows.append({"ent": e.uid, "level": "一般", "status": "已销号" if quick else str(rng.choice(["未整改", "整改中"])),
+                         "found": found, "deadline": deadline, "closed": closed if quick and closed <= AS_OF else None,
+                         "supervision": "无", "text": str(rng.choice(HAZARD_TEXT[e.sector])), "lon": None, "lat": None})
+    return rows
+
+
+def make_hazards(rng, ents, region: Region, problem, extra=()):
+    rows = list(extra)
     assigned = [e for e in ents if e.county]
     w = np.array([SECTOR_HAZARD_WEIGHT[e.sector] * COUNTY_HAZARD_WEIGHT[e.county]
                   * rng.lognormal(0, 0.6) for e in assigned])
@@ -886,7 +923,7 @@ def make_hazards(rng, ents, region: Region, problem):
         row(e, "重大", str(rng.choice(["已销号", "已整改"], p=[0.8, 0.2])), found, deadline, closed,
             sup_major(), text_for(e))
     # 4. general hazards
-    n_general = problem["total"] - len(rows) - problem["public"] - problem["unknown"]
+    n_general = problem["total"] - len(rows) - problem["public"] - problem["unknown"] + len(extra)
     horizon = (AS_OF - start).days
     for _ in range(n_general):
         e = assigned[rng.choice(len(assigned), p=w)]
@@ -1067,6 +1104,29 @@ def make_traffic(rng, segs, region: Region):
     return rows
 
 
+def rising_corridor(rng, segs, region: Region):
+    """Traffic on the G335 south of 阳高 since a coal-logistics park opened there in the summer of 2025:
+    heavy trucks, and accidents month by month from about one to a dozen (a county whose accidents rise
+    over the year)."""
+    anchor = Point(*to_m(113.70, 40.27))
+    seg = min((s for s in segs if s["code"] == "G335"), key=lambda s: s["line"].distance(anchor))
+    s0 = seg["line"].project(anchor)
+    rows, inside = [], region.union_m
+    for back in range(15, -1, -1):  # months before as_of, oldest first
+        last = (pd.Timestamp(AS_OF) - pd.DateOffset(months=back)).date()
+        first = (pd.Timestamp(last) - pd.DateOffset(months=1)).date() + dt.timedelta(days=1)
+        for _ in range(int(rng.poisson(0.5 + 0.8 * (15 - back)))):
+            s = float(np.clip(s0 + rng.normal(0, 2500), 0, seg["line"].length))
+            xy = point_along(seg["line"], s, float(rng.normal(0, 8))) + rng.normal(0, 3.0, 2)
+            if not shapely.contains_xy(inside, *xy):
+                continue
+            sev = severity(rng, seg["class"], False)
+            deaths, injuries = casualties(rng, sev)
+            rows.append({"xy": xy, "date": day(rng, first, last), "deaths": deaths, "injuries": injuries,
+                         "seg": seg["id"], "off": 8.0})
+    return rows
+
+
 def fmt_date(rng, d: dt.date) -> str:
     u = rng.random()
     if u < 0.6:
@@ -1241,12 +1301,10 @@ def main(argv=None):
         "total": 400, "public": 10, "unknown": 3,
         "unknown_ids": [uscc(rng_p, "140226"), uscc(rng_p, "140214"), uscc(rng_p, "140225")],
     }
-    rng = rng_for(4)
-    hazards = make_hazards(rng, ents, region, problem)
 
     # ---- accidents ----------------------------------------------------------------
     rng = rng_for(5)
-    traffic = make_traffic(rng, segs, region)
+    traffic = make_traffic(rng, segs, region) + rising_corridor(rng_for(8), segs, region)
     prod = []
     # (enterprise, date range, deaths, injuries, form)
     plan = [
@@ -1285,6 +1343,15 @@ def main(argv=None):
     x, y = to_m(lon, lat)
     prod.append({"xy": np.array([x, y]), "date": dt.date(2026, 3, 14), "deaths": 2, "injuries": 1,
                  "ent": problem["unknown_ids"][0], "sector": "煤矿", "form": "透水"})
+
+    # hidden hazards, with two plants under monthly inspection collecting them
+    rng_i = rng_for(7)
+    plants = [pick(ents, rng_i, "industry_trade", "140221", exclude=taken),
+              pick(ents, rng_i, "hazardous_chemicals", "140215", exclude=taken, cond=lambda e: "加油站" not in e.name)]
+    sites = [e for e in ents if e.sector == "construction" and e.county == "140213" and e.uid not in taken]
+    sites = [sites[k] for k in rng_i.choice(len(sites), size=min(6, len(sites)), replace=False)]
+    hazards = make_hazards(rng_for(4), ents, region, problem,
+                           extra=inspections(rng_i, plants) + campaign(rng_i, sites))
 
     # write accidents.csv (UTF-8 with BOM)
     forms_traffic = ["追尾", "侧面碰撞", "正面碰撞", "刮擦", "碾压", "翻车", "撞固定物", "坠车"]

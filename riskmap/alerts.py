@@ -37,6 +37,7 @@ found, the z-score).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -106,21 +107,22 @@ def run_start(flags: np.ndarray) -> np.ndarray:
 
 # --- the subjects ---------------------------------------------------------------------------
 
-def _subjects(history: History, dataset: str) -> pd.DataFrame:
-    """``id``, ``county_code``, ``name``, ``sector``, ``lon``, ``lat`` of each record of a watched dataset."""
+def _subjects(history: History, dataset: str, rows) -> pd.DataFrame:
+    """``id``, ``county_code``, ``name``, ``sector``, ``lon``, ``lat`` of the records ``rows`` (positions or a
+    mask) of a watched dataset."""
     a = history.assessment
+    frame = {"counties": a.counties, "enterprises": a.enterprises, "road_units": a.road_units}[dataset]
+    chosen = frame.iloc[np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, dtype=int)]
     if dataset == "counties":
-        frame, ids, names, sector = a.counties, a.counties["county_code"], a.counties["county_name"], None
+        ids, names, sector = chosen["county_code"], chosen["county_name"], None
     elif dataset == "enterprises":
-        frame, ids, names, sector = a.enterprises, a.enterprises["enterprise_id"], a.enterprises["name"], a.enterprises["sector"]
+        ids, names, sector = chosen["enterprise_id"], chosen["name"], chosen["sector"].to_numpy(dtype=object)
     else:
-        units = a.road_units
-        names = units["road_name"].where(units["road_name"].notna(), units["segment_id"]).astype(str) + " " + units["unit_id"]
-        frame, ids, sector = units, units["unit_id"], "road_transport"
-    lon, lat = _points(frame.geometry.to_numpy() if len(frame) else None)
-    return pd.DataFrame({"id": ids.astype(str).to_numpy(), "county_code": frame["county_code"].to_numpy(dtype=object),
-                         "name": names.astype(str).to_numpy(), "sector": sector if isinstance(sector, str) or sector is None
-                         else sector.to_numpy(dtype=object), "lon": lon, "lat": lat})
+        road = chosen["road_name"].where(chosen["road_name"].notna(), chosen["segment_id"]).astype(str)
+        ids, names, sector = chosen["unit_id"], road + " " + chosen["unit_id"], "road_transport"
+    lon, lat = _points(chosen.geometry.to_numpy() if len(chosen) else None)
+    return pd.DataFrame({"id": ids.astype(str).to_numpy(), "county_code": chosen["county_code"].to_numpy(dtype=object),
+                         "name": names.astype(str).to_numpy(), "sector": sector, "lon": lon, "lat": lat})
 
 
 def _what(dataset: str, name: str) -> Msg:
@@ -141,7 +143,7 @@ def grade_rise(history: History, rule: dict) -> pd.DataFrame:
         now = (start >= 0) & (ranks[-1] >= RANK[rule.get("min_grade", "yellow")])
         if not now.any():
             continue
-        who = _subjects(history, dataset)[now]
+        who = _subjects(history, dataset, now)
         old, new, first = ranks[-2][now], ranks[-1][now], start[now]
         messages = [msg("warn_grade_rise" if f == len(ends) - 1 else "warn_grade_rising", what=_what(dataset, n),
                         old=_grade(GRADES[3 - o]), new=_grade(GRADES[3 - g]), steps=int(g - o),
@@ -193,26 +195,37 @@ def _drivers(history: History, dataset: str, who: np.ndarray) -> list[Msg]:
     return [msg("driver_none", before=float(now.epdo[k]), after=float(later.epdo[k])) for k in who]
 
 
+def _forecast_since(history: History, dataset: str, where: np.ndarray) -> np.ndarray:
+    """For subjects rising in the forecast, the first period end from which each forecast showed the rise
+    (walking back while any still does: the forecasts of earlier period ends are graded only then)."""
+    start = np.full(len(where), len(history.ends) - 1)
+    alive = np.ones(len(where), dtype=bool)
+    for index in range(len(history.ends) - 2, -1, -1):
+        alive &= (history.outlook_at(index).ranks[dataset] > history.periods[index].ranks[dataset])[where]
+        start[alive] = index
+        if not alive.any():
+            break
+    return start
+
+
 def forecast_rise(history: History, rule: dict) -> pd.DataFrame:
     """Counties, enterprises and road units whose forecast grade is above today's."""
     ends, found = history.ends, []
     rest = not is_period_end(history.as_of, history.kind)  # the forecast closes the period as_of is in
     when = msg(f"when_{history.kind}{'_rest' if rest else ''}", date=history.forecast_end.isoformat())
     for dataset in rule.get("datasets", ["counties", "enterprises", "road_units"]):
-        flags = np.stack([o.ranks[dataset] > p.ranks[dataset] for o, p in zip(history.outlooks, history.periods)])
-        start = run_start(flags)
         later, now_rank = history.outlook.ranks[dataset].astype(int), history.periods[-1].ranks[dataset].astype(int)
-        now = (start >= 0) & (later >= RANK[rule.get("min_grade", "yellow")])
-        if not now.any():
+        where = np.flatnonzero((later > now_rank) & (later >= RANK[rule.get("min_grade", "yellow")]))
+        if not len(where):
             continue
-        where = np.flatnonzero(now)
-        who = _subjects(history, dataset).iloc[where]
+        start = _forecast_since(history, dataset, where)
+        who = _subjects(history, dataset, where)
         drivers = _drivers(history, dataset, where)
         messages = [msg("warn_forecast_rise", when=when, what=_what(dataset, n), old=_grade(GRADES[3 - o]),
                         new=_grade(GRADES[3 - g]), drivers=d)
                     for n, o, g, d in zip(who["name"], now_rank[where], later[where], drivers)]
         found.append(_rows(level=[GRADES[3 - g] for g in later[where]], kind="forecast_rise", dataset=dataset,
-                           **who.reset_index(drop=True), since=[ends[f].isoformat() for f in start[where]],
+                           **who.reset_index(drop=True), since=[ends[f].isoformat() for f in start],
                            severity=(later[where] - now_rank[where]) * 10 + later[where], message_codes=messages))
     return pd.concat(found, ignore_index=True) if found else _rows()
 
@@ -323,7 +336,7 @@ def repeated_hazards(history: History, rule: dict) -> pd.DataFrame:
     total = np.bincount(owner[recent], minlength=b.n_enterprises)
     still_open = np.bincount(owner[recent & history.assessment.hazards["is_open"].to_numpy(dtype=bool)],
                              minlength=b.n_enterprises)
-    who = _subjects(history, "enterprises").iloc[where].reset_index(drop=True)
+    who = _subjects(history, "enterprises", where)
     since = [history.ends[f].isoformat() for f in start[where]]
     messages = [msg("warn_repeated_hazards", days=days, count=int(total[k]), min=minimum, open=int(still_open[k]), since=s)
                 for k, s in zip(where, since)]
@@ -333,7 +346,7 @@ def repeated_hazards(history: History, rule: dict) -> pd.DataFrame:
 
 # --- accident_trend -------------------------------------------------------------------------
 
-def _trend_tests(history: History, rule: dict, end: date, counties: np.ndarray) -> dict[int, list]:
+def _trend_tests(history: History, rule: dict, end: date, counties: np.ndarray, *, both: bool = True) -> dict[int, list]:
     """The tests of every measure for the given counties at a period end: county → [(measure, TrendTest)]."""
     from riskmap.trends import monthly, series_length, trend_test
 
@@ -344,7 +357,7 @@ def _trend_tests(history: History, rule: dict, end: date, counties: np.ndarray) 
         weights = np.ones(len(b.accident_day)) if measure == "accidents" else b.accident_deaths
         series = monthly(b.accident_day, b.accident_county, weights, b.n_counties, end, length)
         for k in counties:
-            result = trend_test(series[k], rule)
+            result = trend_test(series[k], rule, both=both)
             if result.fires:
                 out[int(k)].append((measure, result))
     return out
@@ -375,13 +388,13 @@ def accident_trend(history: History, rule: dict) -> pd.DataFrame:
     start = {int(k): len(history.ends) - 1 for k in firing}
     alive = list(firing)
     for index in range(len(history.ends) - 2, -1, -1):
-        held = _trend_tests(history, rule, history.ends[index], np.array(alive, dtype=int))
+        held = _trend_tests(history, rule, history.ends[index], np.array(alive, dtype=int), both=False)
         alive = [k for k in alive if held[int(k)]]
         for k in alive:
             start[int(k)] = index
         if not alive:
             break
-    who = _subjects(history, "counties").iloc[firing].reset_index(drop=True)
+    who = _subjects(history, "counties", firing)
     since = [history.ends[start[int(k)]].isoformat() for k in firing]
     severity = [max((t.slope if t.rising else 0.0) for _, t in now[int(k)]) + max(t.recent - t.before for _, t in now[int(k)])
                 for k in firing]
@@ -394,14 +407,15 @@ def accident_trend(history: History, rule: dict) -> pd.DataFrame:
 
 def hotspot(history: History, rule: dict) -> pd.DataFrame:
     """Road units in a Getis–Ord Gi* hot spot of accident EPDO (:mod:`riskmap.clusters`)."""
-    from riskmap.clusters import hot_spots
+    from riskmap.clusters import GiStar
 
     b = basis(history.prepared)
     if b.n_units < 3:
         return _rows()
     alpha, band, minimum = float(rule.get("p", 0.05)), rule.get("band_m", 1500), float(rule.get("min_epdo", 1))
     now_epdo = history.periods[-1].epdo
-    spots = hot_spots(history.prepared, now_epdo, band=band)
+    gi = GiStar(history.prepared, band=band)
+    spots = gi(now_epdo)
     listed = spots.significant(alpha) & (now_epdo >= minimum)
     where = np.flatnonzero(listed)
     if not len(where):
@@ -410,12 +424,12 @@ def hotspot(history: History, rule: dict) -> pd.DataFrame:
     alive = np.ones(len(where), dtype=bool)
     for index in range(len(history.ends) - 2, -1, -1):
         epdo = history.periods[index].epdo
-        then = hot_spots(history.prepared, epdo, band=band).significant(alpha) & (epdo >= minimum)
+        then = gi(epdo).significant(alpha) & (epdo >= minimum)
         alive &= then[where]
         start[alive] = index
         if not alive.any():
             break
-    who = _subjects(history, "road_units").iloc[where].reset_index(drop=True)
+    who = _subjects(history, "road_units", where)
     since = [history.ends[f].isoformat() for f in start]
     months = int(b.standard.roads["window_months"])
     messages = [msg("warn_hotspot", z=float(spots.z[k]), p=float(spots.p[k]), months=months, epdo=float(now_epdo[k]),
@@ -444,8 +458,12 @@ def find_warnings(history: History, *, kinds: tuple[str, ...] | None = None) -> 
         Only these kinds (default: every kind the standard switches on).
     """
     tables = history.prepared.standard.warnings
-    found = [RULES[kind](history, tables[kind]) for kind in KINDS
-             if (kinds is None or kind in kinds) and tables.get(kind, {}).get("enabled", True)]
+    chosen = [kind for kind in KINDS if (kinds is None or kind in kinds) and tables.get(kind, {}).get("enabled", True)]
+    # The hot spots (a KD-tree, sparse weights, Gi*: much of it outside the GIL) run beside the other rules.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        spots = pool.submit(hotspot, history, tables["hotspot"]) if "hotspot" in chosen else None
+        found = [RULES[kind](history, tables[kind]) for kind in chosen if kind != "hotspot"]
+        found += [spots.result()] if spots is not None else []
     found = [f for f in found if len(f)]
     frame = pd.concat(found, ignore_index=True) if found else _rows()
     frame["rank"] = frame["level"].map(RANK).astype(int) if len(frame) else pd.Series(dtype=int)

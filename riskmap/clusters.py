@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse
+import scipy.stats
 import shapely
 
 from riskmap.spatial import Prepared
@@ -67,7 +68,13 @@ def distance_band(prepared: Prepared, band: float | str):
         rows = np.concatenate([pairs[:, 0], pairs[:, 1], np.arange(n)])
         cols = np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(n)])
         matrix = scipy.sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        prepared.cache[key] = (Graph.from_sparse(matrix), matrix, metres)
+        matrix.sort_indices()
+        # The CSR rows in order, their neighbours in order: the canonical order libpysal sorts into.
+        focal = np.repeat(np.arange(n), np.diff(matrix.indptr))
+        # Binary weights, their sparse form made now (where it may run beside other work) and kept.
+        graph = Graph.from_arrays(focal, matrix.indices, matrix.data, is_sorted=True).transform("B")
+        graph.sparse  # noqa: B018
+        prepared.cache[key] = (graph, matrix, metres)
     return prepared.cache[key]
 
 
@@ -98,20 +105,40 @@ class HotSpots:
             return (np.nan_to_num(self.z) > 0) & (np.nan_to_num(self.p, nan=1.0) < alpha)
 
 
-def hot_spots(prepared: Prepared, epdo: np.ndarray, *, band: float | str) -> HotSpots:
-    """Getis–Ord Gi* (``esda.G_Local``, binary distance-band weights, no permutations) of the units' EPDO."""
-    graph, matrix, metres = distance_band(prepared, band)
-    y = np.asarray(epdo, dtype=float)
-    n = len(y)
-    neighbours = np.asarray(matrix.sum(axis=1)).ravel() if n else np.zeros(0)
-    total = matrix @ y if n else np.zeros(0)
-    if n < 3 or not np.ptp(y) > 0:
-        nan = np.full(n, np.nan)
-        return HotSpots(nan, nan.copy(), neighbours, total, metres)
-    import esda
+class GiStar:
+    """Getis–Ord Gi* (``esda.G_Local``: binary distance-band weights, no permutations) of road-unit EPDO.
 
-    with warnings.catch_warnings():  # islands (a unit alone within its band) are only compared with themselves
-        warnings.simplefilter("ignore")
-        g = esda.G_Local(y, graph, transform="B", star=None, permutations=0)
-    z = np.asarray(g.Zs, dtype=float)
-    return HotSpots(z, np.minimum(2.0 * np.asarray(g.p_norm, dtype=float), 1.0), neighbours, total, metres)
+    The weights are prepared once (by the first ``esda.G_Local``); each further EPDO (an
+    earlier period end) is computed by the same object's ``calc``, so a history's
+    periods cost a sparse product each.
+    """
+
+    def __init__(self, prepared: Prepared, *, band: float | str):
+        self.graph, self.matrix, self.band = distance_band(prepared, band)
+        self.neighbours = np.asarray(self.matrix.sum(axis=1)).ravel()
+        self._g = None
+
+    def __call__(self, epdo: np.ndarray) -> HotSpots:
+        y = np.asarray(epdo, dtype=float)
+        n, total = len(y), self.matrix @ y
+        if n < 3 or not np.ptp(y) > 0:
+            nan = np.full(n, np.nan)
+            return HotSpots(nan, nan.copy(), self.neighbours, total, self.band)
+        with warnings.catch_warnings():  # islands (a unit alone within its band) are only compared with themselves
+            warnings.simplefilter("ignore")
+            if self._g is None:
+                import esda
+
+                self._g = esda.G_Local(y, self.graph, transform="B", star=None, permutations=0)
+            else:
+                self._g.y = y
+                self._g.calc()
+        z = np.asarray(self._g.Zs, dtype=float).copy()
+        # Two-sided: twice esda's one-sided p_norm (scipy's normal survival function, as esda computes it).
+        p = np.minimum(2.0 * scipy.stats.norm.sf(np.abs(z)), 1.0)
+        return HotSpots(z, p, self.neighbours, total, self.band)
+
+
+def hot_spots(prepared: Prepared, epdo: np.ndarray, *, band: float | str) -> HotSpots:
+    """Getis–Ord Gi* of the units' EPDO (one period; :class:`GiStar` for several)."""
+    return GiStar(prepared, band=band)(epdo)

@@ -24,6 +24,7 @@ assessment.  What a consultation pack or a county atlas needs is here:
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,9 +116,6 @@ class History:
         What each period end graded to (:class:`Graded`), in the order of ``ends``.
     outlook
         The forecast: the next period end with nothing rectified and nothing new.
-    outlooks
-        The forecast made at each period end (the one after it, with the records known
-        then): when a forecast rise was first seen.
     assessment
         The full assessment at ``as_of`` (its summary with the history's figures).
     """
@@ -127,10 +125,10 @@ class History:
     ends: list[date]
     periods: list[Graded]
     outlook: Graded
-    outlooks: list[Graded]
     assessment: Assessment
     _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _changed: dict = field(default_factory=dict, repr=False)
+    _outlooks: dict = field(default_factory=dict, repr=False)
 
     KEEP = 4  # period assessments kept in memory besides the one at as_of and the forecast
 
@@ -175,6 +173,15 @@ class History:
     def forecast(self) -> Assessment:
         """The full assessment at the forecast's date (nothing rectified, nothing new after ``as_of``)."""
         return grade_at(self.prepared, self.forecast_end, known_until=self.as_of)
+
+    def outlook_at(self, index: int) -> Graded:
+        """The forecast made at period end ``index``: the next period end, with the records known then
+        (when a forecast rise was first seen).  Graded when first asked for, then kept."""
+        if index == len(self.ends) - 1:
+            return self.outlook
+        if index not in self._outlooks:
+            self._outlooks[index] = _graded(state_at(self.prepared, self.ends[index + 1], known_until=self.ends[index]))
+        return self._outlooks[index]
 
     def previous(self, end: date) -> date | None:
         """The period end before ``end`` (the last one, ``as_of``, before the forecast)."""
@@ -288,10 +295,9 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
     with stages.stage("history: grade"):
         graded, kept = _states(prepared, ends, kind, stages)
-        outlooks = [_graded(state_at(prepared, later, known_until=end))
-                    for end, later in zip(ends, [*ends[1:], forecast_end])]
+        outlook = _graded(state_at(prepared, forecast_end, known_until=as_of))
     assessment = grade_at(prepared, as_of, state=kept[as_of], stages=stages)
-    return History(prepared, kind, ends, graded, outlooks[-1], outlooks, assessment)
+    return History(prepared, kind, ends, graded, outlook, assessment)
 
 
 def _settings(prepared: Prepared, periods: int | None, period: str | None) -> tuple[int, str]:
@@ -311,8 +317,8 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
-                  period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None
-                  ) -> History:
+                  period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
+                  warnings: bool = True) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
     Parameters
@@ -328,6 +334,9 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         ``zh`` or ``en`` instead of the workspace's.
     progress
         Called as ``progress(stage, None)`` when a stage starts and ``progress(stage, seconds)`` when it ends.
+    warnings
+        Find the warnings now, and count them in the summary (default); else they are
+        found when :attr:`History.warnings` is first read, and the summary has no counts.
 
     Raises
     ------
@@ -337,6 +346,8 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         For ``periods`` or ``period`` out of range.
     """
     stages = Stages(progress)
+    if warnings:  # the statistics libraries load (about two seconds) while the workspace is read
+        threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True).start()
     if period is not None and period not in PERIOD_KINDS:
         raise ValueError(f"period {period!r}; allowed: {', '.join(PERIOD_KINDS)}")
 
@@ -345,25 +356,59 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         return horizon(info_as_of, count, str(period or standard.history.get("period", "month")))
 
     prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages)
+    weights = _start_weights(prepared) if warnings else None
     history = history_of(prepared, periods=periods, period=period, stages=stages)
-    history.assessment = dataclasses.replace(history.assessment, summary=history.assessment.summary | summary_of(history))
+    if warnings:
+        with stages.stage("warnings"):
+            if weights is not None:
+                weights.join()
+            history.warnings  # noqa: B018  (found once, now)
+    history.assessment = dataclasses.replace(history.assessment, summary=history.assessment.summary
+                                             | summary_of(history, warnings=warnings),
+                                             timings=history.assessment.timings | stages.timings)
     return history
 
 
-def summary_of(history: History) -> dict:
-    """What the history adds to ``summary.json``: its periods, the forecast and the warnings counted."""
+def _start_weights(prepared: Prepared) -> threading.Thread | None:
+    """Build the road units' hot-spot weights (:func:`riskmap.clusters.distance_band`) in a thread of their
+    own while the periods are graded: a KD-tree and sparse matrices, mostly outside the GIL."""
+    rule = prepared.standard.warnings.get("hotspot", {})
+    if not rule.get("enabled", True):
+        return None
+    from riskmap.clusters import distance_band
+
+    prepared.wait_for_roads()
+    thread = threading.Thread(target=distance_band, args=(prepared, rule.get("band_m", 1500)), name="riskmap-weights",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_statistics() -> None:
+    """Import what the warnings use (esda, libpysal, pymannkendall); nothing is lost if it fails here."""
+    try:
+        import esda  # noqa: F401
+        import libpysal.graph  # noqa: F401
+        import pymannkendall  # noqa: F401
+    except ImportError:  # the warnings themselves will say so
+        pass
+
+
+def summary_of(history: History, *, warnings: bool = True) -> dict:
+    """What the history adds to ``summary.json``: its periods, the forecast and (``warnings``) the warnings counted."""
     from riskmap.alerts import KINDS
 
-    warnings = history.warnings
     outlook = history.outlook
     now = history.periods[-1]
-    return {
+    figures = {
         "history": {"period": history.kind, "periods": len(history.ends),
                     "period_ends": [d.isoformat() for d in history.ends]},
         "forecast": {"period_end": outlook.end.isoformat(),
                      **{name: {"by_grade": {g: int((outlook.ranks[name] == RANK[g]).sum()) for g in GRADES},
                                "rising": int((outlook.ranks[name] > now.ranks[name]).sum())} for name in WATCHED}},
-        "warnings": {"count": int(len(warnings)),
-                     "by_level": {g: int((warnings["level"] == g).sum()) for g in GRADES},
-                     "by_kind": {k: int((warnings["kind"] == k).sum()) for k in KINDS}},
     }
+    if warnings:
+        found = history.warnings
+        figures["warnings"] = {"count": int(len(found)), "by_level": {g: int((found["level"] == g).sum()) for g in GRADES},
+                               "by_kind": {k: int((found["kind"] == k).sum()) for k in KINDS}}
+    return figures

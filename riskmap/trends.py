@@ -70,19 +70,23 @@ def series_length(rule: dict) -> int:
     return max(int(rule["months"]), 12 + int(rule["recent_months"]))
 
 
-def trend_test(series: np.ndarray, rule: dict) -> TrendTest:
-    """Both tests of the rule on one monthly series (oldest first, :func:`series_length` long)."""
+def trend_test(series: np.ndarray, rule: dict, *, both: bool = True) -> TrendTest:
+    """Both tests of the rule on one monthly series (oldest first, :func:`series_length` long).
+
+    ``both=False``: when the year-earlier test fires, the Mann–Kendall test is not run
+    (whether the rule fires is all that is asked).
+    """
     import pymannkendall
 
     months, recent_months = int(rule["months"]), int(rule["recent_months"])
     window = np.asarray(series[-months:], dtype=float)
     p, slope, rising = 1.0, 0.0, False
-    if np.ptp(window) > 0:
-        result = pymannkendall.original_test(window, alpha=float(rule["p"]))
-        p, slope = float(result.p), float(result.slope)
-        rising = bool(p < float(rule["p"]) and result.s > 0)
     recent = float(np.sum(series[-recent_months:]))
     before = float(np.sum(series[-12 - recent_months:-12]))
     jumped = recent >= before * (1.0 + float(rule["rise"])) and recent - before >= float(rule["min_increase"]) \
         and recent > before
+    if np.ptp(window) > 0 and (both or not jumped):
+        result = pymannkendall.original_test(window, alpha=float(rule["p"]))
+        p, slope = float(result.p), float(result.slope)
+        rising = bool(p < float(rule["p"]) and result.s > 0)
     return TrendTest(rising or jumped, rising, p, slope, jumped, recent, before)

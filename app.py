@@ -30,7 +30,7 @@ from riskmap.errors import InputError, Problem
 from riskmap.export import MIME_TYPES, export_bytes
 from riskmap.export.page import LAYERS as STATIC_LAYERS
 from riskmap.grades import GRADES
-from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, column_label, grade_label, label, msg, sector_label, t
+from riskmap.i18n import HAZARD_STATUS_LABELS, column_label, grade_label, label, msg, t
 from riskmap.io import upload
 from riskmap.layers import BUILTIN_DATASETS, load_layers
 from riskmap.periods import window
@@ -163,7 +163,7 @@ def _filters(a, lang: str) -> Filters:
     names = a.county_names
     picked = [tuple(sb.multiselect(ui(title, lang), list(options), format_func=shown, key=key, placeholder=ui("all_hint", lang)))
               or None for title, options, shown, key in (
-                  ("sectors", SECTORS, lambda s: sector_label(s, lang), "f_sectors"),
+                  ("sectors", a.sectors.keys, lambda s: a.sectors.label(s, lang), "f_sectors"),
                   ("grades", GRADES, lambda g: grade_label(g, lang), "f_grades"),
                   ("counties", names, lambda c: names.get(c, c), "f_counties"),
                   ("hazard_status", HAZARD_STATUS_LABELS, lambda s: label(HAZARD_STATUS_LABELS, s, lang), "f_status"))]
@@ -259,7 +259,7 @@ def _charts(view: View) -> None:
     st.markdown(f"**{ui('chart_county', lang)}**")
     st.bar_chart(tables.grade_crosstab(ents, ents["county_name"].fillna("—"), lang), color=colours)
     st.markdown(f"**{ui('chart_sector', lang)}**")
-    st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: sector_label(s, lang)), lang), color=colours)
+    st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: view.sectors.label(s, lang)), lang), color=colours)
 
 
 def _downloads(view: View, layers: list, stem: str) -> None:
@@ -275,6 +275,7 @@ def _downloads(view: View, layers: list, stem: str) -> None:
     files += [("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), MIME_TYPES["xlsx"]),
               ("summary.json", outputs.summary_json(view).encode("utf-8"), "application/json"),
               ("unassigned.csv", lambda: outputs.unassigned_bytes(view), "text/csv"),
+              ("notes.csv", lambda: outputs.notes_bytes(view), "text/csv"),
               (f"{stem}-outputs.zip", lambda: outputs.outputs_zip(view), "application/zip")]
     exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=html_ids if fmt == "html" else static_ids),
                 mime) for fmt, mime in MIME_TYPES.items()]

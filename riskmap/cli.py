@@ -119,13 +119,15 @@ def summary_text(assessment) -> str:
     out.append("")
     e, r, a, h = s["enterprises"], s["roads"], s["accidents"], s["hazards"]
     if zh:
-        out.append(f"企业 {e['input']} 家，已归属 {e['assigned']}，未归属 {e['unassigned']}")
+        by_county = f"（其中无坐标、按所属区县计入 {e['located_by_county']}）" if e.get("located_by_county") else ""
+        out.append(f"企业 {e['input']} 家，已归属 {e['assigned']}{by_county}，未归属 {e['unassigned']}")
         out.append(f"道路 {r['segments_input']} 段，{r['input_length_m'] / 1000:.1f} km，区内 {r['assigned_length_m'] / 1000:.1f} km，"
                    f"{r['units']} 个单元，事故多发 {r['accident_prone_units']} 个")
         out.append(f"事故 {a['input']} 起，窗口内 {a['in_window']}，吸附 {a['snapped']}，未吸附 {a['unsnapped']}")
         out.append(f"隐患 {h['input']} 项，未销号 {h['open']}，其中重大 {h['major_open']}，逾期 {h['overdue']}")
     else:
-        out.append(f"enterprises {e['input']}: {e['assigned']} assigned, {e['unassigned']} unassigned")
+        by_county = f" ({e['located_by_county']} without coordinates, by their county)" if e.get("located_by_county") else ""
+        out.append(f"enterprises {e['input']}: {e['assigned']} assigned{by_county}, {e['unassigned']} unassigned")
         out.append(f"roads {r['segments_input']} segments, {r['input_length_m'] / 1000:.1f} km, {r['assigned_length_m'] / 1000:.1f} km inside; "
                    f"{r['units']} units, {r['accident_prone_units']} accident-prone")
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
@@ -142,15 +144,20 @@ def summary_text(assessment) -> str:
         out.append("")
         out.append(f"{'未分配记录' if zh else 'unassigned records'}: {len(assessment.unassigned)} "
                    f"({'见' if zh else 'see'} unassigned.csv)")
+    notes = getattr(assessment, "notes", None)
+    if notes is not None and len(notes):
+        out.append(f"{'说明记录（有区县，另有说明）' if zh else 'notes (records with a county and something to say)'}: "
+                   f"{len(notes)} ({'见' if zh else 'see'} notes.csv)")
     return "\n".join(out)
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     from riskmap.grades import GRADES
-    from riskmap.i18n import SECTORS
+    from riskmap.sectors import default_sectors
 
     parser.add_argument("--sector", action="append", metavar="KEY",
-                        help=f"show only these sectors (repeat or comma-separate): {', '.join(SECTORS)}")
+                        help="show only these sectors, by key or label (repeat or comma-separate); the standard's "
+                             f"[sectors], by default: {', '.join(default_sectors().keys)}")
     parser.add_argument("--county", action="append", metavar="CODE_OR_NAME",
                         help="show only these counties, by code or name (repeat or comma-separate)")
     parser.add_argument("--grade", action="append", metavar="GRADE",
@@ -178,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("assess", help="grade a workspace and write its outputs",
                          description="Grade a workspace and write counties/enterprises/road_units/hazards/accidents "
-                                     ".geojson, unassigned.csv, risk_register.xlsx and summary.json.")
+                                     ".geojson, unassigned.csv, notes.csv, risk_register.xlsx and summary.json.")
     run.add_argument("workspace", help="folder holding riskmap.toml")
     run.add_argument("--out", default="out", help="output folder (default: ./out)")
     run.add_argument("--register", choices=["key", "all"], default="key",
@@ -215,17 +222,16 @@ def filters_from_args(args, assessment):
     """Build :class:`~riskmap.filters.Filters` from the export options, checking values."""
     from riskmap.filters import Filters
     from riskmap.grades import GRADES
-    from riskmap.schema import SECTOR_VALUES
-
     problems = []
+    spellings = assessment.sectors.vocabulary
     zh = (args.lang or assessment.language) == "zh"
     sectors = _split(args.sector)
     if sectors:
         mapped = []
         for s in sectors:
-            key = SECTOR_VALUES.get(s) or SECTOR_VALUES.get(s.lower())
+            key = spellings.get(s) or spellings.get(s.lower())
             if key is None:
-                allowed = ", ".join(sorted(set(SECTOR_VALUES.values())))
+                allowed = assessment.sectors.allowed
                 problems.append(Problem("error", "--sector", f"'{s}' 不是行业领域；允许：{allowed}" if zh else
                                         f"'{s}' is not a sector; allowed: {allowed}", value=s))
             else:
@@ -283,6 +289,13 @@ def _cmd_validate(args) -> int:
         listed = ("，" if zh else ", ").join(f"{label(DATASET_LABELS, name, assessment.language)} {n}" for name, n in counts.items())
         print(f"未分配：{listed}（原因见 riskmap assess 输出的 unassigned.csv）" if zh else
               f"unassigned: {listed} (reasons in unassigned.csv after `riskmap assess`)")
+    if len(assessment.notes):
+        from riskmap.i18n import DATASET_LABELS, label
+
+        counts = assessment.notes.groupby("dataset").size()
+        listed = ("，" if zh else ", ").join(f"{label(DATASET_LABELS, name, assessment.language)} {n}" for name, n in counts.items())
+        print(f"说明：{listed}（见 riskmap assess 输出的 notes.csv）" if zh else
+              f"notes: {listed} (in notes.csv after `riskmap assess`)")
     return 0
 
 

@@ -29,7 +29,7 @@ import shapely
 
 from riskmap.assessment import Assessment
 from riskmap.grades import count_by_grade
-from riskmap.grading import COMPONENTS, county_components, grade_counties, grade_enterprises, top_contributors
+from riskmap.grading import COMPONENTS, county_components, grade_counties, grade_enterprises, grade_hazards, top_contributors
 from riskmap.i18n import msg
 from riskmap.io.workspace import Workspace
 from riskmap.periods import in_window
@@ -77,22 +77,29 @@ def accidents_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
 
 
 def snapped_at(prepared: Prepared, accidents: gpd.GeoDataFrame, audit: Audit) -> Windowed:
-    """The units the traffic accidents of the window snapped to; the unsnapped ones are listed."""
+    """The units the traffic accidents of the window snapped to; the unsnapped ones are noted.
+
+    An unsnapped accident still has its county, so it goes to ``notes.csv``; without
+    any road unit (no roads dataset, or none inside the region) every traffic accident
+    of the window is unsnapped, counted and noted as such.
+    """
     snapping, window = prepared.snapping, accidents["in_window"].to_numpy(dtype=bool)
     kept = window[snapping.rows] if len(snapping.rows) else np.zeros(0, dtype=bool)
     rows = snapping.rows[kept]
     traffic = np.zeros(len(accidents), dtype=bool)
     traffic[rows] = True
+    labels = accidents.index[rows]
     if snapping.unit is None or not prepared.accident_points:
+        audit.note("accidents", accidents.loc[labels, "accident_id"], accidents.loc[labels, "county_code"],
+                   [msg("unsnapped_no_roads")] * len(labels))
         return Windowed(accidents, traffic, None)
     unit, distance = snapping.unit[kept], snapping.distance[kept]
     ok = unit >= 0
-    labels = accidents.index[rows]
     accidents.loc[labels[ok], "unit_id"] = prepared.network.units["unit_id"][unit[ok]]
     accidents.loc[labels, "snap_distance_m"] = distance
-    unsnapped = accidents.loc[labels[~ok], "accident_id"]
     distance_m = float(prepared.standard.roads["snap_distance_m"])
-    audit.unassign("accidents", unsnapped, [msg("unsnapped", dist=distance_m)] * len(unsnapped))
+    audit.unassign_or_note("accidents", accidents.loc[labels[~ok], "accident_id"], accidents.loc[labels[~ok], "county_code"],
+                           [msg("unsnapped", dist=distance_m)] * int((~ok).sum()))
     return Windowed(accidents, traffic, unit)
 
 
@@ -108,6 +115,9 @@ def hazards_at(prepared: Prepared, as_of: date) -> gpd.GeoDataFrame:
     hazards["overdue"] = hazards["is_open"] & hazards["deadline"].notna() & (hazards["deadline"] < day)
     hazards["days_overdue"] = np.where(hazards["overdue"], (day - hazards["deadline"]).dt.days, 0).astype(int) \
         if len(hazards) else []
+    graded = grade_hazards(hazards, prepared.standard, lang=prepared.info.language)
+    for column in graded.columns:
+        hazards[column] = graded[column]
     order = [c for c in hazards.columns if c not in ("name", "sector")] + ["name", "sector"]
     return hazards[order]
 
@@ -119,14 +129,17 @@ def _per_enterprise(positions: np.ndarray, mask, n: int, index: pd.Index) -> pd.
 
 
 def grade_enterprises_at(prepared: Prepared, accidents: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame,
-                         lang: str) -> gpd.GeoDataFrame:
+                         lang: str, as_of: date | None = None) -> gpd.GeoDataFrame:
     """Grade the enterprises on their hazards and accidents at the date."""
     enterprises = prepared.enterprises.frame.copy()
     n, index = len(enterprises), enterprises.index
     owner, open_ = prepared.hazard_enterprise, hazards["is_open"].to_numpy(dtype=bool)
     open_major = _per_enterprise(owner, open_ & (hazards["level"] == "major").to_numpy(), n, index)
     overdue = _per_enterprise(owner, open_ & hazards["overdue"].to_numpy(dtype=bool), n, index)
-    fatal = ((accidents["kind"] == "production") & (accidents["deaths"] >= 1) & accidents["in_12m"]).to_numpy(dtype=bool)
+    # The rule's own window (``fatal_accident_12m.months``), not the county score's.
+    months = int(prepared.standard.rule("fatal_accident_12m").get("months", 12))
+    in_rule = in_window(accidents["date"], prepared.info.as_of if as_of is None else as_of, months).to_numpy(dtype=bool)
+    fatal = ((accidents["kind"] == "production") & (accidents["deaths"] >= 1)).to_numpy(dtype=bool) & in_rule
     fatal_12m = _per_enterprise(prepared.accident_enterprise, fatal, n, index)
     graded = grade_enterprises(enterprises, prepared.standard, lang=lang, open_major=open_major,
                                overdue=overdue, fatal_12m=fatal_12m)
@@ -208,6 +221,21 @@ def audit_at(entries: list[tuple[str, object, object]], lang: str) -> pd.DataFra
     return frame[["dataset", "id", "reason", "reason_codes"]]
 
 
+NOTE_COLUMNS = ["dataset", "id", "county_code", "note"]
+
+
+def notes_at(entries: list[tuple[str, object, object, object]], lang: str) -> pd.DataFrame:
+    """The notes: records that have a county but something to say (``notes.csv``).
+
+    ``dataset``, ``id``, ``county_code``, ``note`` and ``note_codes`` (the words as
+    data); a record with two things to say has one row each.
+    """
+    frame = pd.DataFrame(entries, columns=["dataset", "id", "county_code", "code"])
+    frame["note_codes"] = pd.Series([(code,) for code in frame["code"]], index=frame.index, dtype=object)
+    frame["note"] = render_column(frame["note_codes"], lang) if len(frame) else pd.Series(dtype=object)
+    return frame[NOTE_COLUMNS + ["note_codes"]]
+
+
 def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_units, accidents, traffic, hazards) -> dict:
     """The ``summary.json`` dictionary of DESIGN §7."""
     open_mask = hazards["is_open"]
@@ -220,6 +248,7 @@ def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_unit
             "input": int(len(enterprises)),
             "assigned": int(enterprises["county_code"].notna().sum()),
             "unassigned": int(enterprises["county_code"].isna().sum()),
+            "located_by_county": int((enterprises["located_by"] == "county").sum()) if "located_by" in enterprises else 0,
             "by_grade": count_by_grade(enterprises["grade"]),
         },
         "roads": {
@@ -261,9 +290,9 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, stages: Stages | 
     with stages.stage("enterprises: grade"):
         accidents = accidents_at(prepared, as_of)
         hazards = hazards_at(prepared, as_of)
-        enterprises = grade_enterprises_at(prepared, accidents, hazards, lang)
+        enterprises = grade_enterprises_at(prepared, accidents, hazards, lang, as_of)
     prepared.wait_for_roads()  # the first time, the road worker has run while the enterprises were graded
-    audit = Audit(lang, unassigned=list(prepared.audit.unassigned))
+    audit = Audit(lang, unassigned=list(prepared.audit.unassigned), notes=list(prepared.audit.notes))
     with stages.stage("roads: grade"):
         windowed = snapped_at(prepared, accidents, audit)
         traffic = windowed.traffic
@@ -275,6 +304,7 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, stages: Stages | 
     return Assessment(
         info=prepared.info, counties=counties, enterprises=enterprises.drop(columns=["red_by_major_hazard"]),
         road_units=road_units, accidents=accidents, hazards=hazards, unassigned=audit_at(audit.unassigned, lang),
+        notes=notes_at(audit.notes, lang),
         problems=list(prepared.problems), summary=figures, standard=prepared.standard,
         timings=dict(prepared.timings) | stages.timings, extra=prepared.extra)
 

@@ -24,29 +24,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from riskmap.i18n import COLUMN_LABELS, SECTOR_LABELS
+from riskmap.i18n import COLUMN_LABELS
+from riskmap.sectors import default_sectors
 
 # --- vocabularies: every spelling a user may give → the key used in code -------------------
-SECTOR_VALUES: dict[str, str] = {key: key for key in SECTOR_LABELS} | {zh: key for key, (zh, _en) in SECTOR_LABELS.items()} | {
-    "危化品": "hazardous_chemicals", "危险化学品企业": "hazardous_chemicals", "矿山": "non_coal_mine",
-    "消防重点单位": "fire", "建筑": "construction", "建筑业": "construction", "城镇燃气": "urban_facilities",
-    "城市建设和建筑工地": "construction", "工贸行业": "industry_trade", "交通运输": "road_transport",
-}
+SECTOR_VALUES: dict[str, str] = dict(default_sectors().vocabulary)
+"""The default standard's sector spellings; a workspace reads its own standard's
+(:attr:`riskmap.sectors.Sectors.vocabulary`: keys, labels and ``aliases``)."""
 LEVEL_VALUES: dict[str, str] = {
     "general": "general", "major": "major", "一般": "general", "重大": "major", "一般隐患": "general", "重大隐患": "major",
     "一般事故隐患": "general", "重大事故隐患": "major"}
 STATUS_VALUES: dict[str, str] = {
     "open": "open", "rectifying": "rectifying", "closed": "closed", "未整改": "open", "待整改": "open",
-    "整改中": "rectifying", "已销号": "closed", "已整改": "closed", "已关闭": "closed", "in progress": "rectifying"}
+    "整改中": "rectifying", "已销号": "closed", "已整改": "closed", "已关闭": "closed", "in progress": "rectifying",
+    "整改完成": "closed", "已验收": "closed", "已闭环": "closed", "已完成": "closed", "正在整改": "rectifying"}
 SUPERVISION_VALUES: dict[str, str] = {
     "none": "none", "county": "county", "city": "city", "province": "province", "无": "none", "否": "none",
     "未挂牌": "none", "县级": "county", "区级": "county", "县区级": "county", "市级": "city", "省级": "province"}
 KIND_VALUES: dict[str, str] = {
     "traffic": "traffic", "production": "production", "交通": "traffic", "交通事故": "traffic",
     "道路交通事故": "traffic", "生产": "production", "生产安全事故": "production", "生产事故": "production"}
-MHI_LEVEL_VALUES: dict[str, int] = {
+MHI_LEVEL_VALUES: dict[str, int | None] = {
     "1": 1, "2": 2, "3": 3, "4": 4, "一级": 1, "二级": 2, "三级": 3, "四级": 4,
-    "1级": 1, "2级": 2, "3级": 3, "4级": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
+    "1级": 1, "2级": 2, "3级": 3, "4级": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4,
+    # no major hazard installation
+    "none": None, "0": None, "无": None, "否": None, "没有": None, "非重大危险源": None, "不构成": None}
 
 VOCABULARIES: dict[str, dict[str, Any]] = {
     "sector": SECTOR_VALUES,
@@ -67,7 +69,7 @@ MAX_COUNT: dict[str, int] = {"accidents": 1_000_000, "deaths": 100_000, "injurie
 EMPTY = frozenset({"", "nan", "none", "null", "nat", "<na>", "-", "—", "无数据"})
 """Cell texts read as empty (compared in lower case)."""
 
-_SECTORS_WITH_LABELS = ", ".join(f"{k} ({zh})" for k, (zh, _en) in SECTOR_LABELS.items())
+_SECTORS_WITH_LABELS = default_sectors().allowed
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,9 @@ DATASETS: dict[str, Dataset] = {
         Column("lec_l", ("l",), kind="number", choices="standard"),
         Column("lec_e", ("e",), kind="number", choices="standard"),
         Column("lec_c", ("c",), kind="number", choices="standard"),
-        Column("likelihood", ("可能性",), kind="number", choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5"),
-        Column("severity", ("严重性", "严重程度"), kind="number", choices=(1, 2, 3, 4, 5), allowed="1, 2, 3, 4, 5"),
+        Column("likelihood", ("可能性",), kind="number", choices="standard", allowed="1, 2, 3, 4, 5 ([enterprise.matrix] scale)"),
+        Column("severity", ("严重性", "严重程度"), kind="number", choices="standard",
+               allowed="1, 2, 3, 4, 5 ([enterprise.matrix] scale)"),
         Column("major_hazard_level", ("重大危险源等级",), kind="choice", vocabulary="major_hazard_level",
                allowed="1, 2, 3, 4, 一级, 二级, 三级, 四级"),
         Column("employees", ("从业人员", "职工人数"), **_count("employees")),
@@ -213,7 +216,7 @@ DATASETS: dict[str, Dataset] = {
         Column("kind", ("类型", "事故类型"), kind="choice", vocabulary="accident_kind",
                allowed="traffic, production (交通事故, 生产安全事故)", default="traffic"),
         Column("enterprise_id", ("企业编号", "统一社会信用代码")),
-        Column("sector", ("行业", "行业领域"), kind="choice", vocabulary="sector", allowed=", ".join(SECTOR_LABELS)),
+        Column("sector", ("行业", "行业领域"), kind="choice", vocabulary="sector", allowed=_SECTORS_WITH_LABELS),
     ), _POINTS, points=True),
     "hazards": Dataset("hazards", "hazard_id", (
         Column("hazard_id", ("隐患编号",), required=True, kind="id"),

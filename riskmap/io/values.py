@@ -189,28 +189,55 @@ class Checker:
         return values
 
     def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str | Msg, *,
-               default: Any = None, required: bool = False) -> pd.Series:
-        """Keys of a column's spellings; an unknown spelling is an error."""
+               default: Any = None, required: bool = False, table: str = "", example: str = "",
+               no_value: Any = None) -> pd.Series:
+        """Keys of a column's spellings; an unknown spelling is an error, reported once per value.
+
+        ``vocabulary`` maps lower-cased spellings to keys (the built-in ones and the
+        dataset's local words); a spelling mapped to ``no_value`` means "none" (无 for a
+        major hazard installation).  The message of an unknown value gives its count,
+        its first rows and the line of ``[table]`` (``datasets.X.values``) that would
+        map it, with ``example`` as the key.
+        """
         raw = self.text(frame, column)
         col = ColumnName(column)
-        lookup = {str(k).lower(): v for k, v in vocabulary.items()}
 
         def find(value: str | None):
             if not isinstance(value, str):
                 return None
-            for key in (value.lower(), value.replace(" ", "").lower(), integer_text(value)):
-                if key is not None and key in lookup:
-                    return lookup[key]
+            for key in (value.lower(), value.replace(" ", "").lower(), unicodedata.normalize("NFKC", value).lower(),
+                        integer_text(value)):
+                if key is not None and key in vocabulary:
+                    return vocabulary[key]
             return None
 
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # look each distinct spelling up once
         found = np.array([find(v) for v in uniques] + [None], dtype=object)
+        unknown_code = np.array([found[k] is None for k in range(len(uniques))] + [False], dtype=bool)
+        if no_value is not None:
+            found = np.array([None if f is no_value else f for f in found], dtype=object)
         values = pd.Series(found[codes], index=raw.index, dtype=object)
-        unknown = raw.notna() & values.isna()
-        self.report("error", column, unknown, lambda v: msg("bad_choice", col=col, value=v, allowed=allowed), raw)
+        self._report_unknown(column, raw, codes, uniques, unknown_code, allowed, table, example)
         if required:
             self.report("error", column, raw.isna(), lambda v: msg("empty_required", col=col))
-        return values.where(values.notna(), default).astype(object)
+        filled = values.where(values.notna() | ~raw.isna(), default) if default is not None else values
+        return filled.astype(object)
+
+    def _report_unknown(self, column: str, raw: pd.Series, codes: np.ndarray, uniques, unknown_code: np.ndarray,
+                        allowed: str | Msg, table: str, example: str) -> None:
+        """One error per unknown spelling: its first row, how many rows, the TOML line that maps it."""
+        from riskmap.io.localwords import toml_line  # values stand below the local words' checks
+
+        col = ColumnName(column)
+        rows = self.rows.to_numpy()
+        for code in np.flatnonzero(unknown_code[:-1]):
+            at = np.flatnonzero(codes == code)
+            shown = "、".join(str(int(r)) for r in rows[at[:5]]) + ("…" if len(at) > 5 else "")
+            value = str(uniques[code])
+            self.log.add("error", self.file, msg("unknown_value", col=col, value=value, count=len(at), rows=shown,
+                                                 allowed=allowed, table=table, line=toml_line(column, value, example),
+                                                 example=example),
+                         row=int(rows[at[0]]), column=column, value=value, unit=self.unit)
 
     def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False,
               placeholder_means_none: bool = False) -> pd.Series:

@@ -30,10 +30,12 @@ from riskmap.errors import InputError, Problem, ProblemLog
 from riskmap.i18n import ColumnName, DatasetName, Msg, msg
 from riskmap.io import config
 from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
+from riskmap.io.localwords import NO_VALUE, local_words, spellings, vocabulary_keys
 from riskmap.io.readers import drop_blank_rows, read_table
 from riskmap.io.values import Checker, numbers, text
 from riskmap.layers import workspace_layer_problems
-from riskmap.schema import ALIASES, DATASETS, NAMES, VOCABULARIES, Column
+from riskmap.schema import ALIASES, DATASETS, NAMES, Column
+from riskmap.sectors import Sectors, default_sectors
 from riskmap.standard import Standard, load_standard
 
 DatasetCallback = Callable[[str, gpd.GeoDataFrame, Any], None]
@@ -135,12 +137,27 @@ def lec_allowed(standard: Standard | None) -> LecAllowed:
             continue
         words = msg("ws_lec_allowed", values=", ".join(f"{v:g}" for v in values), standard=standard.name, setting=key)
         result[column] = (values, words)
+    # The risk matrix's scale ([enterprise.matrix] scale = [1, 5]) says which likelihoods and severities exist.
+    try:
+        low, high = (int(v) for v in standard.enterprise["matrix"]["scale"])
+        values = tuple(float(v) for v in range(low, high + 1))
+        words = msg("ws_matrix_allowed", values=", ".join(f"{v:g}" for v in values), standard=standard.name)
+    except (KeyError, TypeError, ValueError):
+        values, words = None, None
+    for column in ("likelihood", "severity"):
+        result[column] = (values, words)
     return result
 
 
-def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAllowed) -> pd.Series | Any:
-    """One canonical column read by its kind (:mod:`riskmap.schema`); missing optional ones are empty."""
+def read_column(frame: pd.DataFrame, column: Column, check: Checker, reading: _Reading,
+                words: dict[str, dict[str, Any]] | None = None, dataset: str = "") -> pd.Series | Any:
+    """One canonical column read by its kind (:mod:`riskmap.schema`); missing optional ones are empty.
+
+    Coded columns take the spellings of the standard (its sectors) and the dataset's
+    local words (``[datasets.X.values]``).
+    """
     name, kind, present = column.name, column.kind, column.name in frame
+    lec = reading.lec
     if kind == "id":
         return check.ids(frame, name)
     if kind == "name":
@@ -150,8 +167,12 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAll
     if kind == "date":
         return check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
     if kind == "choice":
-        values = check.choice(frame, name, VOCABULARIES[column.vocabulary], column.allowed or "",
-                              default=column.default, required=column.required)
+        vocabulary = spellings(column.vocabulary, reading.sectors.vocabulary) | (words or {}).get(name, {})
+        keys = vocabulary_keys(column.vocabulary, reading.sectors.keys)
+        allowed = reading.sectors.allowed if column.vocabulary == "sector" else (column.allowed or "")
+        values = check.choice(frame, name, vocabulary, allowed, default=column.default, required=column.required,
+                              table=f"datasets.{dataset}.values", example=keys[-1] if column.vocabulary == "sector" else keys[0],
+                              no_value=NO_VALUE)
         return values.astype(float) if column.vocabulary == "major_hazard_level" else values
     if kind == "count":
         values = check.numbers(frame, name, low=column.low, high=column.high, allowed=column.allowed) if present \
@@ -185,6 +206,8 @@ class _Reading:
     lang: str
     region: tuple[float, float, float, float] | None = None
     lec: LecAllowed = field(default_factory=dict)
+    sectors: Sectors = field(default_factory=default_sectors)
+    as_of: Any = None
 
 
 def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str]:
@@ -220,10 +243,11 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
     if missing:
         return gpd.GeoDataFrame({"_row": check.rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 
+    words = local_words(spec, dataset, reading.sectors.vocabulary, reading.sectors.keys, log)
     out = pd.DataFrame({"_row": check.rows})
     for column in DATASETS[dataset].columns:
         if column.kind != "lonlat":
-            out[column.out] = read_column(frame, column, check, reading.lec)
+            out[column.out] = read_column(frame, column, check, reading, words, dataset)
     geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
     check_geometry_types(result, dataset, check)
@@ -357,7 +381,8 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
     if "counties" not in specs:
         log.error("riskmap.toml", msg("ws_no_counties"), column="datasets.counties")
     standard = config.workspace_standard(info.standard, root, log)
-    reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None))
+    reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None),
+                       sectors=standard.sectors if standard is not None else default_sectors(), as_of=info.as_of)
     results = _load_all(specs, reading, log, standard, on_dataset)
     log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in NAMES]))
     datasets = {name: r[1] for name, r in results.items() if r[1] is not None and not r[3]}

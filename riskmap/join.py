@@ -184,9 +184,10 @@ def merge_parts(lines: np.ndarray) -> np.ndarray:
 
     Shapefiles and GeoPackages often store one road as a MultiLineString of many
     touching parts; merged first, a connected 2 km road is one 2 km piece (two units),
-    not ten.  Parts that repeat each other count once.  Single lines are kept as given.
+    not ten.  Parts that repeat each other, or a line running back over itself, count
+    once.  Simple lines (most of a network) are kept as given.
     """
-    multi = np.flatnonzero(shapely.get_type_id(lines) == 5)
+    multi = np.flatnonzero((shapely.get_type_id(lines) == 5) | ~shapely.is_simple(lines))
     if not multi.size:
         return lines
     out = lines.copy()
@@ -224,13 +225,33 @@ def split_roads(lines: np.ndarray, counties: np.ndarray, *, codes: np.ndarray | 
     segment = line_idx[part_index]
     county = county_idx[part_index]
     inside_length = np.bincount(segment, weights=shapely.length(parts), minlength=len(lines))
-    twice = np.flatnonzero(inside_length > shapely.length(lines) * (1 + 1e-9) + 1e-6)
+    twice = _counted_twice(parts, segment, county, inside_length)
     if twice.size:
         rank = np.argsort(np.argsort(codes.astype(str), kind="stable"), kind="stable") if codes is not None \
             else np.arange(len(counties))
         parts, segment, county = _count_once(parts, segment, county, twice, rank)
         inside_length = np.bincount(segment, weights=shapely.length(parts), minlength=len(lines))
     return RoadPieces(geometry=parts, segment=segment, county=county, inside_length=inside_length)
+
+
+def _counted_twice(parts: np.ndarray, segment: np.ndarray, county: np.ndarray, inside_length: np.ndarray) -> np.ndarray:
+    """The lines whose pieces in two counties overlap (a stretch along a shared border).
+
+    Only lines with pieces in several counties can; their pieces are noded together
+    (overlaps dissolved) and a line whose dissolved length falls short of the sum of
+    its pieces is one.
+    """
+    pairs = np.unique(np.column_stack([segment, county]), axis=0) if len(segment) else np.zeros((0, 2), dtype=np.int64)
+    lines, n_counties = np.unique(pairs[:, 0], return_counts=True)
+    several = lines[n_counties > 1]
+    if not several.size:
+        return several
+    chosen = np.isin(segment, several)
+    order = np.argsort(segment[chosen], kind="stable")
+    sub_parts, sub_segment = parts[chosen][order], segment[chosen][order]
+    _, compact = np.unique(sub_segment, return_inverse=True)
+    dissolved = shapely.length(shapely.node(shapely.multilinestrings(sub_parts, indices=compact)))
+    return several[inside_length[several] > dissolved * (1 + 1e-9) + 1e-6]
 
 
 BORDER_SNAP_M = 0.001

@@ -175,7 +175,7 @@ def _integer(low: int, high: int) -> _Rule:
                  lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high)
 
 
-_GRADE = _Rule(", ".join(GRADES), lambda v: v in GRADES)
+_GRADE = _Rule(msg("std_allowed_grade", grades=", ".join(GRADES)), lambda v: v in GRADES)
 _BOOL = _Rule(msg("std_allowed_bool"), lambda v: isinstance(v, bool))
 _TEXT = _Rule(msg("std_allowed_text"), lambda v: isinstance(v, str) and len(v) <= 200)
 _COLOUR = _Rule(msg("std_allowed_colour"), lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", v) is not None)
@@ -243,24 +243,24 @@ def _walk(schema: Any, value: Any, path: str, problems: _Problems) -> None:
     """Check ``value`` against ``schema`` at ``path``, adding a problem per mistake."""
     if isinstance(schema, _Rule):
         if not schema.fits(value):
-            problems.add(msg("std_bad_value", key=path, value=_show(value), allowed=schema.allowed), path, value)
+            problems.add(msg("std_bad_value", where=path, value=_show(value), allowed=schema.allowed), path, value)
         return
     if not isinstance(value, dict):
-        problems.add(msg("std_not_table", key=path, value=_show(value), allowed=", ".join(_keys(schema))), path, value)
+        problems.add(msg("std_not_table", where=path, value=_show(value), allowed=", ".join(_keys(schema))), path, value)
         return
     for key, item in value.items():
         where = f"{path}.{key}" if path else str(key)
         if isinstance(schema, tuple):
             pattern, rule = schema
             if not pattern.fullmatch(str(key)):
-                problems.add(msg("std_bad_sector_key", key=where, value=key), where, key)
+                problems.add(msg("std_bad_sector_key", where=where, value=key), where, key)
                 continue
             _walk(rule, item, where, problems)
             continue
         if key not in schema:
             guess = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
             hint = msg("std_guess", value=guess[0]) if guess else Pair("", "")
-            problems.add(msg("std_unknown_key", key=where, value=_show(item), name=key, guess=hint,
+            problems.add(msg("std_unknown_key", where=where, value=_show(item), name=key, guess=hint,
                              allowed=", ".join(schema)), where, item)
             continue
         _walk(schema[key], item, where, problems)
@@ -309,13 +309,13 @@ def _check_whole(data: dict, problems: _Problems) -> None:
         th = table["thresholds"]
         values = [float(th[k]) for k in ("red", "orange", "yellow")]
         if not values[0] >= values[1] >= values[2]:
-            problems.add(msg("std_order", key=where, value=_show(th)), f"{where}.thresholds", th)
+            problems.add(msg("std_order", where=where, value=_show(th)), f"{where}.thresholds", th)
     sectors = data.get("sectors", {})
     for key, table in sectors.items():
         for needed in ("zh", "en", "baseline"):
             if needed not in table:
-                problems.add(msg("std_sector_incomplete", value=key, key=needed), f"sectors.{key}.{needed}", key)
+                problems.add(msg("std_sector_incomplete", value=key, where=needed), f"sectors.{key}.{needed}", key)
     for key in data["enterprise"].get("baseline", {}):
         if key not in sectors:
-            problems.add(msg("std_unknown_sector", key="enterprise.baseline", value=key, allowed=", ".join(sectors)),
+            problems.add(msg("std_unknown_sector", where="enterprise.baseline", value=key, allowed=", ".join(sectors)),
                          f"enterprise.baseline.{key}", key)

@@ -76,7 +76,9 @@ def test_without_roads_unsnapped_accidents_are_counted_and_noted(tmp_path):
 
 
 def test_hazards_carry_their_own_grade_score_and_reasons(tmp_path):
-    a = assess(write_workspace(tmp_path / "ws"))
+    hazards = hazard_frame()
+    hazards.loc[3, "整改期限"] = "2026-12-01"    # H4 open, not yet due
+    a = assess(write_workspace(tmp_path / "ws", hazards=hazards))
     hz = a.hazards.set_index("hazard_id")
     # H1 open major → red; H2 rectifying, overdue (deadline 2026-09-01) → orange; H3 closed → blue; H4 open → yellow.
     assert hz["grade"].to_dict() == {"H1": "red", "H2": "orange", "H3": "blue", "H4": "yellow"}
@@ -100,9 +102,9 @@ def _written(a, tmp_path):
 
 def test_the_hazard_grades_come_from_the_standard(tmp_path):
     ws = write_workspace(tmp_path / "ws", toml=TOML.format(language="zh").replace('standard = "default"', 'standard = "s.toml"'))
-    (ws / "s.toml").write_text('[hazards]\ngrades = { open = "orange" }\n', "utf-8")
+    (ws / "s.toml").write_text('[hazards]\ngrades = { overdue = "red" }\n', "utf-8")
     hz = assess(ws).hazards.set_index("hazard_id")
-    assert hz.loc["H4", "grade"] == "orange" and hz.loc["H1", "grade"] == "red"
+    assert hz.loc["H4", "grade"] == "red" and hz.loc["H2", "grade"] == "red" and hz.loc["H3", "grade"] == "blue"
 
 
 def test_the_fatal_accident_rule_has_its_own_window(tmp_path):

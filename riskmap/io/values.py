@@ -98,7 +98,7 @@ def parse_numbers(raw: pd.Series) -> pd.Series:
     retry = raw.notna() & values.isna()
     if retry.any():
         def fix(cell: str) -> str:
-            cell = unicodedata.normalize("NFKC", str(cell)).replace("，", ",").strip()
+            cell = unicodedata.normalize("NFKC", str(cell)).replace("，", ",").strip().rstrip("°").strip()
             return cell.replace(",", "") if _GROUPED.fullmatch(cell) else cell
         values[retry] = pd.to_numeric(raw[retry].map(fix), errors="coerce").astype(float)
     return values

@@ -12,7 +12,6 @@ validate`` reports them all); warnings travel with the returned :class:`Workspac
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,10 +27,21 @@ from riskmap import coords
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog
 from riskmap.i18n import ColumnName, DatasetName, Msg, msg
-from riskmap.io import config
+from riskmap.io import config, formats
 from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
 from riskmap.io.localwords import NO_VALUE, local_words, spellings, vocabulary_keys
-from riskmap.io.readers import drop_blank_rows, read_table
+from riskmap.io.readers import (
+    FORMAT_NAMES,
+    SPREADSHEETS,
+    TEXT_TABLES,
+    csv_head,
+    drop_blank_rows,
+    read_csv,
+    read_table,
+    read_workbook,
+    refused,
+)
+from riskmap.io.sheets import Table, choose_table, normalise_name
 from riskmap.io.values import Checker, numbers, text
 from riskmap.layers import workspace_layer_problems
 from riskmap.schema import ALIASES, DATASETS, NAMES, Column
@@ -79,11 +89,6 @@ class Workspace:
 # ---------------------------------------------------------------------------
 # Columns
 # ---------------------------------------------------------------------------
-
-def normalise_name(name: Any) -> str:
-    """A column name as it is compared: no spaces, lower case."""
-    return re.sub(r"\s+", "", str(name)).strip().lower()
-
 
 def map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], file: str, log: ProblemLog) -> pd.DataFrame:
     """Rename the file's columns to canonical names (explicit mapping first, then aliases)."""
@@ -210,26 +215,78 @@ class _Reading:
     as_of: Any = None
 
 
-def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str]:
-    """Read a dataset's file, drop blank lines and map its columns."""
+def _header_row(spec: dict, dataset: str, log: ProblemLog) -> int | None:
+    """``header_row = N`` of a dataset table, checked (None when not given or wrong)."""
+    value = spec.get("header_row")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
+        log.error("riskmap.toml", msg("bad_header_row", dataset=dataset, value=value, allowed=1000),
+                  column=f"datasets.{dataset}.header_row", value=str(value))
+        return None
+    return value
+
+
+def _read_ledger(path: Path, file: str, dataset: str, spec: dict, mapping: dict, reading: _Reading,
+                 log: ProblemLog) -> Table:
+    """A spreadsheet or CSV ledger: the sheet and header row holding the dataset's columns."""
+    suffix = path.suffix.lower()
+    header_row = _header_row(spec, dataset, log)
+    required = set(DATASETS[dataset].required)
+    formats.verify_file(path)  # the format its extension names, nothing else
+    if suffix in SPREADSHEETS:
+        return choose_table(read_workbook(path, file, {**spec, "_dataset": dataset}, reading.lang), ALIASES[dataset],
+                            required, mapping, header_row=header_row)
+    raw = path.read_bytes()
+    sep = "\t" if suffix == ".tsv" else ","
+    head = choose_table([csv_head(raw, file, sep=sep, lang=reading.lang)], ALIASES[dataset], required, mapping,
+                        header_row=header_row)
+    frame = read_csv(raw, file, sep=sep, lang=reading.lang, skip_rows=head.header_row - 1)
+    rows = pd.Series(np.arange(len(frame)) + head.header_row + 1, index=frame.index)
+    return Table(frame, rows, None, head.header_row, head.found, head.chosen)
+
+
+def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str, Table | None]:
+    """Read a dataset's file, drop blank lines and map its columns.
+
+    A spreadsheet or CSV file is searched for its header (:mod:`riskmap.io.sheets`);
+    the :class:`~riskmap.io.sheets.Table` says where it was found.
+    """
     path, file = config.dataset_path(dataset, spec, reading.root, reading.lang)
-    frame, unit = read_table(path, file, spec, reading.lang)
-    frame = frame.reset_index(drop=True)
-    rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
-    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
-        frame, rows = drop_blank_rows(frame, rows)
     mapping = spec.get("columns", {}) or {}
     if not isinstance(mapping, dict):
         log.error("riskmap.toml", msg("ws_not_table", setting=f"datasets.{dataset}.columns", both=True),
                   column=f"datasets.{dataset}.columns")
         mapping = {}
+    table = None
+    if path.suffix.lower() in SPREADSHEETS + TEXT_TABLES:
+        try:
+            table = _read_ledger(path, file, dataset, spec, dict(mapping), reading, log)
+        except formats.FormatRefused as exc:
+            raise refused(file, exc, reading.lang) from None
+        except (InputError, OSError):
+            raise
+        except Exception as exc:  # the readers raise many types; the user needs the file and the cause
+            raise InputError(f"{file}: cannot be read ({type(exc).__name__}: {exc})",
+                             [Problem.said("error", file, msg("ws_unreadable", value=f"{type(exc).__name__}: {exc}",
+                                                              fmt=FORMAT_NAMES.get(path.suffix.lower(), path.suffix)),
+                                           reading.lang)]) from None
+        frame, rows, unit = table.frame, table.rows, "row"
+    else:
+        frame, unit = read_table(path, file, spec, reading.lang)
+        frame = frame.reset_index(drop=True)
+        rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
+    frame = frame.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
+        frame, rows = drop_blank_rows(frame, rows)
     frame = map_columns(frame, dataset, dict(mapping), file, log)
-    return frame, Checker(file, unit, rows, reading.lang, log), file
+    return frame, Checker(file, unit, rows, reading.lang, log), file, table
 
 
 def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[gpd.GeoDataFrame, str]:
     """Read, check and normalise one of the five datasets."""
-    frame, check, file = _open(dataset, spec, reading, log)
+    frame, check, file, table = _open(dataset, spec, reading, log)
     declared = config.declared_crs(spec, dataset, log)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame and frame.geometry.notna().any()
     missing = _missing_columns(frame, dataset, has_geometry)
@@ -239,7 +296,13 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
                                                           allowed=DATASETS[dataset].geometry[1]), reading.lang)])
     for column in missing:
         names = ", ".join((column, *ALIASES[dataset].get(column, ())))
-        log.error(file, msg("missing_column", col=ColumnName(column), aliases=names), column=column)
+        if table is not None:  # say what was found, and where: the columns of the header row
+            where = msg("where_sheet_row", sheet=table.sheet, row=table.header_row) if table.sheet is not None \
+                else msg("where_row", row=table.header_row)
+            log.error(file, msg("missing_columns_found", col=ColumnName(column), aliases=names, where=where,
+                                found=", ".join(table.found) or "—"), column=column)
+        else:
+            log.error(file, msg("missing_column", col=ColumnName(column), aliases=names), column=column)
     if missing:
         return gpd.GeoDataFrame({"_row": check.rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 

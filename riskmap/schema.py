@@ -17,6 +17,11 @@ A column's ``kind`` says how its values are read (:mod:`riskmap.io.values`):
 ``choice``    one spelling of a :data:`VOCABULARIES` table, kept as its key
 ``date``      a date (2026-10-31, 2026/10/31, 2026年10月31日, an Excel cell)
 ``lonlat``    a coordinate, read with the geometry (:mod:`riskmap.io.geometry`)
+``lonlat_pair`` one cell holding ``lng,lat`` (``经纬度`` as Amap's picker copies it)
+``code``      an identifier other records refer to: half-width, no spaces, a credit
+              code in upper case (:mod:`riskmap.io.identifiers`)
+``credit_code`` a 统一社会信用代码, normalised like ``code``; a failed check character
+              (GB 32100-2015) is a warning
 """
 
 from __future__ import annotations
@@ -165,6 +170,11 @@ class Dataset:
 
 _LON = Column("lon", ("经度", "longitude", "lng"), kind="lonlat")
 _LAT = Column("lat", ("纬度", "latitude"), kind="lonlat")
+_LONLAT = Column("lonlat", ("经纬度", "lnglat", "lng_lat", "lonlat", "坐标"), kind="lonlat_pair", allowed="113.30,40.10")
+_CITY_ALIASES = ("所属地市", "地市", "市", "所属城市")
+CREDIT_ALIASES = ("统一社会信用代码", "社会信用代码", "信用代码", "uscc")
+"""Column names of a credit code (an ``enterprise_id`` read from one is checked as one)."""
+_ENTERPRISE_NAME = Column("enterprise_name", ("企业名称", "单位名称", "企业"), kind="text")
 _POLYGONS = (frozenset({"Polygon", "MultiPolygon"}), "Polygon / MultiPolygon")
 _LINES = (frozenset({"LineString", "MultiLineString"}), "LineString / MultiLineString")
 _POINTS = (frozenset({"Point"}), "Point")
@@ -179,14 +189,16 @@ DATASETS: dict[str, Dataset] = {
     "counties": Dataset("counties", "county_code", (
         Column("county_code", ("区划代码", "行政区划代码", "adcode", "code"), required=True, kind="id"),
         Column("county_name", ("名称", "区县", "县区", "name"), required=True, kind="name"),
+        Column("city", _CITY_ALIASES),
         Column("population", ("人口",), **_count("population")),
     ), _POLYGONS, needs_geometry=True),
     "enterprises": Dataset("enterprises", "enterprise_id", (
         Column("enterprise_id", ("企业编号", "统一社会信用代码", "id"), required=True, kind="id"),
+        Column("credit_code", CREDIT_ALIASES, kind="credit_code"),
         Column("name", ("企业名称", "单位名称"), required=True, kind="name"),
         Column("sector", ("行业", "行业领域", "行业类别"), required=True, kind="choice", vocabulary="sector",
                allowed=_SECTORS_WITH_LABELS),
-        _LON, _LAT,
+        _LON, _LAT, _LONLAT,
         Column("lec_l", ("l",), kind="number", choices="standard"),
         Column("lec_e", ("e",), kind="number", choices="standard"),
         Column("lec_c", ("c",), kind="number", choices="standard"),
@@ -198,6 +210,8 @@ DATASETS: dict[str, Dataset] = {
         Column("employees", ("从业人员", "职工人数"), **_count("employees")),
         Column("address", ("地址",)),
         Column("county_code", ("区划代码", "行政区划代码", "adcode"), target="declared_county"),
+        Column("county_name", ("所属区县", "区县", "县区", "所在区县", "区县名称"), target="declared_county_name"),
+        Column("city", _CITY_ALIASES, target="declared_city"),
     ), _POINTS, points=True),
     "roads": Dataset("roads", "segment_id", (
         Column("segment_id", ("路段编号",), required=True, kind="id"),
@@ -210,17 +224,19 @@ DATASETS: dict[str, Dataset] = {
     "accidents": Dataset("accidents", "accident_id", (
         Column("accident_id", ("事故编号",), required=True, kind="id"),
         Column("date", ("发生时间", "日期", "事故时间"), required=True, kind="date"),
-        _LON, _LAT,
+        _LON, _LAT, _LONLAT,
         Column("deaths", ("死亡人数",), **_count("deaths", "count")),
         Column("injuries", ("受伤人数",), **_count("injuries", "count")),
         Column("kind", ("类型", "事故类型"), kind="choice", vocabulary="accident_kind",
                allowed="traffic, production (交通事故, 生产安全事故)", default="traffic"),
-        Column("enterprise_id", ("企业编号", "统一社会信用代码")),
+        Column("enterprise_id", ("企业编号", "统一社会信用代码"), kind="code"),
+        _ENTERPRISE_NAME,
         Column("sector", ("行业", "行业领域"), kind="choice", vocabulary="sector", allowed=_SECTORS_WITH_LABELS),
     ), _POINTS, points=True),
     "hazards": Dataset("hazards", "hazard_id", (
         Column("hazard_id", ("隐患编号",), required=True, kind="id"),
-        Column("enterprise_id", ("企业编号", "统一社会信用代码")),
+        Column("enterprise_id", ("企业编号", "统一社会信用代码"), kind="code"),
+        _ENTERPRISE_NAME,
         Column("level", ("隐患等级",), required=True, kind="choice", vocabulary="hazard_level",
                allowed="general, major (一般, 重大)"),
         Column("status", ("状态", "整改状态"), required=True, kind="choice", vocabulary="hazard_status",
@@ -231,7 +247,7 @@ DATASETS: dict[str, Dataset] = {
         Column("supervision", ("挂牌督办", "督办级别"), kind="choice", vocabulary="supervision",
                allowed="none, county, city, province (无, 县级, 市级, 省级)", default="none"),
         Column("description", ("隐患描述",)),
-        _LON, _LAT,
+        _LON, _LAT, _LONLAT,
     ), _POINTS, points=True),
 }
 """The five datasets (DESIGN §4), by name."""
@@ -265,7 +281,8 @@ def markdown() -> str:
         for c in dataset.columns:
             zh = COLUMN_LABELS.get(c.name, ("", ""))[0]
             kind = f"{c.kind} ({c.vocabulary})" if c.vocabulary else c.kind
-            required = "yes" if c.required else ("unless the file has geometry" if c.kind == "lonlat" and dataset.name != "hazards" else "")
+            required = "yes" if c.required else ("unless the file has geometry, a lonlat column or (enterprises) a county"
+                                                 if c.kind == "lonlat" and dataset.name != "hazards" else "")
             lines.append(f"| `{c.name}` | {zh} | {', '.join(c.aliases)} | {required} | {kind} | {c.allowed or ''} |")
         lines.append("")
     lines += ["## Vocabularies", "", "| vocabulary | key | spellings |", "|---|---|---|"]

@@ -20,6 +20,7 @@ import pandas as pd
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
 from riskmap.io import dates
+from riskmap.io.identifiers import credit_check_character, normal_codes
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
 
@@ -262,8 +263,8 @@ class Checker:
         return parsed.values
 
     def ids(self, frame: pd.DataFrame, column: str) -> pd.Series:
-        """Identifiers of a column; empty and repeated ones are errors."""
-        values = self.text(frame, column)
+        """Identifiers of a column, normalised (:func:`~riskmap.io.identifiers.normal_codes`); empty and repeated ones are errors."""
+        values = normal_codes(self.text(frame, column))
         col = ColumnName(column)
         self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
         duplicated = values.notna() & values.duplicated(keep="first")
@@ -274,6 +275,33 @@ class Checker:
             self.report("error", column, duplicated,
                         lambda v: msg("duplicate_id", col=col, value=v, first=first_row.get(v)), values)
         return values
+
+    def credit_codes(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Credit codes, normalised; a wrong one is a warning (the record is kept).
+
+        An 18-character code must be of the code's 31 characters and end in its check
+        character (GB 32100-2015); a code of 16–20 characters other than 18 is taken for
+        a mistyped one.  Shorter or longer texts are a ledger's own IDs and left alone.
+        """
+        values = normal_codes(self.text(frame, column)) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        length = values.str.len().fillna(0).astype(int)
+        checked = values.notna() & (length == 18)
+        digit = values.where(checked).map(lambda v: credit_check_character(v[:17]), na_action="ignore")
+        shape = (values.notna() & length.between(16, 20) & (length != 18)) | (checked & digit.isna())
+        self.report("warning", column, shape, lambda v: msg("credit_code_shape", value=v), values)
+        wrong = checked & digit.notna() & (digit != values.str[17])
+        self.report("warning", column, wrong,
+                    lambda v: msg("credit_code_check", value=v, expected=credit_check_character(v[:17])), values)
+        return values
+
+    def after(self, values: pd.Series, column: str, day: Any) -> None:
+        """Dates after ``day`` (the workspace's ``as_of``) are a warning naming each row."""
+        if day is None or column not in self._texts:
+            return
+        late = values.notna() & (values.dt.normalize() > pd.Timestamp(day))
+        raw = self._texts[column]
+        self.report("warning", column, late, lambda v: msg("date_after_as_of", col=ColumnName(column), value=v,
+                                                           as_of=pd.Timestamp(day).date().isoformat()), raw)
 
     def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Text of a required column; an empty cell is an error."""

@@ -28,7 +28,8 @@ from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog
 from riskmap.i18n import ColumnName, DatasetName, Msg, msg
 from riskmap.io import config, formats
-from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
+from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84, split_lonlat
+from riskmap.io.identifiers import normal_codes
 from riskmap.io.localwords import NO_VALUE, local_words, spellings, vocabulary_keys
 from riskmap.io.readers import (
     FORMAT_NAMES,
@@ -44,7 +45,7 @@ from riskmap.io.readers import (
 from riskmap.io.sheets import Table, choose_table, normalise_name
 from riskmap.io.values import Checker, numbers, text
 from riskmap.layers import workspace_layer_problems
-from riskmap.schema import ALIASES, DATASETS, NAMES, Column
+from riskmap.schema import ALIASES, CREDIT_ALIASES, DATASETS, NAMES, Column
 from riskmap.sectors import Sectors, default_sectors
 from riskmap.standard import Standard, load_standard
 
@@ -122,7 +123,9 @@ def map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], file
     for column in frame.columns:
         if column != "geometry" and column not in rename and column in taken:
             rename[column] = f"{column} (unused)"
-    return frame.rename(columns=rename)
+    renamed = frame.rename(columns=rename)
+    renamed.attrs["sources"] = {canonical: source for source, canonical in rename.items()}
+    return renamed
 
 
 LecAllowed = dict[str, tuple[tuple[float, ...] | None, Msg | None]]
@@ -169,8 +172,15 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, reading: _R
         return check.names(frame, name)
     if kind == "text":
         return text(frame[name]) if present else None
+    if kind == "code":
+        return normal_codes(text(frame[name])) if present else None
+    if kind == "credit_code":
+        return check.credit_codes(frame, name) if present else None
     if kind == "date":
-        return check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
+        values = check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
+        if name in ("found_date", "closed_date", "date"):  # a record from the future is a typing slip
+            check.after(values, name, reading.as_of)
+        return values
     if kind == "choice":
         vocabulary = spellings(column.vocabulary, reading.sectors.vocabulary) | (words or {}).get(name, {})
         keys = vocabulary_keys(column.vocabulary, reading.sectors.keys)
@@ -192,9 +202,18 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, reading: _R
 
 
 def _missing_columns(frame: pd.DataFrame, dataset: str, has_geometry: bool) -> list[str]:
+    """Required columns the file lacks; a point dataset needs lon/lat unless something else locates it.
+
+    Enough instead: a geometry, one ``lonlat`` column, for enterprises their county
+    (``county_code`` or ``county_name``), for accidents their enterprise.
+    """
     missing = [c for c in DATASETS[dataset].required if c not in frame]
-    lonlat_needed = DATASETS[dataset].points and dataset != "hazards" and not has_geometry
-    if lonlat_needed and not ({"lon", "lat"} <= set(frame.columns)) and not (dataset == "accidents" and "enterprise_id" in frame):
+    lonlat_needed = DATASETS[dataset].points and dataset != "hazards" and not has_geometry and "lonlat" not in frame
+    if dataset == "enterprises" and ({"county_code", "county_name"} & set(frame.columns)):
+        lonlat_needed = False
+    if dataset == "accidents" and ({"enterprise_id", "enterprise_name"} & set(frame.columns)):
+        lonlat_needed = False
+    if lonlat_needed and not ({"lon", "lat"} <= set(frame.columns)):
         missing += [c for c in ("lon", "lat") if c not in frame]
     return missing
 
@@ -309,8 +328,14 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
     words = local_words(spec, dataset, reading.sectors.vocabulary, reading.sectors.keys, log)
     out = pd.DataFrame({"_row": check.rows})
     for column in DATASETS[dataset].columns:
-        if column.kind != "lonlat":
+        if column.kind not in ("lonlat", "lonlat_pair"):
             out[column.out] = read_column(frame, column, check, reading, words, dataset)
+    if dataset == "enterprises":
+        source = normalise_name(frame.attrs.get("sources", {}).get("enterprise_id", ""))
+        if "credit_code" not in frame and source in {normalise_name(a) for a in CREDIT_ALIASES}:
+            # The ledger's ID is its credit code: checked as one.
+            out["credit_code"] = check.credit_codes(frame.rename(columns={"enterprise_id": "credit_code"}), "credit_code")
+    frame = split_lonlat(frame, check)
     geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
     check_geometry_types(result, dataset, check)

@@ -343,6 +343,8 @@ def main() -> None:
         with st.expander(ui("validation", lang, n=len(warnings))):
             st.dataframe(tables.problem_table(warnings), hide_index=True, width="stretch")
     _headline(view.headline, lang)
+    if view.headline.get("located_by_county"):
+        st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))
     _map(view, layers, basemap)
     _tabs(view, layers)
 

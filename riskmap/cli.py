@@ -218,6 +218,32 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _county_codes(wanted: list[str], table, zh: bool) -> tuple[list[str], list[Problem]]:
+    """County codes of ``--county`` values: a code, a name as shown (城区（大同市）), or a name
+    as given when only one county has it; a name several counties share names them."""
+    codes, problems = [], []
+    shown = dict(zip(table["county_name"].astype(str), table["county_code"].astype(str)))
+    given: dict[str, list[str]] = {}
+    for name, code in zip(table.get("name_given", table["county_name"]).astype(str), table["county_code"].astype(str)):
+        given.setdefault(name, []).append(code)
+    known = set(table["county_code"].astype(str))
+    names = {code: name for name, code in shown.items()}
+    for c in wanted:
+        found = [c] if c in known else [shown[c]] if c in shown else given.get(c, [])
+        if len(found) == 1:
+            codes.append(found[0])
+            continue
+        if found:
+            options = ", ".join(f"{names[k]} ({k})" for k in found)
+            problems.append(Problem("error", "--county", f"'{c}' 对应多个区县：{options}；请写区划代码或带地市的名称" if zh else
+                                    f"'{c}' names several counties: {options}; give the code or the name with its city", value=c))
+        else:
+            allowed = ", ".join(f"{k} ({n})" for n, k in shown.items())
+            problems.append(Problem("error", "--county", f"'{c}' 不是本工作区的区县；允许：{allowed}" if zh else
+                                    f"'{c}' is not a county of this workspace; allowed: {allowed}", value=c))
+    return codes, problems
+
+
 def filters_from_args(args, assessment):
     """Build :class:`~riskmap.filters.Filters` from the export options, checking values."""
     from riskmap.filters import Filters
@@ -245,19 +271,8 @@ def filters_from_args(args, assessment):
     counties = _split(args.county)
     codes = None
     if counties:
-        table = assessment.counties
-        by_name = dict(zip(table["county_name"].astype(str), table["county_code"].astype(str)))
-        known = set(table["county_code"].astype(str))
-        codes = []
-        for c in counties:
-            if c in known:
-                codes.append(c)
-            elif c in by_name:
-                codes.append(by_name[c])
-            else:
-                allowed = ", ".join(f"{k} ({n})" for n, k in by_name.items())
-                problems.append(Problem("error", "--county", f"'{c}' 不是本工作区的区县；允许：{allowed}" if zh else
-                                        f"'{c}' is not a county of this workspace; allowed: {allowed}", value=c))
+        codes, county_problems = _county_codes(counties, assessment.counties, zh)
+        problems += county_problems
     if problems:
         raise InputError("筛选选项有误" if zh else "invalid filter options", problems)
     return Filters(sectors=tuple(sectors) if sectors else None, counties=tuple(codes) if codes else None,

@@ -154,8 +154,10 @@ def headline(assessment: Assessment) -> dict:
     -------
     dict
         ``counties_by_grade``, ``enterprises_by_grade`` (dicts with all four grades),
-        ``open_major_hazards``, ``overdue_hazards``, ``accident_prone_units`` and
-        ``deaths_12m`` (deaths in accidents in the 12 months up to ``as_of``).
+        ``open_major_hazards``, ``overdue_hazards``, ``accident_prone_units``,
+        ``deaths_12m`` (deaths in accidents in the 12 months up to ``as_of``) and
+        ``located_by_county`` (enterprises without coordinates, counted in their county
+        but not drawn).
     """
     hazards = assessment.hazards
     accidents = assessment.accidents
@@ -166,4 +168,6 @@ def headline(assessment: Assessment) -> dict:
         "overdue_hazards": int(hazards["overdue"].sum()),
         "accident_prone_units": int(assessment.road_units["accident_prone"].sum()),
         "deaths_12m": int(accidents.loc[accidents["in_12m"], "deaths"].sum()),
+        "located_by_county": int((assessment.enterprises["located_by"] == "county").sum())
+        if "located_by" in assessment.enterprises else 0,
     }

@@ -31,7 +31,7 @@ FLOORS: dict[str, int] = {
     "riskmap.layers": 3, "riskmap.io.values": 3, "riskmap.io.readers": 3, "riskmap.io.upload": 3,
     "riskmap.io.localwords": 3,
     # 4 riskmap.toml and geometry of a dataset
-    "riskmap.io.config": 4, "riskmap.io.geometry": 4,
+    "riskmap.io.config": 4, "riskmap.io.geometry": 4, "riskmap.io.countynames": 4, "riskmap.io.sheets": 1,
     # 5 the workspace; road units and grades
     "riskmap.io.workspace": 5, "riskmap.screening": 5, "riskmap.grading": 5,
     # 6-9 the pipeline: places and the audit, the road work, the spatial stages, then grading at a date

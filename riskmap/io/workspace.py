@@ -28,6 +28,7 @@ from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog
 from riskmap.i18n import ColumnName, DatasetName, Msg, msg
 from riskmap.io import config, formats
+from riskmap.io.countynames import qualify_counties, resolve_declared
 from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84, split_lonlat
 from riskmap.io.identifiers import normal_codes
 from riskmap.io.localwords import NO_VALUE, local_words, spellings, vocabulary_keys
@@ -339,6 +340,8 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
     geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
     check_geometry_types(result, dataset, check)
+    if dataset == "counties":
+        result = qualify_counties(result)
     return result, file
 
 
@@ -424,6 +427,18 @@ def _load_all(specs: dict, reading: _Reading, log: ProblemLog, standard: Standar
     return {name: results[name] for name in specs if name in results}
 
 
+def _locate_by_county(results: dict[str, Loaded], log: ProblemLog) -> None:
+    """Enterprises that name their county get its code (:func:`riskmap.io.countynames.resolve_declared`)."""
+    counties, enterprises = results.get("counties"), results.get("enterprises")
+    if counties is None or enterprises is None or counties[1] is None or enterprises[1] is None:
+        return
+    frame = enterprises[1]
+    if "declared_county_name" not in frame and "declared_county" not in frame:
+        return
+    resolved = resolve_declared(frame, counties[1], enterprises[2], frame["_row"], log)
+    results["enterprises"] = (enterprises[0], resolved, enterprises[2], enterprises[3])
+
+
 def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = None,
                    language: str | None = None) -> Workspace:
     """Read and validate a workspace folder.
@@ -472,6 +487,7 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
     reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None),
                        sectors=standard.sectors if standard is not None else default_sectors(), as_of=info.as_of)
     results = _load_all(specs, reading, log, standard, on_dataset)
+    _locate_by_county(results, log)
     log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in NAMES]))
     datasets = {name: r[1] for name, r in results.items() if r[1] is not None and not r[3]}
     extra = {name: r[1] for name, r in results.items() if r[1] is not None and r[3]}

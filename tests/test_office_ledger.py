@@ -8,8 +8,8 @@ import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
-from office_ledger import BAD_CODE, CODES, ENTERPRISE_TITLE_ROWS, ENTERPRISES, HAZARDS, write_office_ledger
 
+from office_ledger import BAD_CODE, CODES, ENTERPRISE_TITLE_ROWS, ENTERPRISES, HAZARDS, write_office_ledger
 from riskmap import View, assess
 from riskmap.cli import main
 from riskmap.errors import InputError

@@ -5,11 +5,10 @@ Layout and widgets only: every number, table, file and word comes from :mod:`ris
 Workspace, in this order: files uploaded in the sidebar (:mod:`riskmap.io.upload`),
 the folder named by ``RISKMAP_WORKSPACE``, the demo workspace ``data/demo``.
 
-The assessment is computed once per workspace *content* (a SHA-256 of the files'
-bytes) and kept with ``st.cache_resource``: neither a filter change nor a language
-switch recomputes it.  A :class:`riskmap.View` (the assessment under the filters, in
-the page's language) is made once per run, and the headline figures, the map, the
-tables and the downloads all draw on it.
+The assessment is computed once per workspace *content* (a SHA-256 of the files' bytes) and kept
+with ``st.cache_resource``: neither a filter change nor a language switch recomputes it.  A
+:class:`riskmap.View` (the assessment under the filters, in the page's language) is made once per
+run, and the headline figures, the map, the tables and the downloads all draw on it.
 """
 
 from __future__ import annotations
@@ -64,8 +63,7 @@ def _content_hash(folder: str, signature: tuple) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_assessment(content_hash: str, folder: str):
-    """The assessment of a workspace, once per content hash and folder (an upload folder goes with
-    its visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
+    """The assessment, once per content hash and folder (not per language: a View renders words from codes)."""
     from riskmap import assess
 
     return assess(folder)

@@ -150,6 +150,17 @@ def write_xlsx_with_blank_row(ws: Path) -> None:
     book.save(ws / "enterprises.xlsx")
 
 
+def write_xlsx_without_sector(ws: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表说明"])
+    sheet = book.create_sheet("台账")
+    sheet.append(["某市企业台账"])
+    sheet.append(["企业编号", "企业名称", "门类", "经度", "纬度"])
+    sheet.append(["E1", "甲", "煤矿", 113.05, 40.05])
+    book.save(ws / "enterprises.xlsx")
+
+
 def write_standard(body: str) -> Callable[[Path], None]:
     def after(ws: Path) -> None:
         (ws / "my_standard.toml").write_text(body, "utf-8")
@@ -438,6 +449,33 @@ CASES = [
          "layers/out.toml", ("stay inside",), column="path"),
     Case("layer of an unknown dataset", build(after=write_layer("s.toml", 'geometry = "point"\ndataset = "schools"\n')),
          "layers/s.toml", ("'schools'", "[datasets.schools]"), column="dataset", value="schools"),
+
+    # --- real office ledgers (issue 9) --------------------------------------------------
+    Case("local word mapped to no key", build(toml=[('path = "hazards.csv"', 'path = "hazards.csv"\n'
+                                                                          'values = { status = { "待复查" = "pending" } }')]),
+         "riskmap.toml", ("'待复查'", "'pending'", "open, rectifying, closed"), column="datasets.hazards.values.status",
+         value="待复查"),
+    Case("local words for a column that is not coded", build(toml=[('path = "hazards.csv"', 'path = "hazards.csv"\n'
+                                                                                         'values = { hazard_id = { "a" = "b" } }')]),
+         "riskmap.toml", ("'hazard_id'", "level, status, supervision"), column="datasets.hazards.values.hazard_id"),
+    Case("unknown county name without coordinates",
+         build(enterprises_=enterprises(edit(**{"经度@2": "", "纬度@2": ""})).assign(所属区县=["甲县", "乙县", "丁县", "", "", ""])),
+         "enterprises.csv", ("'丁县'", "不是区县表中的区县", "甲县、乙县、丙县"), row=4, column="county_name", value="丁县"),
+    Case("unknown county code without coordinates",
+         build(enterprises_=enterprises(edit(**{"经度@1": "", "纬度@1": ""})).assign(区划代码=["", "149999", "", "", "", ""])),
+         "enterprises.csv", ("'149999'", "没有坐标"), row=3, column="county_code", value="149999"),
+    Case("lng,lat not two numbers",
+         build(enterprises_=enterprises().drop(columns=["经度", "纬度"]).assign(
+             经纬度=["113.05,40.05", "113.15 40.05", "113.25；40.05", "113.02", "113.12,40.08", "113.22,40.09"])),
+         "enterprises.csv", ("'113.02'", "经度,纬度", "113.30,40.10"), row=5, column="lonlat", value="113.02"),
+    Case("no such sheet", build(toml=[('path = "enterprises.csv"', 'path = "enterprises.xlsx"\nsheet = "企业"')],
+                                after=write_xlsx_with_blank_row),
+         "riskmap.toml", ("sheet = '企业'", "没有这个工作表", "Sheet"), column="datasets.enterprises.sheet", value="企业"),
+    Case("header_row not a row", build(toml=[('path = "enterprises.csv"', 'path = "enterprises.csv"\nheader_row = 0')]),
+         "riskmap.toml", ("header_row = 0", "1 到 1000"), column="datasets.enterprises.header_row", value="0"),
+    Case("missing column says what was found",
+         build(toml=[('path = "enterprises.csv"', 'path = "enterprises.xlsx"')], after=write_xlsx_without_sector),
+         "enterprises.xlsx", ("sector（行业领域）", "在工作表 '台账' 第 2 行找到的列：企业编号, 企业名称, 门类"), column="sector"),
 
     # --- an English workspace ---------------------------------------------------------
     Case("English: duplicate id", build(language="en", enterprises_=enterprises(edit(**{"统一社会信用代码@1": "E1"}))),

@@ -28,7 +28,7 @@ from riskmap.alerts import KINDS
 from riskmap.errors import InputError, Problem
 from riskmap.filters import time_window
 from riskmap.grades import GRADES
-from riskmap.i18n import HAZARD_STATUS_LABELS, SECTORS, grade_label, label, label_of, msg, sector_label, t
+from riskmap.i18n import HAZARD_STATUS_LABELS, grade_label, label, label_of, msg, t
 from riskmap.io import upload
 from riskmap.layers import BUILTIN_DATASETS, load_layers
 from riskmap.mapview.change import change_layers
@@ -143,7 +143,7 @@ def _filters(a, lang: str) -> Filters:
     names = a.county_names
     picked = [tuple(sb.multiselect(ui(title, lang), list(options), format_func=shown, key=key, placeholder=ui("all_hint", lang)))
               or None for title, options, shown, key in (
-                  ("sectors", SECTORS, lambda s: sector_label(s, lang), "f_sectors"),
+                  ("sectors", a.sectors.keys, lambda s: a.sectors.label(s, lang), "f_sectors"),
                   ("grades", GRADES, lambda g: grade_label(g, lang), "f_grades"),
                   ("counties", names, lambda c: names.get(c, c), "f_counties"),
                   ("hazard_status", HAZARD_STATUS_LABELS, lambda s: label(HAZARD_STATUS_LABELS, s, lang), "f_status"))]
@@ -208,10 +208,9 @@ def _map(view: View, layers: list, basemap: str, mode: str = "grade") -> None:
 
 
 def _why(view: View, code: str | None, history) -> None:
-    lang, found = view.lang, tables.county_why(view, code, ui("components", view.lang))
-    if found is None:
+    if (found := tables.county_why(view, code, ui("components", view.lang))) is None:
         return
-    row, parts = found
+    lang, (row, parts) = view.lang, found
     st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {t('score', lang)} {row['score']:.1f}")
     left, right = st.columns([1, 1])
@@ -241,13 +240,12 @@ def _charts(view: View) -> None:
     st.markdown(f"**{ui('chart_county', lang)}**")
     st.bar_chart(tables.grade_crosstab(ents, ents["county_name"].fillna("—"), lang), color=colours)
     st.markdown(f"**{ui('chart_sector', lang)}**")
-    st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: sector_label(s, lang)), lang), color=colours)
+    st.bar_chart(tables.grade_crosstab(ents, ents["sector"].map(lambda s: view.sectors.label(s, lang)), lang), color=colours)
 
 
 def _downloads(view: View, layers: list, stem: str, history) -> None:
     """Every output file and export of what is shown, written by the CLI's own writers."""
-    lang = view.lang
-    files, exports = outputs.download_files(view, [s.id for s in layers], stem, history)
+    lang, (files, exports) = view.lang, outputs.download_files(view, [s.id for s in layers], stem, history)
     for title, group, width in ((ui("outputs", lang), files, 4), (ui("exports", lang), exports, len(exports))):
         st.markdown(f"**{title}**")
         for i, (name, data, mime) in enumerate(group):
@@ -343,6 +341,8 @@ def main() -> None:
         with st.expander(ui("validation", lang, n=len(warnings))):
             st.dataframe(tables.problem_table(warnings), hide_index=True, width="stretch")
     _headline(view.headline, lang)
+    if view.headline.get("located_by_county"):
+        st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))
     _map(view, layers, basemap, mode)
     _tabs(view, layers, history)
 

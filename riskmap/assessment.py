@@ -25,7 +25,9 @@ Columns
     inherent_grade, grade, score (float: rank 0–3 of the grade, plus inherent value
     fraction for ordering), reasons (str, '; '-joined), reason_codes (tuple of Reason),
     open_hazards,
-    major_open_hazards, overdue_hazards, fatal_accidents_12m (int), geometry (Point).
+    major_open_hazards, overdue_hazards, fatal_accidents_12m (int), located_by
+    ('point' | 'county': no coordinates, counted in the county it declares | 'none'),
+    geometry (Point, or None when located by county only).
 ``road_units``
     unit_id (str: segment_id + '-' + county_code + '-' + piece + '-' + index),
     segment_id, road_name, road_class, county_code, county_name, length_m (float),
@@ -42,11 +44,15 @@ Columns
     closed_date (datetime64), supervision ('none'|'county'|'city'|'province'),
     description, is_open (bool), overdue (bool), days_overdue (int, 0 when not
     overdue), located_by ('enterprise'|'point'|'none'), county_code, county_name,
-    geometry (Point or None).
+    grade (its own: open major red, overdue orange, open yellow, closed blue),
+    score (its points towards its county), reasons, reason_codes, geometry (Point or None).
 ``unassigned``
-    DataFrame with dataset, id, reason (every record not in a county, and every
-    reference to an unknown enterprise, an unsnapped accident, ...) and reason_codes
+    DataFrame with dataset, id, reason (every record not in a county: outside the
+    region, no location, its enterprise without a county, ...) and reason_codes
     (tuple of :class:`~riskmap.i18n.Msg`: the reasons as data).
+``notes``
+    DataFrame with dataset, id, county_code, note and note_codes: records that have a
+    county but something to say (an unsnapped accident, an unknown enterprise).
 
 Texts (``reasons``, ``top_contributors``, ``reason``, problem messages) are in the
 assessment's language; a :class:`~riskmap.view.View` renders them in another from
@@ -93,7 +99,7 @@ class Assessment:
         Graded GeoDataFrames in WGS-84 (see the module docstring for columns).
         A dataset the workspace lacks is an empty GeoDataFrame with the columns.
     unassigned
-        ``dataset``, ``id``, ``reason`` for every record not placed.
+        ``dataset``, ``id``, ``reason`` for every record not placed in a county.
     problems
         Warnings (and repairs) found while reading and joining.
     summary
@@ -105,6 +111,10 @@ class Assessment:
     extra
         Further datasets of the workspace (schools, hospitals ...) in WGS-84, keyed by
         their ``[datasets.X]`` name, for extra map layers.
+    notes
+        ``dataset``, ``id``, ``county_code``, ``note`` (and ``note_codes``): records
+        that have a county but something to say (an unsnapped accident, an unknown
+        enterprise, a record linked by name).
     """
 
     info: WorkspaceInfo
@@ -119,6 +129,7 @@ class Assessment:
     standard: Any = None
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dataset", "id", "county_code", "note"]))
 
     @property
     def language(self) -> str:
@@ -130,6 +141,13 @@ class Assessment:
         from riskmap.grades import DEFAULT_COLOURS
 
         return self.standard.colours if self.standard is not None else dict(DEFAULT_COLOURS)
+
+    @property
+    def sectors(self):
+        """The sectors of the standard (:class:`riskmap.sectors.Sectors`): labels, the road-traffic ones."""
+        from riskmap.sectors import default_sectors
+
+        return self.standard.sectors if self.standard is not None else default_sectors()
 
     @property
     def county_names(self) -> dict[str, str]:

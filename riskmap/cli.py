@@ -121,13 +121,15 @@ def summary_text(assessment) -> str:
     out.append("")
     e, r, a, h = s["enterprises"], s["roads"], s["accidents"], s["hazards"]
     if zh:
-        out.append(f"企业 {e['input']} 家，已归属 {e['assigned']}，未归属 {e['unassigned']}")
+        by_county = f"（其中无坐标、按所属区县计入 {e['located_by_county']}）" if e.get("located_by_county") else ""
+        out.append(f"企业 {e['input']} 家，已归属 {e['assigned']}{by_county}，未归属 {e['unassigned']}")
         out.append(f"道路 {r['segments_input']} 段，{r['input_length_m'] / 1000:.1f} km，区内 {r['assigned_length_m'] / 1000:.1f} km，"
                    f"{r['units']} 个单元，事故多发 {r['accident_prone_units']} 个")
         out.append(f"事故 {a['input']} 起，窗口内 {a['in_window']}，吸附 {a['snapped']}，未吸附 {a['unsnapped']}")
         out.append(f"隐患 {h['input']} 项，未销号 {h['open']}，其中重大 {h['major_open']}，逾期 {h['overdue']}")
     else:
-        out.append(f"enterprises {e['input']}: {e['assigned']} assigned, {e['unassigned']} unassigned")
+        by_county = f" ({e['located_by_county']} without coordinates, by their county)" if e.get("located_by_county") else ""
+        out.append(f"enterprises {e['input']}: {e['assigned']} assigned{by_county}, {e['unassigned']} unassigned")
         out.append(f"roads {r['segments_input']} segments, {r['input_length_m'] / 1000:.1f} km, {r['assigned_length_m'] / 1000:.1f} km inside; "
                    f"{r['units']} units, {r['accident_prone_units']} accident-prone")
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
@@ -145,6 +147,10 @@ def summary_text(assessment) -> str:
         out.append("")
         out.append(f"{'未分配记录' if zh else 'unassigned records'}: {len(assessment.unassigned)} "
                    f"({'见' if zh else 'see'} unassigned.csv)")
+    notes = getattr(assessment, "notes", None)
+    if notes is not None and len(notes):
+        out.append(f"{'说明记录（有区县，另有说明）' if zh else 'notes (records with a county and something to say)'}: "
+                   f"{len(notes)} ({'见' if zh else 'see'} notes.csv)")
     return "\n".join(out)
 
 
@@ -169,10 +175,11 @@ def history_lines(summary: dict, lang: str) -> list[str]:
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     from riskmap.grades import GRADES
-    from riskmap.i18n import SECTORS
+    from riskmap.sectors import default_sectors
 
     parser.add_argument("--sector", action="append", metavar="KEY",
-                        help=f"show only these sectors (repeat or comma-separate): {', '.join(SECTORS)}")
+                        help="show only these sectors, by key or label (repeat or comma-separate); the standard's "
+                             f"[sectors], by default: {', '.join(default_sectors().keys)}")
     parser.add_argument("--county", action="append", metavar="CODE_OR_NAME",
                         help="show only these counties, by code or name (repeat or comma-separate)")
     parser.add_argument("--grade", action="append", metavar="GRADE",
@@ -200,8 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("assess", help="grade a workspace and write its outputs",
                          description="Grade a workspace, its history and forecast, and write counties/enterprises/"
-                                     "road_units/hazards/accidents .geojson, unassigned.csv, risk_register.xlsx, "
-                                     "trend_counties.csv, trend_region.csv, warnings.csv and summary.json.")
+                                     "road_units/hazards/accidents .geojson, unassigned.csv, notes.csv, "
+                                     "risk_register.xlsx, trend_counties.csv, trend_region.csv, warnings.csv and "
+                                     "summary.json.")
     run.add_argument("workspace", help="folder holding riskmap.toml")
     run.add_argument("--out", default="out", help="output folder (default: ./out)")
     run.add_argument("--register", choices=["key", "all"], default="key",
@@ -286,21 +294,46 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _county_codes(wanted: list[str], table, zh: bool) -> tuple[list[str], list[Problem]]:
+    """County codes of ``--county`` values: a code, a name as shown (城区（大同市）), or a name
+    as given when only one county has it; a name several counties share names them."""
+    codes, problems = [], []
+    shown = dict(zip(table["county_name"].astype(str), table["county_code"].astype(str)))
+    given: dict[str, list[str]] = {}
+    for name, code in zip(table.get("name_given", table["county_name"]).astype(str), table["county_code"].astype(str)):
+        given.setdefault(name, []).append(code)
+    known = set(table["county_code"].astype(str))
+    names = {code: name for name, code in shown.items()}
+    for c in wanted:
+        found = [c] if c in known else [shown[c]] if c in shown else given.get(c, [])
+        if len(found) == 1:
+            codes.append(found[0])
+            continue
+        if found:
+            options = ", ".join(f"{names[k]} ({k})" for k in found)
+            problems.append(Problem("error", "--county", f"'{c}' 对应多个区县：{options}；请写区划代码或带地市的名称" if zh else
+                                    f"'{c}' names several counties: {options}; give the code or the name with its city", value=c))
+        else:
+            allowed = ", ".join(f"{k} ({n})" for n, k in shown.items())
+            problems.append(Problem("error", "--county", f"'{c}' 不是本工作区的区县；允许：{allowed}" if zh else
+                                    f"'{c}' is not a county of this workspace; allowed: {allowed}", value=c))
+    return codes, problems
+
+
 def filters_from_args(args, assessment):
     """Build :class:`~riskmap.filters.Filters` from the export options, checking values."""
     from riskmap.filters import Filters
     from riskmap.grades import GRADES
-    from riskmap.schema import SECTOR_VALUES
-
     problems = []
+    spellings = assessment.sectors.vocabulary
     zh = (args.lang or assessment.language) == "zh"
     sectors = _split(args.sector)
     if sectors:
         mapped = []
         for s in sectors:
-            key = SECTOR_VALUES.get(s) or SECTOR_VALUES.get(s.lower())
+            key = spellings.get(s) or spellings.get(s.lower())
             if key is None:
-                allowed = ", ".join(sorted(set(SECTOR_VALUES.values())))
+                allowed = assessment.sectors.allowed
                 problems.append(Problem("error", "--sector", f"'{s}' 不是行业领域；允许：{allowed}" if zh else
                                         f"'{s}' is not a sector; allowed: {allowed}", value=s))
             else:
@@ -314,19 +347,8 @@ def filters_from_args(args, assessment):
     counties = _split(args.county)
     codes = None
     if counties:
-        table = assessment.counties
-        by_name = dict(zip(table["county_name"].astype(str), table["county_code"].astype(str)))
-        known = set(table["county_code"].astype(str))
-        codes = []
-        for c in counties:
-            if c in known:
-                codes.append(c)
-            elif c in by_name:
-                codes.append(by_name[c])
-            else:
-                allowed = ", ".join(f"{k} ({n})" for n, k in by_name.items())
-                problems.append(Problem("error", "--county", f"'{c}' 不是本工作区的区县；允许：{allowed}" if zh else
-                                        f"'{c}' is not a county of this workspace; allowed: {allowed}", value=c))
+        codes, county_problems = _county_codes(counties, assessment.counties, zh)
+        problems += county_problems
     if problems:
         raise InputError("筛选选项有误" if zh else "invalid filter options", problems)
     return Filters(sectors=tuple(sectors) if sectors else None, counties=tuple(codes) if codes else None,
@@ -358,6 +380,13 @@ def _cmd_validate(args) -> int:
         listed = ("，" if zh else ", ").join(f"{label(DATASET_LABELS, name, assessment.language)} {n}" for name, n in counts.items())
         print(f"未分配：{listed}（原因见 riskmap assess 输出的 unassigned.csv）" if zh else
               f"unassigned: {listed} (reasons in unassigned.csv after `riskmap assess`)")
+    if len(assessment.notes):
+        from riskmap.i18n import DATASET_LABELS, label
+
+        counts = assessment.notes.groupby("dataset").size()
+        listed = ("，" if zh else ", ").join(f"{label(DATASET_LABELS, name, assessment.language)} {n}" for name, n in counts.items())
+        print(f"说明：{listed}（见 riskmap assess 输出的 notes.csv）" if zh else
+              f"notes: {listed} (in notes.csv after `riskmap assess`)")
     return 0
 
 

@@ -10,7 +10,8 @@ Semantics
 ---------
 * ``sectors``: enterprises by sector; hazards and production accidents by the sector
   of their enterprise (records without a sector stay only when no sector filter is
-  set); road units and traffic accidents belong to ``road_transport``.
+  set); road units and traffic accidents belong to the standard's road-traffic
+  sectors (``road_traffic = true``: ``road_transport`` by default).
 * ``counties``: county codes; every layer keeps only records in those counties.
 * ``grades``: counties, enterprises and road units by grade.
 * ``hazard_statuses``: hazards by status (``open``, ``rectifying``, ``closed``).
@@ -32,6 +33,7 @@ from riskmap.i18n import HAZARD_STATUS_LABELS, grade_label, label, sector_label
 from riskmap.periods import window
 
 ROAD_SECTOR = "road_transport"
+"""The default standard's road-traffic sector; a standard says its own (``road_traffic = true``)."""
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,18 @@ class Filters:
         start, end = window(as_of, months)
         return cls(date_from=start, date_to=end, **others)
 
-    def describe(self, lang: str = "zh", *, county_names: dict[str, str] | None = None) -> str:
+    def describe(self, lang: str = "zh", *, county_names: dict[str, str] | None = None, sectors=None) -> str:
         """A one-line description of the active filters, for subtitles.
 
-        ``county_names`` maps county codes to names so that counties read as names.
+        ``county_names`` maps county codes to names so that counties read as names;
+        ``sectors`` (the standard's) label the sectors.
         """
         zh = lang == "zh"
         join = "、" if zh else ", "
         names = county_names or {}
         parts = []
         if self.sectors is not None:
-            parts.append(("行业：" if zh else "sectors: ") + join.join(sector_label(s, lang) for s in self.sectors))
+            parts.append(("行业：" if zh else "sectors: ") + join.join(sector_label(s, lang, sectors) for s in self.sectors))
         if self.counties is not None:
             parts.append(("区县：" if zh else "counties: ") + join.join(names.get(c, c) for c in self.counties))
         if self.grades is not None:
@@ -123,7 +126,7 @@ def apply_filters(assessment: Assessment, filters: Filters | None) -> Assessment
     if filters.sectors is not None:
         enterprises = enterprises[_in(enterprises["sector"], filters.sectors)]
         hazards = hazards[_in(hazards["sector"], filters.sectors)]
-        roads_shown = ROAD_SECTOR in filters.sectors
+        roads_shown = any(s in assessment.sectors.road_traffic for s in filters.sectors)
         if not roads_shown:
             road_units = road_units.iloc[0:0]
         traffic = accidents["kind"] == "traffic"
@@ -151,8 +154,10 @@ def headline(assessment: Assessment) -> dict:
     -------
     dict
         ``counties_by_grade``, ``enterprises_by_grade`` (dicts with all four grades),
-        ``open_major_hazards``, ``overdue_hazards``, ``accident_prone_units`` and
-        ``deaths_12m`` (deaths in accidents in the 12 months up to ``as_of``).
+        ``open_major_hazards``, ``overdue_hazards``, ``accident_prone_units``,
+        ``deaths_12m`` (deaths in accidents in the 12 months up to ``as_of``) and
+        ``located_by_county`` (enterprises without coordinates, counted in their county
+        but not drawn).
     """
     hazards = assessment.hazards
     accidents = assessment.accidents
@@ -163,6 +168,8 @@ def headline(assessment: Assessment) -> dict:
         "overdue_hazards": int(hazards["overdue"].sum()),
         "accident_prone_units": int(assessment.road_units["accident_prone"].sum()),
         "deaths_12m": int(accidents.loc[accidents["in_12m"], "deaths"].sum()),
+        "located_by_county": int((assessment.enterprises["located_by"] == "county").sum())
+        if "located_by" in assessment.enterprises else 0,
     }
 
 

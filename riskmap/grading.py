@@ -8,6 +8,7 @@ numbers come from the :class:`~riskmap.standard.Standard`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -57,7 +58,21 @@ def _where(fires: pd.Series, values: pd.Series, build: Callable[[object], Reason
     return out
 
 
-def _inherent(enterprises: pd.DataFrame, rules: dict) -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
+def _baseline_reason(standard: Standard) -> Callable[[str, str], Reason]:
+    """The reason of a sector baseline; a sector the default standard lacks carries its own labels."""
+    from riskmap.sectors import default_sectors
+
+    sectors, default = standard.sectors, default_sectors()
+
+    def build(sector: str, grade: str) -> Reason:
+        own = sectors.get(sector)
+        if own is not None and default.get(sector) != own:
+            return Reason.of("baseline", sector=sector, grade=grade, sector_zh=own.zh, sector_en=own.en)
+        return Reason.of("baseline", sector=sector, grade=grade)
+    return build
+
+
+def _inherent(enterprises: pd.DataFrame, rules: dict, standard: Standard) -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
     """Method, inherent value, inherent grade and its reason: LEC, else the matrix, else the baseline."""
     index = enterprises.index
     lec = enterprises[["lec_l", "lec_e", "lec_c"]].astype(float)
@@ -71,7 +86,7 @@ def _inherent(enterprises: pd.DataFrame, rules: dict) -> tuple[pd.Series, pd.Ser
     method = pd.Series(np.where(has_lec, "lec", np.where(has_matrix, "matrix", "baseline")), index=index, dtype=object)
     lec_grade = grade_by_thresholds(d_value.fillna(0), rules["lec"]["thresholds"])
     matrix_grade = grade_by_thresholds(r_value.fillna(0), rules["matrix"]["thresholds"])
-    base_grade = enterprises["sector"].astype(object).map(rules["baseline"]).fillna("blue").to_numpy(dtype=object)
+    base_grade = enterprises["sector"].astype(object).map(standard.baselines).fillna("blue").to_numpy(dtype=object)
     inherent = pd.Series(np.where(has_lec, lec_grade, np.where(has_matrix, matrix_grade, base_grade)), index=index, dtype=object)
 
     codes = np.empty(len(index), dtype=object)
@@ -84,7 +99,7 @@ def _inherent(enterprises: pd.DataFrame, rules: dict) -> tuple[pd.Series, pd.Ser
             frame, lambda a, b, g: Reason.of("matrix", likelihood=a, severity=b, r=a * b, grade=g))
     if baseline.any():
         frame = pd.concat([enterprises.loc[baseline, "sector"].astype(object), inherent[baseline].rename("g")], axis=1)
-        codes[baseline.to_numpy()] = _codes_by_unique(frame, lambda s, g: Reason.of("baseline", sector=s, grade=g))
+        codes[baseline.to_numpy()] = _codes_by_unique(frame, _baseline_reason(standard))
     return method, value, inherent, codes
 
 
@@ -116,7 +131,7 @@ class EnterpriseBase:
 def enterprise_base(enterprises: pd.DataFrame, standard: Standard) -> EnterpriseBase:
     """The date-independent part of the grading: inherent grade and the installation floor."""
     rules = standard.enterprise
-    method, value, inherent, codes = _inherent(enterprises, rules)
+    method, value, inherent, codes = _inherent(enterprises, rules, standard)
     ranks = inherent.map(RANK).to_numpy(dtype=np.int8)
     installation = np.full(len(enterprises), None, dtype=object)
     rule = rules["rules"]["major_hazard_installation"]
@@ -193,8 +208,9 @@ def enterprise_codes(base: EnterpriseBase, ranks: EnterpriseRanks, standard: Sta
     if rules["major_hazard_installation"].get("enabled", True):
         parts.append(base.installation_codes)
     if rules["fatal_accident_12m"].get("enabled", True):
+        months = int(rules["fatal_accident_12m"].get("months", 12))
         parts.append(_where(pd.Series(ranks.fatal_fires, index=index), pd.Series(fatal_12m, index=index),
-                            lambda n: Reason.of("fatal_accident_12m", count=int(n))))
+                            lambda n: Reason.of("fatal_accident_12m", count=int(n), months=months)))
     if rules["overdue_hazards"].get("enabled", True):
         minimum = int(rules["overdue_hazards"].get("min_count", 3))
         parts.append(_where(pd.Series(ranks.overdue_fires, index=index), pd.Series(overdue, index=index),
@@ -249,18 +265,27 @@ def _score_codes(score: pd.Series, grade: pd.Series, table: dict, scheme: str) -
 
 
 def _classes(score: pd.Series, scheme: str) -> np.ndarray:
-    """Grades of the ``quantiles`` or ``natural_breaks`` scheme (mapclassify)."""
+    """Grades of the ``quantiles`` or ``natural_breaks`` scheme (mapclassify).
+
+    A class is a function of the score, so tied scores share a grade.  Four classes
+    are blue, yellow, orange and red; fewer (few distinct scores, or quantile bins
+    that coincide) fill from blue upward, so an all-equal set of scores is blue,
+    never red.  ``natural_breaks`` is Fisher–Jenks (exact and deterministic).
+    """
     import mapclassify
 
-    k = min(4, max(1, score.nunique()))
+    values = score.to_numpy(dtype=float)
+    distinct = np.unique(values)
+    k = min(4, len(distinct))
     if k < 2:
-        classes = np.zeros(len(score), dtype=int)
-    elif scheme == "quantiles":
-        classes = mapclassify.Quantiles(score.to_numpy(), k=k).yb
-    else:
-        classes = mapclassify.NaturalBreaks(score.to_numpy(), k=k).yb
-    # Highest class is red; fewer classes than four fill from blue upward.
-    return from_rank(np.asarray(classes) + (4 - k))
+        return from_rank(np.zeros(len(values), dtype=int))
+    with warnings.catch_warnings():  # "Numba not installed": a few hundred counties need no speed-up
+        warnings.simplefilter("ignore")
+        classifier = mapclassify.Quantiles(values, k=k) if scheme == "quantiles" else mapclassify.FisherJenks(values, k=k)
+    bins = np.unique(classifier.bins)
+    # Upper bounds of the classes: a score takes the first class whose bound holds it.
+    classes = np.searchsorted(bins, values, side="left")
+    return from_rank(np.minimum(classes, 3))
 
 
 def county_grades(score: np.ndarray, standard: Standard, *, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -323,6 +348,40 @@ def grade_counties(components: pd.DataFrame, standard: Standard, *, lang: str,
 COMPONENTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
 """The four components of a county's score (DESIGN §6)."""
 
+HAZARD_KINDS = ("major", "overdue", "open", "closed")
+"""What a hidden hazard is at a date, worst first: open major, open overdue, open, closed."""
+
+
+def grade_hazards(hazards: pd.DataFrame, standard: Standard, *, lang: str) -> pd.DataFrame:
+    """Each hidden hazard's own grade, its points towards its county, and why (DESIGN §7).
+
+    An open (or rectifying) major hazard, an open overdue one, another open one and a
+    closed one take the grades of the standard's ``[hazards] grades`` (red, orange,
+    yellow, blue by default); ``score`` is what the hazard adds to its county's
+    ``points_hazards`` (``[counties.points] hazards``; 0 when closed).
+
+    Parameters
+    ----------
+    hazards
+        ``level``, ``is_open``, ``overdue`` and ``days_overdue`` per hazard.
+    """
+    grades = standard.data.get("hazards", {}).get("grades", {})
+    points = standard.counties["points"]["hazards"]
+    is_open = hazards["is_open"].fillna(False).astype(bool).to_numpy()
+    major = is_open & (hazards["level"] == "major").to_numpy()
+    overdue = is_open & ~major & hazards["overdue"].fillna(False).astype(bool).to_numpy()
+    kind = np.where(major, "major", np.where(overdue, "overdue", np.where(is_open, "open", "closed")))
+    defaults = dict(zip(HAZARD_KINDS, ("red", "orange", "yellow", "blue")))
+    grade = pd.Series(kind, dtype=object).map({k: grades.get(k, defaults[k]) for k in HAZARD_KINDS}).to_numpy(dtype=object)
+    worth = {"major": points["major"], "overdue": points["overdue"], "open": points["other"], "closed": 0.0}
+    score = np.array([float(worth[k]) for k in kind], dtype=float)
+    days = hazards["days_overdue"].to_numpy() if "days_overdue" in hazards else np.zeros(len(kind))
+    codes = object_array([(Reason.of("hazard_grade", kind=str(k), grade=str(g), days=int(d) if k == "overdue" else 0),)
+                          for k, g, d in zip(kind, grade, days)])
+    codes = pd.Series(codes, index=hazards.index, dtype=object)
+    return pd.DataFrame({"grade": grade, "score": score, "reasons": render_column(codes, lang), "reason_codes": codes},
+                        index=hazards.index)
+
 
 class PerCounty:
     """Sums values of records per county, from the county position of each record (-1: none)."""
@@ -336,7 +395,7 @@ class PerCounty:
         return np.bincount(self.positions, weights=np.asarray(values, float)[self.ok], minlength=self.n)
 
 
-HAZARD_KINDS = ("major", "overdue", "other")
+COUNTY_HAZARD_KINDS = ("major", "overdue", "other")
 """How an open hazard counts for its county: major, else overdue, else other."""
 
 
@@ -359,7 +418,7 @@ def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_uni
     road_units
         (county position, length in km, grade rank) of each road unit.
     open_hazards
-        (county position, kind: 0 major, 1 overdue, 2 other (:data:`HAZARD_KINDS`), overdue)
+        (county position, kind: 0 major, 1 overdue, 2 other (:data:`COUNTY_HAZARD_KINDS`), overdue)
         of each open hazard.
     recent_accidents
         (county position, deaths) of each accident of the last 12 months.
@@ -388,9 +447,9 @@ def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_uni
     km_by_grade = {g: per(km * (rank == RANK[g])) for g in GRADES}
     where, kind, overdue = open_hazards
     per = PerCounty(n, where)
-    out["points_hazards"] = per(np.array([float(points["hazards"][k]) for k in HAZARD_KINDS])[kind])
+    out["points_hazards"] = per(np.array([float(points["hazards"][k]) for k in COUNTY_HAZARD_KINDS])[kind])
     out["open_hazards"] = per(np.ones(len(where))).astype(int)
-    kinds = {k: per((kind == i).astype(float)) for i, k in enumerate(HAZARD_KINDS)}
+    kinds = {k: per((kind == i).astype(float)) for i, k in enumerate(COUNTY_HAZARD_KINDS)}
     out["major_open_hazards"] = kinds["major"].astype(int)
     out["overdue_hazards"] = per(overdue.astype(float)).astype(int)
     where, deaths = recent_accidents
@@ -398,7 +457,7 @@ def county_parts(n: int, *, enterprises: tuple[np.ndarray, np.ndarray], road_uni
     out["deaths_12m"] = dead.astype(int)
     out["points_accidents"] = dead * float(points["accident_death"])
     out.update({f"km_{g}": km_by_grade[g] for g in GRADES})
-    out.update({f"hazards_{k}": kinds[k] for k in HAZARD_KINDS})
+    out.update({f"hazards_{k}": kinds[k] for k in COUNTY_HAZARD_KINDS})
     return out
 
 
@@ -421,7 +480,7 @@ def county_contributions(parts: dict[str, np.ndarray], standard: Standard) -> pd
         km = parts[f"km_{g}"]
         pts = km * points["roads_per_km"][g]
         add(pts, [Reason.of("road_points", grade=g, km=float(k), points=float(p)) for k, p in zip(km, pts)])
-    for key in HAZARD_KINDS:
+    for key in COUNTY_HAZARD_KINDS:
         count = parts[f"hazards_{key}"]
         pts = count * points["hazards"][key]
         add(pts, [Reason.of("hazard_points", kind=key, count=int(c), points=float(p)) for c, p in zip(count, pts)])

@@ -179,12 +179,32 @@ class RoadPieces:
     inside_length: np.ndarray
 
 
-def split_roads(lines: np.ndarray, counties: np.ndarray) -> RoadPieces:
+def merge_parts(lines: np.ndarray) -> np.ndarray:
+    """Multipart lines as few parts as they allow: overlaps dissolved, connected parts joined.
+
+    Shapefiles and GeoPackages often store one road as a MultiLineString of many
+    touching parts; merged first, a connected 2 km road is one 2 km piece (two units),
+    not ten.  Parts that repeat each other, or a line running back over itself, count
+    once.  Simple lines (most of a network) are kept as given.
+    """
+    multi = np.flatnonzero((shapely.get_type_id(lines) == 5) | ~shapely.is_simple(lines))
+    if not multi.size:
+        return lines
+    out = lines.copy()
+    out[multi] = shapely.line_merge(shapely.node(lines[multi]))
+    return out
+
+
+def split_roads(lines: np.ndarray, counties: np.ndarray, *, codes: np.ndarray | None = None) -> RoadPieces:
     """Split lines (metric CRS) at county borders into connected pieces per county.
 
     Each connected part of a line inside one county is one piece; the pieces of a
-    line add up to its length inside the counties.
+    line add up to its length inside the counties, never more: a stretch running
+    along a shared border belongs to the county with the smallest ``codes`` value
+    (the border rule of points), and multipart lines are merged first
+    (:func:`merge_parts`).
     """
+    lines = merge_parts(lines)
     tree = STRtree(lines)
     county_idx, line_idx = tree.query(counties, predicate="intersects")
     shapely.prepare(counties)
@@ -205,7 +225,62 @@ def split_roads(lines: np.ndarray, counties: np.ndarray) -> RoadPieces:
     segment = line_idx[part_index]
     county = county_idx[part_index]
     inside_length = np.bincount(segment, weights=shapely.length(parts), minlength=len(lines))
+    twice = _counted_twice(parts, segment, county, inside_length)
+    if twice.size:
+        rank = np.argsort(np.argsort(codes.astype(str), kind="stable"), kind="stable") if codes is not None \
+            else np.arange(len(counties))
+        parts, segment, county = _count_once(parts, segment, county, twice, rank)
+        inside_length = np.bincount(segment, weights=shapely.length(parts), minlength=len(lines))
     return RoadPieces(geometry=parts, segment=segment, county=county, inside_length=inside_length)
+
+
+def _counted_twice(parts: np.ndarray, segment: np.ndarray, county: np.ndarray, inside_length: np.ndarray) -> np.ndarray:
+    """The lines whose pieces in two counties overlap (a stretch along a shared border).
+
+    Only lines with pieces in several counties can; their pieces are noded together
+    (overlaps dissolved) and a line whose dissolved length falls short of the sum of
+    its pieces is one.
+    """
+    pairs = np.unique(np.column_stack([segment, county]), axis=0) if len(segment) else np.zeros((0, 2), dtype=np.int64)
+    lines, n_counties = np.unique(pairs[:, 0], return_counts=True)
+    several = lines[n_counties > 1]
+    if not several.size:
+        return several
+    chosen = np.isin(segment, several)
+    order = np.argsort(segment[chosen], kind="stable")
+    sub_parts, sub_segment = parts[chosen][order], segment[chosen][order]
+    _, compact = np.unique(sub_segment, return_inverse=True)
+    dissolved = shapely.length(shapely.node(shapely.multilinestrings(sub_parts, indices=compact)))
+    return several[inside_length[several] > dissolved * (1 + 1e-9) + 1e-6]
+
+
+BORDER_SNAP_M = 0.001
+"""How close (metres) a stretch must lie to one already counted to be the same stretch."""
+
+
+def _count_once(parts: np.ndarray, segment: np.ndarray, county: np.ndarray, lines_twice: np.ndarray,
+                rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Give each stretch of the lines that lie along a shared border to one county only.
+
+    The pieces of such a line are taken county by county, smallest code first; each
+    loses what an earlier county already has (within :data:`BORDER_SNAP_M`).
+    """
+    redo = np.isin(segment, lines_twice)
+    keep_parts, keep_segment, keep_county = [parts[~redo]], [segment[~redo]], [county[~redo]]
+    for line in lines_twice:
+        mine = np.flatnonzero(segment == line)
+        taken = None
+        for c in sorted(set(county[mine].tolist()), key=lambda c: rank[c]):
+            piece = shapely.union_all(parts[mine[county[mine] == c]])
+            if taken is not None:
+                piece = shapely.difference(piece, shapely.buffer(taken, BORDER_SNAP_M))
+            taken = piece if taken is None else shapely.union(taken, piece)
+            found = shapely.get_parts(shapely.line_merge(_linear_part(np.array([piece], dtype=object)))[0])
+            found = found[(shapely.get_type_id(found) == 1) & (shapely.length(found) > BORDER_SNAP_M)]
+            keep_parts.append(found)
+            keep_segment.append(np.full(len(found), line, dtype=segment.dtype))
+            keep_county.append(np.full(len(found), c, dtype=county.dtype))
+    return np.concatenate(keep_parts), np.concatenate(keep_segment), np.concatenate(keep_county)
 
 
 def _linear_part(geometries: np.ndarray) -> np.ndarray:

@@ -2,10 +2,11 @@
 
 ``write_outputs(source, out_dir)`` writes, in WGS-84: ``counties.geojson``,
 ``enterprises.geojson``, ``road_units.geojson``, ``hazards.geojson``,
-``accidents.geojson``, ``unassigned.csv``, ``risk_register.xlsx`` and
+``accidents.geojson``, ``unassigned.csv`` (records with no county), ``notes.csv``
+(records with a county and something to say), ``risk_register.xlsx`` and
 ``summary.json``.  The command line writes them to a folder; the app's download
 buttons take the same files from :func:`layer_bytes`, :func:`csv_bytes`,
-:func:`unassigned_bytes`, :func:`summary_json` and :func:`outputs_zip`, so a file downloaded from the page
+:func:`unassigned_bytes`, :func:`notes_bytes`, :func:`summary_json` and :func:`outputs_zip`, so a file downloaded from the page
 is the file ``riskmap assess`` writes (for what the page shows).
 
 Layers keep the ``reasons`` text (in the view's language) and add the reasons as
@@ -42,6 +43,7 @@ LAYER_FILES = {
 }
 LAYER_FORMATS = ("geojson", "geoparquet")
 UNASSIGNED_COLUMNS = ["dataset", "id", "reason"]
+NOTE_COLUMNS = ["dataset", "id", "county_code", "note"]
 
 Target = str | Path | IO[bytes]
 
@@ -143,6 +145,11 @@ def unassigned_bytes(source: Assessment | View) -> bytes:
     return csv_bytes(View.of(source).unassigned[UNASSIGNED_COLUMNS])
 
 
+def notes_bytes(source: Assessment | View) -> bytes:
+    """``notes.csv`` in memory: ``dataset``, ``id``, ``county_code``, ``note`` in the view's language."""
+    return csv_bytes(View.of(source).notes[NOTE_COLUMNS])
+
+
 def outputs_zip(source: Assessment | View, **options) -> bytes:
     """Every output of :func:`write_outputs` in one zip, in memory (the app's "all outputs")."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -193,6 +200,7 @@ def download_files(view: View, layer_ids: list[str], stem: str, history=None) ->
     files += [("risk_register.xlsx", lambda: export_bytes(view, "xlsx"), MIME_TYPES["xlsx"]),
               ("summary.json", summary_json(view).encode("utf-8"), "application/json"),
               ("unassigned.csv", lambda: unassigned_bytes(view), "text/csv"),
+              ("notes.csv", lambda: notes_bytes(view), "text/csv"),
               (f"{stem}-outputs.zip", lambda: outputs_zip(view, history=history), "application/zip")]
     exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=layer_ids if fmt == "html" else static_ids),
                 mime) for fmt, mime in MIME_TYPES.items()]
@@ -236,6 +244,9 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
     unassigned = out / "unassigned.csv"
     write_csv(view.unassigned[UNASSIGNED_COLUMNS], unassigned)
     written.append(unassigned)
+    notes = out / "notes.csv"
+    write_csv(view.notes[NOTE_COLUMNS], notes)
+    written.append(notes)
     register = out / "risk_register.xlsx"
     write_register(view, register, all_rows=register_all)
     written.append(register)

@@ -33,7 +33,7 @@ import shapely
 
 from riskmap.assessment import Assessment
 from riskmap.grades import count_by_grade
-from riskmap.grading import COUNTY_COLUMNS, county_codes, county_contributions, enterprise_codes, top_contributors
+from riskmap.grading import COUNTY_COLUMNS, county_codes, county_contributions, enterprise_codes, grade_hazards, top_contributors
 from riskmap.i18n import msg
 from riskmap.io.workspace import Workspace
 from riskmap.places import Audit, ProgressCallback, Stages
@@ -76,21 +76,28 @@ def accidents_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
 
 
 def snapped_at(prepared: Prepared, state: DateState, accidents: gpd.GeoDataFrame, audit: Audit) -> Windowed:
-    """The units the traffic accidents of the window snapped to; the unsnapped ones are listed."""
+    """The units the traffic accidents of the window snapped to; the unsnapped ones are noted.
+
+    An unsnapped accident still has its county, so it goes to ``notes.csv``; without
+    any road unit (no roads dataset, or none inside the region) every traffic accident
+    of the window is unsnapped, counted and noted as such.
+    """
     snapping = prepared.snapping
     rows = snapping.rows[state.snapped]
     traffic = np.zeros(len(accidents), dtype=bool)
     traffic[rows] = True
+    labels = accidents.index[rows]
     if basis(prepared).snap_unit is None:
+        audit.note("accidents", accidents.loc[labels, "accident_id"], accidents.loc[labels, "county_code"],
+                   [msg("unsnapped_no_roads")] * len(labels))
         return Windowed(accidents, traffic)
     unit, distance = snapping.unit[state.snapped], snapping.distance[state.snapped]
     ok = unit >= 0
-    labels = accidents.index[rows]
     accidents.loc[labels[ok], "unit_id"] = prepared.network.units["unit_id"][unit[ok]]
     accidents.loc[labels, "snap_distance_m"] = distance
-    unsnapped = accidents.loc[labels[~ok], "accident_id"]
     distance_m = float(prepared.standard.roads["snap_distance_m"])
-    audit.unassign("accidents", unsnapped, [msg("unsnapped", dist=distance_m)] * len(unsnapped))
+    audit.unassign_or_note("accidents", accidents.loc[labels[~ok], "accident_id"], accidents.loc[labels[~ok], "county_code"],
+                           [msg("unsnapped", dist=distance_m)] * int((~ok).sum()))
     return Windowed(accidents, traffic)
 
 
@@ -106,6 +113,9 @@ def hazards_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
     hazards["is_open"] = state.is_open
     hazards["overdue"] = state.overdue
     hazards["days_overdue"] = state.days_overdue
+    graded = grade_hazards(hazards, prepared.standard, lang=prepared.info.language)
+    for column in graded.columns:
+        hazards[column] = graded[column]
     order = [c for c in hazards.columns if c not in ("name", "sector")] + ["name", "sector"]
     return hazards[order]
 
@@ -200,6 +210,21 @@ def audit_at(entries: list[tuple[str, object, object]], lang: str) -> pd.DataFra
     return frame[["dataset", "id", "reason", "reason_codes"]]
 
 
+NOTE_COLUMNS = ["dataset", "id", "county_code", "note"]
+
+
+def notes_at(entries: list[tuple[str, object, object, object]], lang: str) -> pd.DataFrame:
+    """The notes: records that have a county but something to say (``notes.csv``).
+
+    ``dataset``, ``id``, ``county_code``, ``note`` and ``note_codes`` (the words as
+    data); a record with two things to say has one row each.
+    """
+    frame = pd.DataFrame(entries, columns=["dataset", "id", "county_code", "code"])
+    frame["note_codes"] = pd.Series([(code,) for code in frame["code"]], index=frame.index, dtype=object)
+    frame["note"] = render_column(frame["note_codes"], lang) if len(frame) else pd.Series(dtype=object)
+    return frame[NOTE_COLUMNS + ["note_codes"]]
+
+
 def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_units, accidents, traffic, hazards) -> dict:
     """The ``summary.json`` dictionary of DESIGN §7."""
     open_mask = hazards["is_open"]
@@ -212,6 +237,7 @@ def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_unit
             "input": int(len(enterprises)),
             "assigned": int(enterprises["county_code"].notna().sum()),
             "unassigned": int(enterprises["county_code"].isna().sum()),
+            "located_by_county": int((enterprises["located_by"] == "county").sum()) if "located_by" in enterprises else 0,
             "by_grade": count_by_grade(enterprises["grade"]),
         },
         "roads": {
@@ -270,7 +296,7 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, known_until: date
         accidents = accidents_at(prepared, state)
         hazards = hazards_at(prepared, state)
         enterprises = grade_enterprises_at(prepared, state, lang)
-    audit = Audit(lang, unassigned=list(prepared.audit.unassigned))
+    audit = Audit(lang, unassigned=list(prepared.audit.unassigned), notes=list(prepared.audit.notes))
     with stages.stage("roads: grade"):
         windowed = snapped_at(prepared, state, accidents, audit)
         road_units = grade_roads_at(prepared, state, lang)
@@ -281,7 +307,8 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, known_until: date
     return Assessment(
         info=dataclasses.replace(prepared.info, as_of=as_of), counties=counties,
         enterprises=enterprises.drop(columns=["red_by_major_hazard"]), road_units=road_units, accidents=accidents,
-        hazards=hazards, unassigned=audit_at(audit.unassigned, lang), problems=list(prepared.problems),
+        hazards=hazards, unassigned=audit_at(audit.unassigned, lang), notes=notes_at(audit.notes, lang),
+        problems=list(prepared.problems),
         summary=figures, standard=prepared.standard, timings=dict(prepared.timings) | stages.timings,
         extra=prepared.extra)
 

@@ -51,16 +51,35 @@ class Stages:
 
 @dataclass
 class Audit:
-    """What the stages say about records: unassigned ones (with a reason) and warnings."""
+    """What the stages say about records.
+
+    ``unassigned``: records with no county, each with its reason (``unassigned.csv``);
+    ``notes``: records that have a county but something to say, such as an unsnapped
+    accident or an unknown enterprise (``notes.csv``); ``problems``: warnings.
+    """
 
     lang: str
     unassigned: list[tuple[str, Any, Msg]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[tuple[str, Any, Any, Msg]] = field(default_factory=list)
 
     def unassign(self, dataset: str, ids, reasons) -> None:
         """List records as unassigned, each with its reason (a :class:`~riskmap.i18n.Msg`)."""
         for record_id, reason in zip(ids, reasons):
             self.unassigned.append((dataset, record_id, reason))
+
+    def note(self, dataset: str, ids, county_codes, notes) -> None:
+        """Note records that have a county (``county_codes``) and something to say."""
+        for record_id, code, text in zip(ids, county_codes, notes):
+            self.notes.append((dataset, record_id, code, text))
+
+    def unassign_or_note(self, dataset: str, ids, county_codes, texts) -> None:
+        """Each record is unassigned when it has no county, else noted."""
+        for record_id, code, text in zip(ids, county_codes, texts):
+            if code is None or (isinstance(code, float) and np.isnan(code)):
+                self.unassigned.append((dataset, record_id, text))
+            else:
+                self.notes.append((dataset, record_id, code, text))
 
     def warn(self, file: str, text: Msg, **where) -> None:
         self.problems.append(Problem.said("warning", file, text, self.lang, **where))
@@ -94,6 +113,11 @@ class CountyPlaces:
         return cls(counties["county_code"].astype(str).to_numpy(), counties["county_name"].astype(str).to_numpy(),
                    counties.geometry.to_numpy(), metric_crs, metric,
                    pyproj.Transformer.from_crs(4326, metric_crs, always_xy=True))
+
+    @property
+    def position(self) -> pd.Series:
+        """County code → position."""
+        return pd.Series(np.arange(len(self.codes)), index=self.codes)
 
     def to_metric(self, x, y) -> tuple[np.ndarray, np.ndarray]:
         return self.transformer.transform(np.asarray(x, float), np.asarray(y, float))

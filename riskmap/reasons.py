@@ -16,9 +16,10 @@ and never re-grades.
 Rules
 -----
 Enterprises: ``lec`` (l, e, c, d, grade), ``matrix`` (likelihood, severity, r, grade),
-``baseline`` (sector, grade), ``open_major_hazard`` (count, grade),
-``major_hazard_installation`` (level, grade), ``fatal_accident_12m`` (count),
-``overdue_hazards`` (count, min).  Road units: ``accident_prone`` (fatal, injury,
+``baseline`` (sector, grade; sector_zh, sector_en for a sector the default standard lacks), ``open_major_hazard`` (count, grade),
+``major_hazard_installation`` (level, grade), ``fatal_accident_12m`` (count, months),
+``overdue_hazards`` (count, min).  Hidden hazards: ``hazard_grade`` (kind: major,
+overdue, open or closed; grade; days overdue).  Road units: ``accident_prone`` (fatal, injury,
 months), ``road_rate`` (rate, grade).  Counties: ``score_threshold`` (score, grade,
 threshold), ``score`` (score), ``score_classes`` (score, scheme),
 ``major_hazard_floor`` (grade).  County contributors: ``enterprise_points`` (grade,
@@ -52,10 +53,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                           "{count} open major hidden hazard(s) → {grade_label}"),
     "major_hazard_installation": ("{level_name}重大危险源 → 不低于{grade_label}",
                                   "major hazard installation level {level} → at least {grade_label}"),
-    "fatal_accident_12m": ("近12个月发生死亡生产安全事故 {count} 起，升一级",
-                           "{count} fatal production accident(s) in the last 12 months: raised one grade"),
+    "fatal_accident_12m": ("近{months}个月发生死亡生产安全事故 {count} 起，升一级",
+                           "{count} fatal production accident(s) in the last {months} months: raised one grade"),
     "overdue_hazards": ("逾期未整改隐患 {count} 项（≥{min}），升一级",
                         "{count} overdue hidden hazards (≥ {min}): raised one grade"),
+    # hidden hazards: their own grade (DESIGN §7)
+    "hazard_grade": ("{hazard_state} → {grade_label}", "{hazard_state} → {grade_label}"),
     # road units
     "accident_prone": ("事故多发：{months}个月内死亡事故 {fatal:g} 起、受伤事故 {injury:g} 起",
                        "accident-prone: {fatal:g} fatal and {injury:g} injury accidents in {months} months"),
@@ -131,15 +134,33 @@ def _words(pairs: tuple[tuple[str, Any], ...], lang: str) -> dict[str, Any]:
     if "grade" in params:
         out["grade_label"] = grade_label(str(params["grade"]), lang)
     if "sector" in params:
-        out["sector_label"] = sector_label(str(params["sector"]), lang)
+        # A sector of the workspace's own standard carries its labels; the default's are looked up.
+        own = params.get("sector_zh" if lang == "zh" else "sector_en")
+        out["sector_label"] = own if own else sector_label(str(params["sector"]), lang)
     if "level" in params:
         out["level_name"] = _MHI_NAMES.get(int(params["level"]), params["level"])
-    if "kind" in params:
+    if "kind" in params and params["kind"] in _HAZARD_KINDS:
         zh, en = _HAZARD_KINDS[params["kind"]]
         out["kind_name"] = zh if lang == "zh" else en
+    out.setdefault("months", 12)  # codes written before the fatal-accident rule's window was a parameter
+    if "days" in params:
+        out["hazard_state"] = _hazard_state(params, lang)
     if "scheme" in params:
         out["scheme_name"] = "分位数" if params["scheme"] == "quantiles" else "自然断点"
     return out
+
+
+_HAZARD_STATES = {
+    "major": ("重大事故隐患未销号", "open major hidden hazard"),
+    "overdue": ("逾期 {days} 天未整改", "overdue by {days} days"),
+    "open": ("未销号", "open"),
+    "closed": ("已销号", "closed"),
+}
+
+
+def _hazard_state(params: dict[str, Any], lang: str) -> str:
+    zh, en = _HAZARD_STATES[str(params.get("kind"))]
+    return (zh if lang == "zh" else en).format(days=params.get("days", 0))
 
 
 Codes = tuple[Reason, ...]

@@ -60,7 +60,8 @@ def road_geometry(counties: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, unit_leng
     # two threads must not prepare the same objects.
     counties_metric = counties.geometry.to_crs(metric_crs).to_numpy()
     lines = np.asarray(gpd.GeoSeries(roads.geometry.to_numpy()[valid], crs=4326).to_crs(metric_crs).to_numpy(), dtype=object)
-    built = build_units(lines, counties_metric, unit_length_m=unit_length_m)
+    built = build_units(lines, counties_metric, unit_length_m=unit_length_m,
+                        codes=counties["county_code"].astype(str).to_numpy())
     back = gpd.GeoSeries(built.geometry, crs=metric_crs).to_crs(4326).to_numpy() if len(built.geometry) else None
     return RoadGeometry(lines, built, back)
 

@@ -43,9 +43,14 @@ class RoadUnits:
     inside_length: np.ndarray
 
 
-def build_units(lines_metric: np.ndarray, counties_metric: np.ndarray, *, unit_length_m: float) -> RoadUnits:
-    """Split road lines at county borders and cut the pieces into units."""
-    pieces = split_roads(lines_metric, counties_metric)
+def build_units(lines_metric: np.ndarray, counties_metric: np.ndarray, *, unit_length_m: float,
+                codes: np.ndarray | None = None) -> RoadUnits:
+    """Split road lines at county borders and cut the pieces into units.
+
+    ``codes`` (the county codes) decide who owns a stretch along a shared border: the
+    smallest code, as for points on a border.
+    """
+    pieces = split_roads(lines_metric, counties_metric, codes=codes)
     units, unit_piece, unit_index = cut_units(pieces.geometry, unit_length_m)
     # Number the pieces of one segment within one county: 0, 1, ... in their order.
     key = pd.DataFrame({"segment": pieces.segment, "county": pieces.county})

@@ -27,6 +27,7 @@ import shapely
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import Problem
 from riskmap.i18n import HAZARD_STATUS_LABELS, Pair, label, msg
+from riskmap.io.identifiers import normal_names
 from riskmap.io.workspace import Workspace, load_workspace
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
@@ -45,40 +46,105 @@ HAZARD_COLUMNS = ["_row", "hazard_id", "enterprise_id", "level", "status", "foun
 
 @dataclass
 class PlacedEnterprises:
-    """Enterprises in their counties, and how other records find them."""
+    """Enterprises in their counties, and how other records find them.
+
+    Other records name their enterprise by ``enterprise_id`` (also matched against the
+    enterprises' credit codes) or, in name-only ledgers, by ``enterprise_name``.
+    """
 
     frame: gpd.GeoDataFrame
     county: np.ndarray  # county position of each enterprise (-1: none)
     position: pd.Series  # enterprise id → row position
+    by_name: pd.Series = field(default_factory=lambda: pd.Series(dtype=np.int64))  # normalised name → position (-2: several)
     versions: pd.DataFrame | None = None  # every snapshot row (riskmap.snapshots), None without them
+
+    @property
+    def has_point(self) -> np.ndarray:
+        """Whether each enterprise has a point of its own (not located by its county only)."""
+        return ~no_location(self.frame.geometry).to_numpy()
 
     def positions_of(self, ids: pd.Series) -> np.ndarray:
         """Row positions of the enterprises named by ``ids`` (-1: none or unknown)."""
         return ids.map(self.position).fillna(-1).to_numpy(dtype=np.int64)
 
+    def resolve(self, ids: pd.Series, names: pd.Series | None) -> tuple[np.ndarray, list]:
+        """The enterprise of each record by id, else by normalised name; what to say about each.
+
+        Returns the positions (-1: none) and, per record, ``None`` or the
+        :class:`~riskmap.i18n.Msg` of an unknown id, an unknown name or a name that
+        several enterprises share (the record is kept either way).
+        """
+        owner = self.positions_of(ids)
+        words: list = [None] * len(ids)
+        has_id = ids.notna().to_numpy()
+        if names is None:
+            names = pd.Series(None, index=ids.index, dtype=object)
+        normal = normal_names(names)
+        by_name = normal.map(self.by_name).fillna(-1).to_numpy(dtype=np.int64)
+        for k in np.flatnonzero(owner < 0):
+            name, id_ = names.iat[k], ids.iat[k]
+            if by_name[k] >= 0:
+                owner[k] = by_name[k]
+                if has_id[k]:
+                    words[k] = msg("linked_by_name", value=id_, name=name)
+            elif has_id[k]:
+                words[k] = msg("unknown_enterprise", value=id_)
+            elif by_name[k] == -2:
+                words[k] = msg("ambiguous_enterprise_name", value=name)
+            elif normal.iat[k] is not None:
+                words[k] = msg("unknown_enterprise_name", value=name)
+        return owner, words
+
+
+def _name_index(names: pd.Series) -> pd.Series:
+    """Normalised name → enterprise position; -2 for a name several enterprises share."""
+    normal = normal_names(names)
+    present = normal.notna()
+    positions = pd.Series(np.arange(len(names)), index=names.index)[present]
+    keys = normal[present]
+    index = pd.Series(positions.to_numpy(), index=keys.to_numpy())
+    repeated = index.index.duplicated(keep=False)
+    index = index[~index.index.duplicated(keep="first")]
+    index[index.index.isin(keys[repeated].unique())] = -2
+    return index
+
 
 def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> PlacedEnterprises:
-    """Place the enterprises (the row in force at ``as_of`` of each); warn where a declared county
-    disagrees with the location."""
+    """Place the enterprises (the row in force at ``as_of`` of each) by their points, or by the county they
+    declare when they have none.
+
+    A declared county that disagrees with the location is a warning (the location
+    wins).  ``located_by`` says how each was placed: ``point``, ``county`` or ``none``.
+    """
     enterprises, versions = split_versions(dataset_frame(ws, "enterprises", ENTERPRISE_COLUMNS), ws.info.as_of)
     enterprises = enterprises.copy()
     file = ws.files.get("enterprises", "enterprises")
     missing = no_location(enterprises.geometry)
-    audit.unassign("enterprises", enterprises.loc[missing, "enterprise_id"], [msg("no_location")] * int(missing.sum()))
     county = place_points(enterprises, "enterprises", "enterprise_id", file, missing.to_numpy(), places, audit)
+    declared = enterprises["declared_county"] if "declared_county" in enterprises else pd.Series(None, index=enterprises.index)
+    declared_at = declared.map(places.position).fillna(-1).to_numpy(dtype=np.int64) if len(declared) else county
+    by_county = missing.to_numpy() & (declared_at >= 0)
+    county = np.where(by_county, declared_at, county)
+    nowhere = missing.to_numpy() & ~by_county
+    audit.unassign("enterprises", enterprises.loc[nowhere, "enterprise_id"], [msg("no_location")] * int(nowhere.sum()))
+    enterprises["located_by"] = np.where(by_county, "county", np.where(nowhere, "none", "point")).astype(object) \
+        if len(enterprises) else pd.Series(dtype=object)
     enterprises["county_code"] = places.code_of(county)
     enterprises["county_name"] = places.name_of(county)
-    if "declared_county" in enterprises:
-        declared = enterprises["declared_county"]
-        mismatch = declared.notna() & enterprises["county_code"].notna() & (declared.astype(str) != enterprises["county_code"].astype(str))
-        for row, value, actual in zip(enterprises.loc[mismatch, "_row"], declared[mismatch], enterprises.loc[mismatch, "county_name"]):
-            audit.warn(file, msg("county_mismatch", value=value, actual=actual), row=int(row), column="county_code", value=str(value))
-        enterprises = enterprises.drop(columns="declared_county")
+    mismatch = (~missing.to_numpy()) & (declared_at >= 0) & (county >= 0) & (declared_at != county)
+    for row, value, actual in zip(enterprises.loc[mismatch, "_row"], declared[mismatch], enterprises.loc[mismatch, "county_name"]):
+        audit.warn(file, msg("county_mismatch", value=value, actual=actual), row=int(row), column="county_code", value=str(value))
+    enterprises = enterprises.drop(columns=[c for c in ("declared_county",) if c in enterprises])
     position = pd.Series(np.arange(len(enterprises)), index=enterprises["enterprise_id"].astype(str))
+    if "credit_code" in enterprises:  # records may name an enterprise by its credit code
+        credit = enterprises["credit_code"].dropna().astype(str)
+        extra = pd.Series(np.flatnonzero(enterprises["credit_code"].notna()), index=credit.to_numpy())
+        extra = extra[~extra.index.isin(position.index) & ~extra.index.duplicated(keep=False)]
+        position = pd.concat([position, extra])
     if versions is not None:
         _moved_snapshots(versions, enterprises, position, file, audit)
         versions = pd.DataFrame(versions.drop(columns=["geometry", "declared_county"], errors="ignore"))
-    return PlacedEnterprises(enterprises, county, position, versions)
+    return PlacedEnterprises(enterprises, county, position, _name_index(enterprises["name"]), versions)
 
 
 def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, position: pd.Series, file: str,
@@ -93,42 +159,63 @@ def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, posi
     audit.warn_rows(file, chosen["_row"], "lon", [msg("snapshot_moved", value=v) for v in chosen["enterprise_id"]])
 
 
-def _unknown_enterprises(frame: gpd.GeoDataFrame, known: pd.Series, dataset: str, id_column: str, audit: Audit) -> None:
-    unknown = frame["enterprise_id"].notna() & ~known if len(frame) else pd.Series(dtype=bool)
-    audit.unassign(dataset, frame.loc[unknown, id_column],
-                   [msg("unknown_enterprise", value=v) for v in frame.loc[unknown, "enterprise_id"]])
+def _record_names(frame: gpd.GeoDataFrame) -> pd.Series | None:
+    return frame["enterprise_name"] if "enterprise_name" in frame else None
+
+
+def _say(audit: Audit, dataset: str, ids: np.ndarray, county_codes: np.ndarray, words: list[list]) -> None:
+    """Each record's words: ``notes.csv`` when it has a county, ``unassigned.csv`` when not."""
+    said = [(k, w) for k, items in enumerate(words) for w in items]
+    audit.unassign_or_note(dataset, [ids[k] for k, _ in said], [county_codes[k] for k, _ in said], [w for _, w in said])
+
+
+def _enterprise_of(enterprises: PlacedEnterprises, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The county position and whether it has a point, of each record's enterprise (-1 / False: none)."""
+    known = owner >= 0
+    if not len(enterprises.frame):
+        return np.full(len(owner), -1, dtype=np.int64), np.zeros(len(owner), dtype=bool)
+    at = np.maximum(owner, 0)
+    return np.where(known, enterprises.county[at], -1), known & enterprises.has_point[at]
 
 
 def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
                    enterprises: PlacedEnterprises) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Link accidents to their enterprises (sector, and location when they have none), then place them.
 
-    Returns the accidents and the enterprise position of each (-1: none).
+    An accident without a point of its own takes its enterprise's point, or its
+    enterprise's county when the enterprise is located by county only
+    (``located_by``: ``point``, ``enterprise``, ``county`` or ``none``).  Returns the
+    accidents and the enterprise position of each (-1: none).
     """
     accidents = dataset_frame(ws, "accidents", ACCIDENT_COLUMNS).copy()
     file = ws.files.get("accidents", "accidents")
     if "sector" not in accidents:
         accidents["sector"] = None
-    owner = enterprises.positions_of(accidents["enterprise_id"])
-    known = pd.Series(owner >= 0, index=accidents.index)
-    _unknown_enterprises(accidents, known, "accidents", "accident_id", audit)
-    still = pd.Series(dtype=bool)
+    owner, link_words = enterprises.resolve(accidents["enterprise_id"], _record_names(accidents))
+    known = owner >= 0
+    ent_county, ent_point = _enterprise_of(enterprises, owner)
+    county = np.full(len(accidents), -1, dtype=np.int64)
+    words: list[list] = [[w] if w is not None else [] for w in link_words]
+    located_by = np.full(len(accidents), "none", dtype=object)
     if len(accidents):
-        # A production accident tied to a known enterprise takes its sector, and its
-        # location when it has none of its own.
-        sectors = enterprises.frame["sector"].to_numpy()[owner[known.to_numpy()]]
+        # A production accident tied to a known enterprise takes its sector.
+        sectors = enterprises.frame["sector"].to_numpy()[owner[known]]
         accidents.loc[known, "sector"] = accidents.loc[known, "sector"].where(accidents.loc[known, "sector"].notna(), sectors)
-        no_point = no_location(accidents.geometry)
-        fill = known & no_point
+        own = ~no_location(accidents.geometry).to_numpy()
+        fill = ~own & ent_point
         if fill.any():
-            accidents.loc[fill, "geometry"] = enterprises.frame.geometry.to_numpy()[owner[fill.to_numpy()]]
-        still = no_point & ~fill  # a known enterprise always has a point or is itself unassigned
-        if fill.any():
-            still |= fill & no_location(accidents.geometry)
-        audit.unassign("accidents", accidents.loc[still, "accident_id"], [msg("no_location")] * int(still.sum()))
-    county = place_points(accidents, "accidents", "accident_id", file, still.to_numpy(dtype=bool), places, audit)
+            accidents.loc[fill, "geometry"] = enterprises.frame.geometry.to_numpy()[owner[fill]]
+        county = place_points(accidents, "accidents", "accident_id", file, ~(own | fill), places, audit)
+        by_county = ~own & ~fill & (ent_county >= 0)
+        county = np.where(by_county, ent_county, county)
+        located_by = np.where(own, "point", np.where(fill, "enterprise", np.where(by_county, "county", "none")))
+        for k in np.flatnonzero(~own & ~fill & ~by_county):
+            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
+                            if known[k] else msg("no_location"))
+    accidents["located_by"] = located_by.astype(object) if len(accidents) else pd.Series(dtype=object)
     accidents["county_code"] = places.code_of(county)
     accidents["county_name"] = places.name_of(county)
+    _say(audit, "accidents", accidents["accident_id"].to_numpy(), accidents["county_code"].to_numpy(), words)
     return accidents, owner
 
 
@@ -136,43 +223,59 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
                  enterprises: PlacedEnterprises) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """Locate hazards at their enterprise, else at their own point; then their county.
 
-    Returns the hazards and the enterprise position of each (-1: none).
+    A hazard counts where its enterprise is (its point, or its county for an
+    enterprise located by county only; ``located_by = "enterprise"``).  When the
+    enterprise has no county (outside the region, or no location) the hazard's own
+    point places it (``"point"``); without one the hazard is unassigned with that
+    reason (``"none"``).  Returns the hazards and the enterprise position of each.
     """
     hazards = dataset_frame(ws, "hazards", HAZARD_COLUMNS).copy()
     file = ws.files.get("hazards", "hazards")
-    owner = enterprises.positions_of(hazards["enterprise_id"])
-    known = pd.Series(owner >= 0, index=hazards.index)
-    _unknown_enterprises(hazards, known, "hazards", "hazard_id", audit)
-    own_point = ~no_location(hazards.geometry)
-    hazards["located_by"] = np.where(known, "enterprise", np.where(own_point, "point", "none")) if len(hazards) else []
-    county = np.full(len(hazards), -1, dtype=np.int64)
+    owner, link_words = enterprises.resolve(hazards["enterprise_id"], _record_names(hazards))
+    known = owner >= 0
+    ent_county, ent_point = _enterprise_of(enterprises, owner)
+    own_point = ~no_location(hazards.geometry).to_numpy() if len(hazards) else np.zeros(0, dtype=bool)
+    at_enterprise = ent_county >= 0
+    by_point = ~at_enterprise & own_point
+    nowhere = ~at_enterprise & ~own_point
+    located_by = np.where(at_enterprise, "enterprise", np.where(by_point, "point", "none"))
+    hazards["located_by"] = located_by.astype(object) if len(hazards) else pd.Series(dtype=object)
+    county = ent_county.copy()
+    words: list[list] = [[w] if w is not None else [] for w in link_words]
     if len(hazards):
-        at = owner[known.to_numpy()]
-        hazards.loc[known, "geometry"] = enterprises.frame.geometry.to_numpy()[at]
-        county[known.to_numpy()] = enterprises.county[at]
-        by_point = (hazards["located_by"] == "point").to_numpy()
+        # Drawn at the enterprise's point (an unassigned one too: still drawn), else at its own.
+        draw_at_enterprise = ent_point & ~by_point
+        hazards.loc[draw_at_enterprise, "geometry"] = enterprises.frame.geometry.to_numpy()[owner[draw_at_enterprise]]
         if by_point.any():
             county[by_point] = place_points(hazards[by_point], "hazards", "hazard_id", file,
                                             np.zeros(int(by_point.sum()), dtype=bool), places, audit)
-        nowhere = hazards["located_by"] == "none"
-        audit.unassign("hazards", hazards.loc[nowhere, "hazard_id"], [msg("no_hazard_location")] * int(nowhere.sum()))
-        hazards.loc[nowhere, "geometry"] = None
+        for k in np.flatnonzero(known & ~at_enterprise):  # its enterprise has no county
+            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]]))
+        for k in np.flatnonzero(nowhere & ~known):
+            words[k].append(msg("no_hazard_location"))
+        hazards.loc[nowhere & ~ent_point, "geometry"] = None
     hazards["county_code"] = places.code_of(county)
     hazards["county_name"] = places.name_of(county)
-    safe, has = np.maximum(owner, 0), owner >= 0
+    _say(audit, "hazards", hazards["hazard_id"].to_numpy(), hazards["county_code"].to_numpy(), words)
+    safe = np.maximum(owner, 0)
     names = enterprises.frame["name"].to_numpy(dtype=object)
     sectors = enterprises.frame["sector"].to_numpy(dtype=object)
-    hazards["name"] = np.where(has, names[safe] if len(names) else "", "")
-    hazards["sector"] = np.where(has, sectors[safe] if len(sectors) else None, None)
+    given = hazards["enterprise_name"].to_numpy(dtype=object) if "enterprise_name" in hazards else np.full(len(hazards), None)
+    given = np.where(pd.isna(given), "", given)
+    hazards["name"] = np.where(known, names[safe] if len(names) else "", given) if len(hazards) else pd.Series(dtype=object)
+    hazards["sector"] = np.where(known, sectors[safe] if len(sectors) else None, None) if len(hazards) else pd.Series(dtype=object)
     return hazards, owner
 
 
-def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoDataFrame, audit: Audit) -> None:
-    """Warn where the dates of a ledger row disagree with its status or with ``as_of``.
+def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, audit: Audit) -> None:
+    """Warn where a hazard's dates disagree with its status (records dated after ``as_of`` are warned
+    about as they are read, :mod:`riskmap.io.values`).
 
     A hazard is open from ``found_date`` until ``closed_date`` whatever its status says
     (:mod:`riskmap.timeline`), so each disagreement is said, with what is counted.
     """
+    if not len(hazards):
+        return
     as_of = pd.Timestamp(ws.info.as_of)
     day = {"found": pd.to_datetime(hazards["found_date"]).dt.normalize(),
            "closed": pd.to_datetime(hazards["closed_date"]).dt.normalize()}
@@ -187,20 +290,12 @@ def check_dates(ws: Workspace, hazards: gpd.GeoDataFrame, accidents: gpd.GeoData
         ("status", status.isin(["open", "rectifying"]) & (day["closed"] <= as_of),
          lambda r: msg("hazard_closed_date_open", value=text(r.closed_date),
                        status=Pair(*(label(HAZARD_STATUS_LABELS, str(r.status), lang) for lang in ("zh", "en"))))),
-        ("closed_date", day["closed"] > as_of, lambda r: msg("hazard_closed_after_as_of", value=text(r.closed_date),
-                                                             as_of=ws.info.as_of.isoformat())),
         ("closed_date", day["closed"] < day["found"], lambda r: msg("hazard_closed_before_found", value=text(r.closed_date),
                                                                     found=text(r.found_date))),
-        ("found_date", day["found"] > as_of, lambda r: msg("found_after_as_of", value=text(r.found_date),
-                                                           as_of=ws.info.as_of.isoformat())),
     ]
-    for column, mask, words in checks if len(hazards) else []:
+    for column, mask, words in checks:
         chosen = hazards[mask.fillna(False).astype(bool)]
         audit.warn_rows(file, chosen["_row"], column, [words(r) for r in chosen.itertuples()])
-    if len(accidents):
-        late = accidents[(pd.to_datetime(accidents["date"]).dt.normalize() > as_of).fillna(False)]
-        audit.warn_rows(ws.files.get("accidents", "accidents"), late["_row"], "date",
-                        [msg("accident_after_as_of", value=text(d), as_of=ws.info.as_of.isoformat()) for d in late["date"]])
 
 
 # --- the prepared assessment --------------------------------------------------------------
@@ -352,7 +447,7 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
         accidents, accident_enterprise = link_accidents(ws, places, audit, enterprises)
     with stages.stage("hazards: join"):
         hazards, hazard_enterprise = link_hazards(ws, places, audit, enterprises)
-        check_dates(ws, hazards, accidents, audit)
+        check_dates(ws, hazards, audit)
     return Prepared(
         info=ws.info, standard=standard, counties=counties, places=places, enterprises=enterprises,
         accidents=accidents, accident_enterprise=accident_enterprise, hazards=hazards,

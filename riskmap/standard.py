@@ -20,6 +20,8 @@ from typing import Any
 
 from riskmap.errors import Problem, StandardError
 from riskmap.grades import GRADES
+from riskmap.i18n import Msg, Pair, msg
+from riskmap.sectors import Sectors
 
 BUILTIN = ("default",)
 
@@ -76,6 +78,16 @@ class Standard:
         """Return an enterprise direct-determination rule's table."""
         return self.data["enterprise"]["rules"][name]
 
+    @property
+    def sectors(self) -> Sectors:
+        """The sectors (``[sectors.<key>]``): labels, baselines, spellings, the road-traffic ones."""
+        return Sectors(self.data.get("sectors", {}))
+
+    @property
+    def baselines(self) -> dict[str, str]:
+        """Sector → baseline grade: ``[sectors.<key>] baseline``, overridden by ``[enterprise.baseline]``."""
+        return self.sectors.baselines | dict(self.data["enterprise"].get("baseline", {}))
+
 
 def _merge(base: dict, override: dict) -> dict:
     merged = copy.deepcopy(base)
@@ -92,7 +104,7 @@ def _read_builtin(name: str) -> dict:
     return tomllib.loads(text)
 
 
-def load_standard(spec: str | Path = "default", *, base_dir: Path | None = None) -> Standard:
+def load_standard(spec: str | Path = "default", *, base_dir: Path | None = None, lang: str = "zh") -> Standard:
     """Load a built-in standard by name or a standard TOML by path.
 
     Parameters
@@ -101,11 +113,15 @@ def load_standard(spec: str | Path = "default", *, base_dir: Path | None = None)
         ``"default"`` or a path (relative paths are taken from ``base_dir``).
     base_dir
         The workspace folder.
+    lang
+        The language of the problems (``zh`` or ``en``).
 
     Raises
     ------
     StandardError
-        When the file is missing, not TOML, or a value is out of range.
+        When the file is missing or not TOML, or a key is unknown, of the wrong type or
+        out of range: one problem per mistake, each naming the file, the key, the value,
+        what is allowed and (for a misspelt key) the nearest known key.
     """
     default = _read_builtin("default")
     if str(spec) in BUILTIN:
@@ -119,34 +135,32 @@ def load_standard(spec: str | Path = "default", *, base_dir: Path | None = None)
             raise StandardError(
                 f"standard '{spec}' not found: give a built-in name ({', '.join(BUILTIN)}) "
                 "or a path to a standard TOML inside the workspace",
-                [Problem("error", "riskmap.toml", f"standard file '{spec}' does not exist", column="standard", value=str(spec))],
-            )
+                [Problem.said("error", "riskmap.toml", msg("std_missing", value=spec, allowed=", ".join(BUILTIN)), lang,
+                              column="standard", value=str(spec))])
         try:
-            override = tomllib.loads(path.read_text("utf-8"))
+            override = tomllib.loads(path.read_text("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise StandardError(
-                f"{file}: not a valid TOML file ({exc})",
-                [Problem("error", file, f"not a valid TOML file: {exc}")],
-            ) from None
-        _check(_merge(default, override), file, override)
+            raise StandardError(f"{file}: not a valid TOML file ({exc})",
+                                [Problem.said("error", file, msg("std_not_toml", value=exc), lang)]) from None
+        _check(_merge(default, override), file, lang, override)
         data, name = _merge(default, override), str(override.get("name", path.stem))
-    _check(data, file)
+    _check(data, file, lang)
     return Standard(name=name, data=data)
 
 
 # --------------------------------------------------------------------------- the shape
 
 class _Rule:
-    """What one key of a standard may hold: a check returning what is allowed, or None."""
+    """What one key of a standard may hold: a test, and the words of what is allowed."""
 
-    def __init__(self, allowed: str, test: Callable[[Any], bool], *, wrong: str = "is not allowed"):
-        self.allowed, self.test, self.wrong = allowed, test, wrong
+    def __init__(self, allowed: Msg | str, test: Callable[[Any], bool]):
+        self.allowed, self.test = allowed, test
 
-    def problem(self, value: Any) -> str | None:
+    def fits(self, value: Any) -> bool:
         try:
-            return None if self.test(value) else self.allowed
+            return bool(self.test(value))
         except (TypeError, ValueError):
-            return self.allowed
+            return False
 
 
 def _is_number(v: Any) -> bool:
@@ -161,35 +175,34 @@ def _number(low: float | None = None, high: float | None = None, *, above: float
         parts.append(f">= {low:g}")
     if high is not None:
         parts.append(f"<= {high:g}")
-    return _Rule("a number " + " and ".join(parts) if parts else "a number",
+    return _Rule(msg("std_allowed_number", bounds=(" " + ", ".join(parts)) if parts else ""),
                  lambda v: _is_number(v) and (above is None or v > above) and (low is None or v >= low)
                  and (high is None or v <= high))
 
 
 def _integer(low: int, high: int) -> _Rule:
-    return _Rule(f"a whole number from {low} to {high}",
+    return _Rule(msg("std_allowed_integer", low=low, high=high),
                  lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high)
 
 
-_GRADE = _Rule(", ".join(GRADES), lambda v: v in GRADES, wrong="is not a grade")
-_BOOL = _Rule("true or false", lambda v: isinstance(v, bool))
-_TEXT = _Rule("a text in quotes", lambda v: isinstance(v, str) and len(v) <= 200)
-_COLOUR = _Rule('a colour "#RRGGBB"', lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", v) is not None)
-_FACTORS = _Rule("a list of positive numbers, e.g. [10, 6, 3, 1]",
+_GRADE = _Rule(msg("std_allowed_grade", grades=", ".join(GRADES)), lambda v: v in GRADES)
+_BOOL = _Rule(msg("std_allowed_bool"), lambda v: isinstance(v, bool))
+_TEXT = _Rule(msg("std_allowed_text"), lambda v: isinstance(v, str) and len(v) <= 200)
+_COLOUR = _Rule(msg("std_allowed_colour"), lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", v) is not None)
+_FACTORS = _Rule(msg("std_allowed_factors"),
                  lambda v: isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v))
-_SCALE = _Rule("two whole numbers [low, high] with 1 <= low < high <= 10",
+_SCALE = _Rule(msg("std_allowed_scale"),
                lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
                and 1 <= v[0] < v[1] <= 10)
-_SCHEME = _Rule("fixed, quantiles, natural_breaks", lambda v: v in ("fixed", "quantiles", "natural_breaks"),
-               wrong="is not a known scheme")
-_PERIOD = _Rule("month, quarter", lambda v: v in ("month", "quarter"), wrong="is not a period")
-_WATCHED = _Rule('a list of "counties", "enterprises", "road_units"',
+_SCHEME = _Rule("fixed, quantiles, natural_breaks", lambda v: v in ("fixed", "quantiles", "natural_breaks"))
+_ALIASES = _Rule(msg("std_allowed_aliases"),
+                 lambda v: isinstance(v, list) and all(isinstance(x, str) and 0 < len(x) <= 50 for x in v))
+_PERIOD = _Rule("month, quarter", lambda v: v in ("month", "quarter"))
+_WATCHED = _Rule(msg("std_allowed_watched"),
                  lambda v: isinstance(v, list) and all(x in ("counties", "enterprises", "road_units") for x in v))
-_MEASURES = _Rule('a list of "accidents", "deaths"',
-                  lambda v: isinstance(v, list) and all(x in ("accidents", "deaths") for x in v))
+_MEASURES = _Rule(msg("std_allowed_measures"), lambda v: isinstance(v, list) and all(x in ("accidents", "deaths") for x in v))
 _P_VALUE = _number(high=0.5, above=0)
-_BAND = _Rule('a distance in metres > 0 and <= 100000, or "auto"',
-              lambda v: v == "auto" or (_is_number(v) and 0 < v <= 100_000))
+_BAND = _Rule(msg("std_allowed_band"), lambda v: v == "auto" or (_is_number(v) and 0 < v <= 100_000))
 _THRESHOLDS = {g: _number() for g in ("red", "orange", "yellow")}
 _PER_GRADE = {g: _number(0) for g in GRADES}
 _SECTOR_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -197,6 +210,7 @@ _SECTOR_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
 SCHEMA: dict[str, Any] = {
     "name": _TEXT, "title_zh": _TEXT, "title_en": _TEXT,
     "colours": {g: _COLOUR for g in GRADES},
+    "sectors": (_SECTOR_KEY, {"zh": _TEXT, "en": _TEXT, "baseline": _GRADE, "road_traffic": _BOOL, "aliases": _ALIASES}),
     "enterprise": {
         "lec": {"L": _FACTORS, "E": _FACTORS, "C": _FACTORS, "thresholds": _THRESHOLDS},
         "matrix": {"scale": _SCALE, "thresholds": _THRESHOLDS},
@@ -208,6 +222,7 @@ SCHEMA: dict[str, Any] = {
             "overdue_hazards": {"enabled": _BOOL, "min_count": _integer(1, 1000), "raise": _integer(1, 3)},
         },
     },
+    "hazards": {"grades": {k: _GRADE for k in ("major", "overdue", "open", "closed")}},
     "roads": {
         "unit_length_m": _number(high=100_000, above=0), "window_months": _integer(1, 120),
         "snap_distance_m": _number(high=10_000, above=0), "min_length_km": _number(high=100, above=0),
@@ -237,40 +252,47 @@ SCHEMA: dict[str, Any] = {
     },
 }
 """Every key a standard may hold, with what it may be; a tuple (key pattern, rule) is
-a table of free keys (the sector baselines)."""
+a table of free keys (the sectors, the baseline overrides).  Every key is read by the
+grading (``title_zh``/``title_en`` name the standard in the briefing)."""
 
 _THRESHOLD_TABLES = ("enterprise.lec", "enterprise.matrix", "roads", "counties")
 
 
-def _walk(schema: Any, value: Any, path: str, file: str, problems: list[Problem]) -> None:
-    """Check ``value`` against ``schema`` at ``path``, appending a problem per mistake."""
+class _Problems:
+    """The problems of one standard file, in one language."""
+
+    def __init__(self, file: str, lang: str):
+        self.file, self.lang, self.items = file, lang, []
+
+    def add(self, text: Msg, key: str, value: Any) -> None:
+        self.items.append(Problem.said("error", self.file, text, self.lang, column=key, value=_show(value)))
+
+
+def _walk(schema: Any, value: Any, path: str, problems: _Problems) -> None:
+    """Check ``value`` against ``schema`` at ``path``, adding a problem per mistake."""
     if isinstance(schema, _Rule):
-        allowed = schema.problem(value)
-        if allowed is not None:
-            problems.append(Problem("error", file, f"{path} = {_show(value)} {schema.wrong}; allowed: {allowed}",
-                                    column=path, value=_show(value)))
+        if not schema.fits(value):
+            problems.add(msg("std_bad_value", where=path, value=_show(value), allowed=schema.allowed), path, value)
         return
     if not isinstance(value, dict):
-        problems.append(Problem("error", file, f"{path} = {_show(value)} is not a table; allowed: a table "
-                                f"{{ {', '.join(_keys(schema))} }}", column=path, value=_show(value)))
+        problems.add(msg("std_not_table", where=path, value=_show(value), allowed=", ".join(_keys(schema))), path, value)
         return
     for key, item in value.items():
         where = f"{path}.{key}" if path else str(key)
         if isinstance(schema, tuple):
             pattern, rule = schema
             if not pattern.fullmatch(str(key)):
-                problems.append(Problem("error", file, f"{where}: '{key}' is not a key (lower-case letters, digits and _)",
-                                        column=where, value=str(key)))
+                problems.add(msg("std_bad_sector_key", where=where, value=key), where, key)
                 continue
-            _walk(rule, item, where, file, problems)
+            _walk(rule, item, where, problems)
             continue
         if key not in schema:
             guess = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            problems.append(Problem("error", file, f"{where} is not a key of a standard{hint} Known keys here: "
-                                    f"{', '.join(schema)}", column=where, value=str(key)))
+            hint = msg("std_guess", value=guess[0]) if guess else Pair("", "")
+            problems.add(msg("std_unknown_key", where=where, value=_show(item), name=key, guess=hint,
+                             allowed=", ".join(schema)), where, item)
             continue
-        _walk(schema[key], item, where, file, problems)
+        _walk(schema[key], item, where, problems)
 
 
 def _keys(schema: Any) -> list[str]:
@@ -278,26 +300,35 @@ def _keys(schema: Any) -> list[str]:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    if isinstance(value, str):
+        text = f'"{value}"'
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dict):
+        text = "{ " + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + " }"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_show(v) for v in value) + "]"
+    else:
+        text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _check(data: dict, file: str, override: dict | None = None) -> None:
+def _check(data: dict, file: str, lang: str = "zh", override: dict | None = None) -> None:
     """Check a standard: every key the file gives (spelling, type, range), then the whole.
 
     ``override`` is what the file itself holds (checked key by key, so a message names
     the file's own key); ``data`` is the merged standard (checked as a whole: ordered
-    thresholds, a known sector for every baseline).
+    thresholds, complete sectors, a known sector for every baseline override).
     """
-    problems: list[Problem] = []
-    _walk(SCHEMA, override if override is not None else data, "", file, problems)
-    if not problems:
-        _check_whole(data, file, problems)
-    if problems:
-        raise StandardError(f"{file}: the grading standard is invalid", problems)
+    problems = _Problems(file, lang)
+    _walk(SCHEMA, override if override is not None else data, "", problems)
+    if not problems.items:
+        _check_whole(data, problems)
+    if problems.items:
+        raise StandardError(f"{file}: the grading standard is invalid", problems.items)
 
 
-def _check_whole(data: dict, file: str, problems: list[Problem]) -> None:
+def _check_whole(data: dict, problems: _Problems) -> None:
     for where in _THRESHOLD_TABLES:
         table = data
         for part in where.split("."):
@@ -307,5 +338,13 @@ def _check_whole(data: dict, file: str, problems: list[Problem]) -> None:
         th = table["thresholds"]
         values = [float(th[k]) for k in ("red", "orange", "yellow")]
         if not values[0] >= values[1] >= values[2]:
-            problems.append(Problem("error", file, f"[{where}] thresholds must satisfy red >= orange >= yellow, got {th}",
-                                    column=f"{where}.thresholds", value=str(th)))
+            problems.add(msg("std_order", where=where, value=_show(th)), f"{where}.thresholds", th)
+    sectors = data.get("sectors", {})
+    for key, table in sectors.items():
+        for needed in ("zh", "en", "baseline"):
+            if needed not in table:
+                problems.add(msg("std_sector_incomplete", value=key, where=needed), f"sectors.{key}.{needed}", key)
+    for key in data["enterprise"].get("baseline", {}):
+        if key not in sectors:
+            problems.add(msg("std_unknown_sector", where="enterprise.baseline", value=key, allowed=", ".join(sectors)),
+                         f"enterprise.baseline.{key}", key)

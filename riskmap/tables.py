@@ -96,10 +96,17 @@ HAZARD_COLS = (
     Col("found_date", "date"), Col("closed_date", "date"), Col("supervision", _coded("hazards", "supervision")),
     Col("description", width=40),
 )
+ACCIDENT_COLS = (
+    Col("accident_id"), Col("date", "date"), Col("kind", _coded("accidents", "kind")), Col("severity_class", "severity"),
+    Col("deaths", "int"), Col("injuries", "int"), Col("county_code"), Col("county_name"), Col("enterprise_id"),
+    Col("sector", _coded("accidents", "sector")), Col("unit_id"), Col("located_by", "located_by"),
+)
 UNASSIGNED_COLS = (Col("dataset", "dataset"), Col("id"), Col("reason", width=60))
+NOTE_COLS = (Col("dataset", "dataset"), Col("id"), Col("county_code"), Col("note", width=60))
 
 COLUMNS: dict[str, tuple[Col, ...]] = {"counties": COUNTY_COLS, "enterprises": ENTERPRISE_COLS,
-                                       "road_units": ROAD_COLS, "hazards": HAZARD_COLS, "unassigned": UNASSIGNED_COLS}
+                                       "road_units": ROAD_COLS, "hazards": HAZARD_COLS, "accidents": ACCIDENT_COLS,
+                                       "unassigned": UNASSIGNED_COLS}
 """The register's columns, per sheet."""
 
 PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -190,6 +197,15 @@ def hazard_rows(hazards: pd.DataFrame, *, key_only: bool = False) -> pd.DataFram
                   ).drop(columns=["_o", "_d", "_days", "_m"])
 
 
+def accident_rows(accidents: pd.DataFrame) -> pd.DataFrame:
+    """The fatal and injury accidents of the window (36 months up to ``as_of``), the latest first."""
+    acc = pd.DataFrame(accidents.drop(columns="geometry", errors="ignore"))
+    if acc.empty:
+        return acc
+    acc = acc[_flag(acc["in_window"]) & acc["severity_class"].isin(["fatal", "injury"])]
+    return acc.sort_values(["date", "accident_id"], ascending=[False, True], kind="stable")
+
+
 def register_tables(view: View, *, all_rows: bool = False) -> dict[str, pd.DataFrame]:
     """The rows of each register sheet, selected and ordered (still with the keys).
 
@@ -203,7 +219,8 @@ def register_tables(view: View, *, all_rows: bool = False) -> dict[str, pd.DataF
     Returns
     -------
     dict
-        ``counties``, ``enterprises``, ``road_units``, ``hazards``, ``unassigned``.
+        ``counties``, ``enterprises``, ``road_units``, ``hazards``, ``accidents`` (the fatal
+        and injury accidents of the window), ``unassigned``.
     """
     key_only = not all_rows
     return {
@@ -211,6 +228,7 @@ def register_tables(view: View, *, all_rows: bool = False) -> dict[str, pd.DataF
         "enterprises": enterprise_rows(view.enterprises, key_only=key_only),
         "road_units": road_rows(view.road_units, key_only=key_only),
         "hazards": hazard_rows(view.hazards, key_only=key_only),
+        "accidents": accident_rows(view.accidents),
         "unassigned": pd.DataFrame(view.unassigned.drop(columns="reason_codes", errors="ignore")),
     }
 
@@ -233,8 +251,8 @@ def number_text(value: Any) -> str:
     return f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
 
 
-def display_text(value: Any, kind: str, lang: str) -> str:
-    """A coded value as a reader sees it (``red`` → 重大风险, ``True`` → 是)."""
+def display_text(value: Any, kind: str, lang: str, sectors=None) -> str:
+    """A coded value as a reader sees it (``red`` → 重大风险, ``True`` → 是); ``sectors``: the standard's."""
     if kind in ("grade", "gradelabel"):
         return grade_label(str(value), lang)
     if kind == "method":
@@ -244,10 +262,10 @@ def display_text(value: Any, kind: str, lang: str) -> str:
         return t("yes", lang) if bool(value) else t("no", lang)
     if kind in ("text", "int", "float", "date"):
         return str(value)
-    return label_of(kind, value, lang)
+    return label_of(kind, value, lang, sectors=sectors)
 
 
-def display_column(series: pd.Series, col: Col, lang: str) -> pd.Series:
+def display_column(series: pd.Series, col: Col, lang: str, sectors=None) -> pd.Series:
     """A column as the page shows it: labels for codes, rounded numbers, dates as text."""
     if col.kind in ("int", "float"):
         return series.round(col.digits) if col.digits is not None and col.kind == "float" else series
@@ -257,7 +275,7 @@ def display_column(series: pd.Series, col: Col, lang: str) -> pd.Series:
         return series
     if col.kind == "bool":
         return series.map(lambda v: display_text(bool(v), "bool", lang))
-    return series.map(lambda v: display_text(v, col.kind, lang) if isinstance(v, str) else "")
+    return series.map(lambda v: display_text(v, col.kind, lang, sectors) if isinstance(v, str) else "")
 
 
 _ROWS = {"counties": county_rows, "enterprises": enterprise_rows, "road_units": road_rows, "hazards": hazard_rows}
@@ -267,7 +285,7 @@ def page_table(view: View, dataset: str) -> pd.DataFrame:
     """The table the app shows of a dataset: the :data:`PAGE_COLUMNS`, labelled in the view's language."""
     rows = _ROWS[dataset](view.frame(dataset))
     cols = {c.key: c for c in COLUMNS[dataset]}
-    shown = {header(key, view.lang): display_column(rows[key], cols[key], view.lang) if key in rows
+    shown = {header(key, view.lang): display_column(rows[key], cols[key], view.lang, view.sectors) if key in rows
              else pd.Series(dtype=object) for key in PAGE_COLUMNS[dataset]}
     return pd.DataFrame(shown).reset_index(drop=True)
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.grades import RANK, from_rank
-from riskmap.grading import HAZARD_KINDS, EnterpriseBase, EnterpriseRanks, county_grades, county_parts, enterprise_ranks
+from riskmap.grading import COUNTY_HAZARD_KINDS, EnterpriseBase, EnterpriseRanks, county_grades, county_parts, enterprise_ranks
 from riskmap.periods import months_before
 from riskmap.screening import count_snapped, unit_grades
 from riskmap.snapshots import Versions, enterprise_versions
@@ -279,7 +279,9 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) 
     n = b.n_enterprises
     counts = {"open_major": _per_enterprise(b.hazard_enterprise, is_open & b.major, n),
               "overdue": _per_enterprise(b.hazard_enterprise, overdue, n),
-              "fatal_12m": _per_enterprise(b.accident_enterprise, b.fatal_production & in_12m, n)}
+              # The rule's own window (``fatal_accident_12m.months``), not the county score's.
+              "fatal_12m": _per_enterprise(b.accident_enterprise, b.fatal_production & _window(
+                  b.accident_day, day, known, int(standard.rule("fatal_accident_12m").get("months", 12))), n)}
     version = b.versions.at(today)
     base = b.versions.base_at(version)
     ranks = enterprise_ranks(base.base_rank, standard, **counts)
@@ -305,7 +307,7 @@ def _unit_counts(b: Basis, snapped: np.ndarray) -> pd.DataFrame:
 
 def _county_state(b: Basis, ranks: EnterpriseRanks, unit_rank: np.ndarray, is_open: np.ndarray,
                   overdue: np.ndarray, in_12m: np.ndarray) -> dict[str, np.ndarray]:
-    kind = np.where(b.major, 0, np.where(overdue, 1, 2))  # riskmap.grading.HAZARD_KINDS
+    kind = np.where(b.major, 0, np.where(overdue, 1, 2))  # riskmap.grading.COUNTY_HAZARD_KINDS
     parts = county_parts(
         b.n_counties, enterprises=(b.enterprise_county, ranks.rank),
         road_units=(b.unit_county, b.unit_km, unit_rank),
@@ -327,5 +329,5 @@ def grade_rank(grades) -> np.ndarray:
     return table[codes]
 
 
-__all__ = ["Basis", "DateState", "HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",
+__all__ = ["Basis", "DateState", "COUNTY_HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",
            "hazards_state", "state_at"]

@@ -54,10 +54,10 @@ def _in_language(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     return frame.assign(**texts) if texts else frame
 
 
-def _unassigned_in(unassigned: pd.DataFrame, lang: str) -> pd.DataFrame:
-    if "reason_codes" not in unassigned.columns or not len(unassigned):
+def _unassigned_in(unassigned: pd.DataFrame, lang: str, codes: str = "reason_codes", text: str = "reason") -> pd.DataFrame:
+    if codes not in unassigned.columns or not len(unassigned):
         return unassigned
-    return unassigned.assign(reason=render_column(unassigned["reason_codes"], lang))
+    return unassigned.assign(**{text: render_column(unassigned[codes], lang)})
 
 
 def as_it_stood(assessment: Assessment, day: date) -> Assessment:
@@ -88,6 +88,7 @@ def translated(assessment: Assessment, lang: str) -> Assessment:
         _TRANSLATED[key] = dataclasses.replace(
             assessment, **frames, info=dataclasses.replace(assessment.info, language=lang),
             unassigned=_unassigned_in(assessment.unassigned, lang),
+            notes=_unassigned_in(assessment.notes, lang, "note_codes", "note"),
             problems=[p.in_language(lang) for p in assessment.problems])
         weakref.finalize(assessment, _TRANSLATED.pop, key, None)
     return _TRANSLATED[key]
@@ -181,6 +182,11 @@ class View:
         return self.shown.unassigned
 
     @property
+    def notes(self) -> pd.DataFrame:
+        """Records with a county but something to say (``dataset``, ``id``, ``county_code``, ``note``), never filtered."""
+        return self.shown.notes
+
+    @property
     def problems(self) -> list[Problem]:
         """Warnings found while reading and joining, in the view's language."""
         return self.shown.problems
@@ -212,6 +218,11 @@ class View:
     def colours(self) -> dict[str, str]:
         return self.assessment.colours
 
+    @property
+    def sectors(self):
+        """The standard's sectors (:class:`riskmap.sectors.Sectors`)."""
+        return self.assessment.sectors
+
     @cached_property
     def county_names(self) -> dict[str, str]:
         return self.assessment.county_names
@@ -222,7 +233,7 @@ class View:
 
     def describe_filters(self) -> str:
         """The active filters in one line of the view's language ('' when none)."""
-        return self.filters.describe(self.lang, county_names=self.county_names) if self.filtered else ""
+        return self.filters.describe(self.lang, county_names=self.county_names, sectors=self.sectors) if self.filtered else ""
 
     # --- other views ------------------------------------------------------------------------
     def only(self, names: Sequence[str]) -> View:

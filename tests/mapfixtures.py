@@ -17,7 +17,7 @@ import shapely
 
 from riskmap.assessment import Assessment, WorkspaceInfo
 from riskmap.grades import GRADES, count_by_grade
-from riskmap.i18n import SECTORS
+from riskmap.sectors import default_sectors
 
 XSS_NAME = '<img src=x onerror="window.__xss=1;alert(1)">'
 COUNTIES = [
@@ -63,7 +63,8 @@ def make_assessment(*, n_enterprises: int = 40, seed: int = 1, workspace: Path |
     n = n_enterprises
     codes = rng.integers(0, 4, n)
     grades = np.array(GRADES)[rng.integers(0, 4, n)]
-    sectors = np.array(SECTORS)[np.arange(n) % len(SECTORS)]
+    keys = default_sectors().keys
+    sectors = np.array(keys)[np.arange(n) % len(keys)]
     lon = np.array([COUNTIES[c][3] for c in codes]) + rng.uniform(0.05, 0.45, n)
     lat = np.array([COUNTIES[c][4] for c in codes]) + rng.uniform(0.05, 0.45, n)
     names = [f"企业{i:03d}" for i in range(n)]

@@ -22,6 +22,7 @@ FLOORS: dict[str, int] = {
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
     "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0,
     "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.io": 0, "riskmap.io.dates": 0,
+    "riskmap.i18n.ledgers": 0, "riskmap.sectors": 0, "riskmap.io.identifiers": 0,
     # 1 data contract and the words kept as data
     "riskmap.errors": 1, "riskmap.reasons": 1, "riskmap.schema": 1, "riskmap.coords": 1, "riskmap.io.formats": 1,
     # 2 the standard, the Assessment, geometry primitives, the fast GeoJSON writer; the hazard lifecycle and
@@ -30,8 +31,9 @@ FLOORS: dict[str, int] = {
     "riskmap.lifecycle": 2, "riskmap.trends": 2,
     # 3 layer specs; reading files and values
     "riskmap.layers": 3, "riskmap.io.values": 3, "riskmap.io.readers": 3, "riskmap.io.upload": 3,
+    "riskmap.io.localwords": 3,
     # 4 riskmap.toml and geometry of a dataset
-    "riskmap.io.config": 4, "riskmap.io.geometry": 4,
+    "riskmap.io.config": 4, "riskmap.io.geometry": 4, "riskmap.io.countynames": 4, "riskmap.io.sheets": 1,
     # 5 the workspace; road units and grades
     "riskmap.io.workspace": 5, "riskmap.screening": 5, "riskmap.grading": 5,
     # 6-9 the pipeline: places and the audit, enterprise snapshots, the road work, the spatial stages, then

@@ -150,6 +150,17 @@ def write_xlsx_with_blank_row(ws: Path) -> None:
     book.save(ws / "enterprises.xlsx")
 
 
+def write_xlsx_without_sector(ws: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表说明"])
+    sheet = book.create_sheet("台账")
+    sheet.append(["某市企业台账"])
+    sheet.append(["企业编号", "企业名称", "门类", "经度", "纬度"])
+    sheet.append(["E1", "甲", "煤矿", 113.05, 40.05])
+    book.save(ws / "enterprises.xlsx")
+
+
 def write_standard(body: str) -> Callable[[Path], None]:
     def after(ws: Path) -> None:
         (ws / "my_standard.toml").write_text(body, "utf-8")
@@ -396,30 +407,75 @@ CASES = [
          "accidents.csv", ("date（发生时间）", "'03/04/2026'", "两个日期"), row=4, column="date", value="03/04/2026"),
     Case("standard L = 'x'", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                    after=write_standard('[enterprise.lec]\nL = "x"\n')),
-         "my_standard.toml", ("enterprise.lec.L", '"x"', "positive numbers"), column="enterprise.lec.L"),
+         "my_standard.toml", ("enterprise.lec.L", '"x"', "正数列表"), column="enterprise.lec.L", value='"x"'),
     Case("standard unit_length_m = 0", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                              after=write_standard("[roads]\nunit_length_m = 0\n")),
-         "my_standard.toml", ("roads.unit_length_m = 0", "> 0"), column="roads.unit_length_m"),
+         "my_standard.toml", ("roads.unit_length_m = 0", "不可用", "数字 > 0, <= 100000"), column="roads.unit_length_m", value="0"),
     Case("standard snap_distance_m = -1", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                                 after=write_standard("[roads]\nsnap_distance_m = -1\n")),
-         "my_standard.toml", ("roads.snap_distance_m = -1", "> 0"), column="roads.snap_distance_m"),
+         "my_standard.toml", ("roads.snap_distance_m = -1", "允许", "> 0"), column="roads.snap_distance_m", value="-1"),
     Case("standard epdo = 5", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                     after=write_standard("[roads]\nepdo = 5\n")),
-         "my_standard.toml", ("roads.epdo = 5", "fatal, injury, pdo"), column="roads.epdo"),
+         "my_standard.toml", ("roads.epdo = 5", "不是表", "fatal, injury, pdo"), column="roads.epdo", value="5"),
     Case("standard floor crimson", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                          after=write_standard('[enterprise.rules.major_hazard_installation]\n'
                                                               'floor_by_level = { 1 = "crimson" }\n')),
-         "my_standard.toml", ('"crimson"', "not a grade", "red, orange, yellow, blue"),
-         column="enterprise.rules.major_hazard_installation.floor_by_level.1"),
+         "my_standard.toml", ('floor_by_level.1 = "crimson"', "风险等级 red, orange, yellow, blue"),
+         column="enterprise.rules.major_hazard_installation.floor_by_level.1", value='"crimson"'),
     Case("standard misspelt table", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
                                           after=write_standard("[road]\nunit_length_m = 500\n")),
-         "my_standard.toml", ("road", "did you mean 'roads'"), column="road"),
+         "my_standard.toml", ("road = { unit_length_m = 500 }", "不是评估标准的键", "是否想写 'roads'", "counties"), column="road"),
+    Case("standard misspelt rule", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                         after=write_standard("[enterprise.rules.overdue_hazard]\nmin_count = 2\n")),
+         "my_standard.toml", ("enterprise.rules.overdue_hazard", "是否想写 'overdue_hazards'", "fatal_accident_12m"),
+         column="enterprise.rules.overdue_hazard"),
+    Case("standard months = 0", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                      after=write_standard("[enterprise.rules.fatal_accident_12m]\nmonths = 0\n")),
+         "my_standard.toml", ("fatal_accident_12m.months = 0", "1 到 120 之间的整数"),
+         column="enterprise.rules.fatal_accident_12m.months", value="0"),
+    Case("standard sector without baseline", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                                   after=write_standard('[sectors.fireworks]\nzh = "烟花爆竹"\nen = "fireworks"\n')),
+         "my_standard.toml", ("[sectors.fireworks]", "baseline"), column="sectors.fireworks.baseline"),
+    Case("standard sector key", build(toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                      after=write_standard('[sectors."烟花"]\nzh = "烟花爆竹"\nen = "f"\nbaseline = "blue"\n')),
+         "my_standard.toml", ("'烟花'", "小写字母"), column="sectors.烟花"),
+    Case("English: standard misspelt key", build(language="en", toml=[('standard = "default"', 'standard = "my_standard.toml"')],
+                                                 after=write_standard("[roads]\nsnap_distanse_m = 30\n")),
+         "my_standard.toml", ("roads.snap_distanse_m = 30", "is not a key of a standard", "did you mean 'snap_distance_m'?",
+                              "the keys allowed here"), column="roads.snap_distanse_m", value="30"),
     Case("layer TOML not TOML", build(after=write_layer("bad.toml", "[layer\n")),
          "layers/bad.toml", ("not valid TOML",)),
     Case("layer path outside the workspace", build(after=write_layer("out.toml", 'geometry = "point"\npath = "../x.csv"\n')),
          "layers/out.toml", ("stay inside",), column="path"),
     Case("layer of an unknown dataset", build(after=write_layer("s.toml", 'geometry = "point"\ndataset = "schools"\n')),
          "layers/s.toml", ("'schools'", "[datasets.schools]"), column="dataset", value="schools"),
+
+    # --- real office ledgers (issue 9) --------------------------------------------------
+    Case("local word mapped to no key", build(toml=[('path = "hazards.csv"', 'path = "hazards.csv"\n'
+                                                                          'values = { status = { "待复查" = "pending" } }')]),
+         "riskmap.toml", ("'待复查'", "'pending'", "open, rectifying, closed"), column="datasets.hazards.values.status",
+         value="待复查"),
+    Case("local words for a column that is not coded", build(toml=[('path = "hazards.csv"', 'path = "hazards.csv"\n'
+                                                                                         'values = { hazard_id = { "a" = "b" } }')]),
+         "riskmap.toml", ("'hazard_id'", "level, status, supervision"), column="datasets.hazards.values.hazard_id"),
+    Case("unknown county name without coordinates",
+         build(enterprises_=enterprises(edit(**{"经度@2": "", "纬度@2": ""})).assign(所属区县=["甲县", "乙县", "丁县", "", "", ""])),
+         "enterprises.csv", ("'丁县'", "不是区县表中的区县", "甲县、乙县、丙县"), row=4, column="county_name", value="丁县"),
+    Case("unknown county code without coordinates",
+         build(enterprises_=enterprises(edit(**{"经度@1": "", "纬度@1": ""})).assign(区划代码=["", "149999", "", "", "", ""])),
+         "enterprises.csv", ("'149999'", "没有坐标"), row=3, column="county_code", value="149999"),
+    Case("lng,lat not two numbers",
+         build(enterprises_=enterprises().drop(columns=["经度", "纬度"]).assign(
+             经纬度=["113.05,40.05", "113.15 40.05", "113.25；40.05", "113.02", "113.12,40.08", "113.22,40.09"])),
+         "enterprises.csv", ("'113.02'", "经度,纬度", "113.30,40.10"), row=5, column="lonlat", value="113.02"),
+    Case("no such sheet", build(toml=[('path = "enterprises.csv"', 'path = "enterprises.xlsx"\nsheet = "企业"')],
+                                after=write_xlsx_with_blank_row),
+         "riskmap.toml", ("sheet = '企业'", "没有这个工作表", "Sheet"), column="datasets.enterprises.sheet", value="企业"),
+    Case("header_row not a row", build(toml=[('path = "enterprises.csv"', 'path = "enterprises.csv"\nheader_row = 0')]),
+         "riskmap.toml", ("header_row = 0", "1 到 1000"), column="datasets.enterprises.header_row", value="0"),
+    Case("missing column says what was found",
+         build(toml=[('path = "enterprises.csv"', 'path = "enterprises.xlsx"')], after=write_xlsx_without_sector),
+         "enterprises.xlsx", ("sector（行业领域）", "在工作表 '台账' 第 2 行找到的列：企业编号, 企业名称, 门类"), column="sector"),
 
     # --- an English workspace ---------------------------------------------------------
     Case("English: duplicate id", build(language="en", enterprises_=enterprises(edit(**{"统一社会信用代码@1": "E1"}))),
@@ -515,12 +571,26 @@ def test_validate_prints_every_error_of_a_workspace(tmp_path, capsys):
 def test_many_bad_rows_are_counted_not_all_listed(tmp_path, capsys):
     n = 30
     ent = pd.DataFrame({"企业编号": [f"E{i}" for i in range(n)], "企业名称": ["x"] * n, "行业": ["农业"] * n,
-                        "经度": ["113.05"] * n, "纬度": ["40.05"] * n})
+                        "经度": ["x"] * n, "纬度": ["40.05"] * n})
     ws = build(enterprises_=ent, hazards_=hazards().iloc[[3]], accidents_=accidents().iloc[:3])(tmp_path / "ws")
     assert main(["validate", str(ws)]) == 2
     err = capsys.readouterr().err
-    assert "第 2 行，列 sector" in err and "第 21 行，列 sector" in err and "第 22 行，列 sector" not in err
+    assert "第 2 行，列 lon" in err and "第 21 行，列 lon" in err and "第 22 行，列 lon" not in err
     assert "另有 10 行同类问题" in err
+
+
+def test_an_unknown_value_is_reported_once_with_its_count_and_the_toml_line(tmp_path, capsys):
+    n = 30
+    ent = pd.DataFrame({"企业编号": [f"E{i}" for i in range(n)], "企业名称": ["x"] * n,
+                        "行业": ["冶金"] * 20 + ["烟花爆竹"] * 9 + ["煤矿"], "经度": ["113.05"] * n, "纬度": ["40.05"] * n})
+    ws = build(enterprises_=ent, hazards_=hazards().iloc[[3]], accidents_=accidents().iloc[:3])(tmp_path / "ws")
+    assert main(["validate", str(ws)]) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "列 sector" in line]
+    assert len(lines) == 2, err
+    assert "第 2 行" in lines[0] and "'冶金'" in lines[0] and "共 20 行：2、3、4、5、6…" in lines[0]
+    assert '[datasets.enterprises.values] sector = { "冶金" = "other" }' in lines[0]
+    assert "第 22 行" in lines[1] and "共 9 行" in lines[1] and "coal_mine (煤矿)" in lines[1]
 
 
 # ---------------------------------------------------------------------------

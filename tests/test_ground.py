@@ -53,7 +53,9 @@ def test_default_standard_holds_the_design_numbers():
     standard = load_standard("default")
     assert standard.enterprise["lec"]["thresholds"] == {"red": 320, "orange": 160, "yellow": 70}
     assert standard.enterprise["matrix"]["thresholds"] == {"red": 20, "orange": 15, "yellow": 9}
-    assert standard.enterprise["baseline"]["coal_mine"] == "orange"
+    assert standard.baselines["coal_mine"] == "orange" and standard.sectors.label("coal_mine", "en") == "coal mines"
+    assert standard.sectors.keys == ("coal_mine", "non_coal_mine", "hazardous_chemicals", "fire", "road_transport",
+                                     "construction", "urban_facilities", "industry_trade", "other")
     assert standard.roads["epdo"] == {"fatal": 10, "injury": 5, "pdo": 1}
     assert standard.roads["accident_prone"] == {"fatal": 3, "injury": 10}
     assert standard.counties["points"]["enterprises"] == {"red": 10, "orange": 5, "yellow": 2, "blue": 0.5}
@@ -71,14 +73,14 @@ def test_workspace_standard_overrides_only_what_it_gives(tmp_path):
 @pytest.mark.parametrize("text, fragment", [
     ("[counties]\nthresholds = { red = 1, orange = 5, yellow = 2 }\n", "red >= orange >= yellow"),
     ('[counties]\nscheme = "jenks"\n', "allowed: fixed, quantiles, natural_breaks"),
-    ('[enterprise.baseline]\ncoal_mine = "crimson"\n', "not a grade"),
+    ('[enterprise.baseline]\ncoal_mine = "crimson"\n', "allowed: a grade: red, orange, yellow, blue"),
     ("this is = = not toml", "not a valid TOML"),
 ])
 def test_broken_standard_says_what_is_wrong(tmp_path, text, fragment):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(StandardError) as info:
-        load_standard(path)
+        load_standard(path, lang="en")
     assert any(fragment in p.message for p in info.value.problems)
 
 

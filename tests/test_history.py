@@ -80,7 +80,7 @@ def test_closed_date_wins_over_the_ledger_status_and_each_disagreement_is_said(t
     said = {(p.row, p.column): p.message for p in a.problems if p.file == "hazards.csv"}
     assert "已填销号日期 2026-06-15，但整改状态为 未整改" in said[(2, "status")]
     assert "销号日期为空" in said[(3, "closed_date")]
-    assert "排查日期 2026-11-05 晚于评估日期 2026-10-31" in said[(5, "found_date")]
+    assert "'2026-11-05' 晚于评估日期 as_of（2026-10-31）" in said[(5, "found_date")]
 
 
 def test_an_accident_counts_from_its_date(tmp_path):
@@ -183,7 +183,7 @@ def test_the_standard_sets_the_periods_and_is_checked(tmp_path):
     with pytest.raises(InputError) as caught:
         riskmap.assess(ws)
     text = "\n".join(p.message for p in caught.value.problems)
-    assert "history.periods = 0" in text and "history.period = \"week\"" in text and "did you mean 'orange_days'" in text
+    assert "history.periods = 0" in text and "history.period = \"week\"" in text and "是否想写 'orange_days'" in text
 
 
 # --- point 3: the forecast --------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _column(ws, title: str) -> int:
 
 
 def test_sheets_in_chinese(workbook):
-    assert workbook.sheetnames == ["区县", "企业", "道路单元", "隐患", "未分配"]
+    assert workbook.sheetnames == ["区县", "企业", "道路单元", "隐患", "事故", "未分配"]
 
 
 def test_headers_are_chinese_labels(workbook):
@@ -107,6 +107,19 @@ def test_unassigned_listed_with_reasons(workbook):
     assert all(r["原因"] for r in rows)
 
 
+def test_accidents_sheet_lists_fatal_and_injury_accidents_of_the_window(tmp_path):
+    a = synthetic_assessment()
+    a.accidents.loc[a.accidents["accident_id"] == "A3", "in_window"] = False   # fatal, but before the window
+    extra = a.accidents.iloc[[0]].assign(accident_id="A4", deaths=0, injuries=0, severity_class="pdo")
+    a.accidents = gpd.GeoDataFrame(pd.concat([a.accidents, extra], ignore_index=True), geometry="geometry", crs=4326)
+    rows = _rows(openpyxl.load_workbook(write_register(a, tmp_path / "acc.xlsx"))["事故"])
+    # A1 fatal and A2 injury, the latest first; A3 (outside the window) and A4 (property only) are not listed.
+    assert [r["事故编号"] for r in rows] == ["A1", "A2"]
+    assert [r["事故类别"] for r in rows] == ["死亡事故", "受伤事故"]
+    assert rows[0]["发生时间"] == dt.datetime(2026, 3, 1) and rows[0]["死亡人数"] == 1
+    assert rows[0]["类型"] == "交通事故" and rows[1]["区县"] == "云冈区"
+
+
 def test_all_rows(tmp_path):
     path = write_register(synthetic_assessment(), tmp_path / "all.xlsx", all_rows=True)
     wb = openpyxl.load_workbook(path)
@@ -119,7 +132,7 @@ def test_all_rows(tmp_path):
 def test_english_register(tmp_path):
     path = write_register(synthetic_assessment(), tmp_path / "en.xlsx", lang="en")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["counties", "enterprises", "road units", "hazards", "unassigned"]
+    assert wb.sheetnames == ["counties", "enterprises", "road units", "hazards", "accidents", "unassigned"]
     assert [c.value for c in wb["counties"][1]][:3] == ["county code", "county", "grade"]
     rows = _rows(wb["road units"])
     assert rows[0]["accident-prone"] == "yes" and rows[0]["grade"] == "major risk"

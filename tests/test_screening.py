@@ -30,15 +30,17 @@ def test_accidents_snap_within_50_m_and_count_by_severity(small_workspace):
     assert unit["epdo"] == 15
 
 
-def test_far_accident_is_listed_unsnapped_but_counts_for_its_county(tmp_path):
+def test_far_accident_is_noted_unsnapped_but_counts_for_its_county(tmp_path):
     from wsfactory import accident_frame
 
     accidents = accident_frame()
     accidents.loc[0, ["经度", "纬度"]] = [113.15, 40.06]  # in 乙县 (140002), ~3 km from R1, 1 fatal
     a = assess(write_workspace(tmp_path / "ws", accidents=accidents))
     assert a.accidents.set_index("accident_id").loc["A1", "unit_id"] is None
-    listed = a.unassigned[(a.unassigned["dataset"] == "accidents") & (a.unassigned["id"] == "A1")]
-    assert len(listed) == 1 and "50" in listed["reason"].iat[0]
+    # It has a county, so it is a note (notes.csv), not an unassigned record.
+    assert not ((a.unassigned["dataset"] == "accidents") & (a.unassigned["id"] == "A1")).any()
+    listed = a.notes[(a.notes["dataset"] == "accidents") & (a.notes["id"] == "A1")]
+    assert len(listed) == 1 and "50" in listed["note"].iat[0] and listed["county_code"].iat[0] == "140002"
     county = a.counties.set_index("county_code").loc["140002"]
     assert county["deaths_12m"] == 1 and county["points_accidents"] == 5
 

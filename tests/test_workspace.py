@@ -22,8 +22,8 @@ from shapely.geometry import Point
 
 import wsfactory as wf
 from riskmap import assess, coords
-from riskmap.i18n import SECTOR_LABELS
 from riskmap.io.workspace import load_workspace
+from riskmap.sectors import default_sectors
 
 WGS84_COUNTIES = wf.county_frame()
 WGS84_ROADS = wf.road_frame()
@@ -349,7 +349,8 @@ def test_columns_mapping_in_toml(tmp_path):
 # ---------------------------------------------------------------------------
 
 def test_sector_keys_and_chinese_labels(tmp_path):
-    spellings = [(key, key) for key in SECTOR_LABELS] + [(zh, key) for key, (zh, _en) in SECTOR_LABELS.items()] + \
+    sectors = default_sectors()
+    spellings = [(s.key, s.key) for s in sectors] + [(s.zh, s.key) for s in sectors] + \
         [("Coal_Mine", "coal_mine"), (" 危险化学品 ", "hazardous_chemicals")]
     n = len(spellings)
     enterprises = pd.DataFrame({"企业编号": [f"E{i}" for i in range(n)], "企业名称": ["x"] * n,

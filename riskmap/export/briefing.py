@@ -369,7 +369,7 @@ def _enterprise_section(doc, view: View, ents: pd.DataFrame) -> None:
     by = view.headline["enterprises_by_grade"]
     listed = ents.head(TOP_ENTERPRISES)
     doc.add_paragraph(t("brief_enterprises_intro", lang, r=by["red"], o=by["orange"], k=len(listed)))
-    rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang),
+    rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang, view.sectors),
              grade_label(r.grade, lang), _text(r.reasons, "–")] for r in listed.itertuples()]
     _add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
                grade_col=3, grades=listed["grade"].tolist(), colours=grade_colours(view),

@@ -8,6 +8,7 @@ One sheet per dataset, in the view's language, with the rows and columns of
 * road units: the accident-prone and the red ones (every one with ``all_rows``);
 * hazards: the open ones (open or rectifying), overdue first, then by days overdue
   and level (every one with ``all_rows``, closed ones last);
+* accidents: the fatal and injury accidents of the window (36 months up to ``as_of``);
 * unassigned: every record that was not placed in a county, with the reason.
 
 Headers are Chinese for ``zh`` and English for ``en``.  The grade column shows the
@@ -34,7 +35,7 @@ from riskmap.view import View
 # Text colour on each grade fill: white on the dark red and blue, black on the light ones.
 GRADE_TEXT = {"red": "#FFFFFF", "orange": "#000000", "yellow": "#000000", "blue": "#FFFFFF"}
 
-SHEETS = ("counties", "enterprises", "road_units", "hazards", "unassigned")
+SHEETS = ("counties", "enterprises", "road_units", "hazards", "accidents", "unassigned")
 
 
 def grade_colours(source: Assessment | View | None = None) -> dict[str, str]:
@@ -44,8 +45,8 @@ def grade_colours(source: Assessment | View | None = None) -> dict[str, str]:
 
 def sheet_name(sheet: str, lang: str) -> str:
     """The sheet's name in ``lang`` (区县 / counties, ...)."""
-    if sheet == "unassigned":
-        return t("sheet_unassigned", lang)
+    if sheet in ("unassigned", "accidents"):
+        return t(f"sheet_{sheet}", lang)
     return label(DATASET_LABELS, sheet, lang)
 
 
@@ -120,7 +121,7 @@ def write_register(
             return fmt_num[code]
 
         for sheet in SHEETS:
-            _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], lang,
+            _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
                          fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
     finally:
         workbook.close()
@@ -130,9 +131,13 @@ def write_register(
 WIDTH_SAMPLE = 2000
 
 
-def _write_column(ws, j: int, series: pd.Series, col: Col, lang: str, fmt_text, fmt_wrap, fmt_date,
+def _write_column(ws, j: int, series: pd.Series, col: Col, words: tuple, fmt_text, fmt_wrap, fmt_date,
                   fmt_grade, fmt_number) -> list[str]:
-    """Write one column below the header; return the displayed texts (for widths)."""
+    """Write one column below the header; return the displayed texts (for widths).
+
+    ``words`` is the language and the standard's sectors (for sector labels).
+    """
+    lang, sectors = words
     values = series.tolist()
     missing = series.isna().to_numpy(dtype=bool)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
@@ -172,9 +177,9 @@ def _write_column(ws, j: int, series: pd.Series, col: Col, lang: str, fmt_text, 
         try:
             text = cache[value]
         except KeyError:
-            text = cache[value] = display_text(value, col.kind, lang)
+            text = cache[value] = display_text(value, col.kind, lang, sectors)
         except TypeError:  # an unhashable value
-            text = display_text(value, col.kind, lang)
+            text = display_text(value, col.kind, lang, sectors)
         if col.kind == "grade":
             ws.write_string(i + 1, j, text, fmt_grade.get(value, fmt_text))
         else:
@@ -186,9 +191,10 @@ def _write_column(ws, j: int, series: pd.Series, col: Col, lang: str, fmt_text, 
     return texts
 
 
-def _write_sheet(workbook, name, frame: pd.DataFrame, cols, lang, fmt_header, fmt_text, fmt_wrap,
+def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
                  fmt_date, fmt_grade, number_format: Callable) -> None:
     ws = workbook.add_worksheet(name)
+    lang = words[0]
     cols = [c for c in cols if c.key in frame.columns or frame.empty]
     widths = []
     for j, col in enumerate(cols):
@@ -199,7 +205,7 @@ def _write_sheet(workbook, name, frame: pd.DataFrame, cols, lang, fmt_header, fm
 
     for j, col in enumerate(cols):
         series = frame[col.key] if col.key in frame.columns else pd.Series([], dtype=object)
-        texts = _write_column(ws, j, series, col, lang, fmt_text, fmt_wrap, fmt_date, fmt_grade,
+        texts = _write_column(ws, j, series, col, words, fmt_text, fmt_wrap, fmt_date, fmt_grade,
                               number_format(col.fmt if col.kind == "float" else "0"))
         if col.width is not None:
             widths[j] = col.width

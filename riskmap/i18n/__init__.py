@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from riskmap.i18n import alerts as _alerts
+from riskmap.i18n import ledgers
 from riskmap.i18n.alerts import KIND_LABELS, LEVEL_LABELS
 from riskmap.i18n.labels import (
     ACCIDENT_KIND_LABELS,
@@ -26,22 +27,33 @@ from riskmap.i18n.labels import (
     HAZARD_STATUS_LABELS,
     LANGUAGES,
     METHOD_LABELS,
-    SECTOR_LABELS,
-    SECTORS,
     SUPERVISION_LABELS,
 )
 from riskmap.i18n.messages import MESSAGES, PROBLEM_WORDS
 from riskmap.i18n.strings import STRINGS
+from riskmap.sectors import Sectors, default_sectors
 
-# Each capability keeps its words in a table module of its own; they are merged here.
-MESSAGES = {**MESSAGES, **_alerts.MESSAGES}
-COLUMN_LABELS = {**COLUMN_LABELS, **_alerts.COLUMN_LABELS}
-STRINGS = {**STRINGS, **_alerts.STRINGS}
+
+def _merge(table: dict, more: dict, name: str) -> None:
+    """Add a capability's own table to a shared one; a key may be defined once only."""
+    taken = set(table) & set(more)
+    if taken:
+        raise KeyError(f"{name}: keys defined twice: {sorted(taken)}")
+    table.update(more)
+
+
+_merge(MESSAGES, ledgers.MESSAGES, "MESSAGES")
+_merge(STRINGS, ledgers.STRINGS, "STRINGS")
+_merge(COLUMN_LABELS, ledgers.COLUMN_LABELS, "COLUMN_LABELS")
+_merge(MESSAGES, _alerts.MESSAGES, "MESSAGES")
+_merge(STRINGS, _alerts.STRINGS, "STRINGS")
+_merge(COLUMN_LABELS, _alerts.COLUMN_LABELS, "COLUMN_LABELS")
+
 
 __all__ = [
     "ACCIDENT_KIND_LABELS", "COLUMN_LABELS", "DATASET_LABELS", "GRADE_LABELS", "HAZARD_LEVEL_LABELS",
-    "HAZARD_STATUS_LABELS", "KIND_LABELS", "LANGUAGES", "LEVEL_LABELS", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS", "SECTOR_LABELS",
-    "SECTORS", "STRINGS", "SUPERVISION_LABELS", "ColumnName", "DatasetName", "Msg", "Pair", "column_label",
+    "HAZARD_STATUS_LABELS", "KIND_LABELS", "LANGUAGES", "LEVEL_LABELS", "METHOD_LABELS", "MESSAGES", "PROBLEM_WORDS",
+    "STRINGS", "SUPERVISION_LABELS", "ColumnName", "DatasetName", "Msg", "Pair", "column_label",
     "grade_label", "label", "label_of", "message", "msg", "problem_word", "render", "sector_label", "t",
 ]
 
@@ -62,9 +74,13 @@ def grade_label(grade: str, lang: str = "zh") -> str:
     return _pick(GRADE_LABELS[grade], lang) if grade in GRADE_LABELS else str(grade)
 
 
-def sector_label(sector: str, lang: str = "zh") -> str:
-    """Return the label of a sector key (``coal_mine`` → 煤矿 / coal mines)."""
-    return _pick(SECTOR_LABELS[sector], lang) if sector in SECTOR_LABELS else str(sector)
+def sector_label(sector: str, lang: str = "zh", sectors: Sectors | None = None) -> str:
+    """Return the label of a sector key (``coal_mine`` → 煤矿 / coal mines).
+
+    ``sectors`` are the standard's (:attr:`riskmap.standard.Standard.sectors`); the
+    default standard's when omitted.
+    """
+    return (sectors or default_sectors()).label(str(sector), lang)
 
 
 def column_label(column: str, lang: str = "zh", *, both: bool = False) -> str:
@@ -97,16 +113,18 @@ def message(key: str, lang: str = "zh", **fmt) -> str:
     return _pick(MESSAGES[key], lang).format(**fmt)
 
 
-def label_of(kind: str, value: Any, lang: str = "zh") -> str:
+def label_of(kind: str, value: Any, lang: str = "zh", *, sectors: Sectors | None = None) -> str:
     """The label of a coded value: ``label_of("sector", "coal_mine")`` → 煤矿.
 
-    ``kind`` is one of ``grade``, ``sector``, ``hazard_level``, ``hazard_status``,
-    ``supervision``, ``accident_kind``, ``dataset``, ``method``; anything else is shown as text.
+    ``kind`` is one of ``grade``, ``sector`` (the labels of ``sectors``, the
+    standard's), ``hazard_level``, ``hazard_status``, ``supervision``,
+    ``accident_kind``, ``dataset``, ``method``, ``severity``, ``located_by``; anything
+    else is shown as text.
     """
     if kind == "grade":
         return grade_label(str(value), lang)
     if kind == "sector":
-        return sector_label(str(value), lang)
+        return sector_label(str(value), lang, sectors)
     table = _LABEL_TABLES.get(kind)
     return label(table, str(value), lang) if table is not None else str(value)
 
@@ -118,6 +136,8 @@ _LABEL_TABLES = {
     "accident_kind": ACCIDENT_KIND_LABELS,
     "dataset": DATASET_LABELS,
     "method": METHOD_LABELS,
+    "severity": ledgers.SEVERITY_LABELS,
+    "located_by": ledgers.LOCATED_BY_LABELS,
     "warning_kind": KIND_LABELS,
     "warning_level": LEVEL_LABELS,
 }

@@ -82,19 +82,17 @@ MESSAGES = {
                               "it was found (fill in closed_date)"),
     "hazard_closed_date_open": ("已填销号日期 {value}，但整改状态为 {status}：自销号日期起按已销号计",
                                 "closed_date {value} is given but the status is {status}: counted closed from closed_date"),
-    "hazard_closed_after_as_of": ("销号日期 {value} 晚于评估日期 {as_of}：评估日期时按未销号计",
-                                  "closed_date {value} is after as_of {as_of}: counted open at as_of"),
     "hazard_closed_before_found": ("销号日期 {value} 早于排查日期 {found}：按发现当日已销号计",
                                    "closed_date {value} is before found_date {found}: counted closed from the day it was found"),
-    "found_after_as_of": ("排查日期 {value} 晚于评估日期 {as_of}：评估日期时尚未发现，不计入",
-                          "found_date {value} is after as_of {as_of}: not yet found at as_of, not counted"),
-    "accident_after_as_of": ("发生时间 {value} 晚于评估日期 {as_of}：不计入", "date {value} is after as_of {as_of}: not counted"),
     "snapshot_duplicate": ("{col} '{value}' 有两行生效日期相同（{date}，第 {first} 行已出现）；同一企业每个生效日期只能有一行",
                            "{col} '{value}' has two rows valid from the same date ({date}; first at row {first}); one "
                            "row per enterprise and valid_from"),
     "snapshot_moved": ("企业 '{value}' 的历史版本坐标与当前版本不同：企业位置按评估日期时有效的版本计",
                        "enterprise '{value}': an earlier snapshot has other coordinates; the enterprise is placed by "
                        "the row valid at as_of"),
+    "std_allowed_watched": ('由 "counties"、"enterprises"、"road_units" 组成的列表', 'a list of "counties", "enterprises", "road_units"'),
+    "std_allowed_measures": ('由 "accidents"、"deaths" 组成的列表', 'a list of "accidents", "deaths"'),
+    "std_allowed_band": ('以米计的距离（> 0 且 <= 100000），或 "auto"', 'a distance in metres > 0 and <= 100000, or "auto"'),
     "as_of_bad": ("--as-of 的值 '{value}' 不是日期；请写成 2026-10-31", "--as-of '{value}' is not a date; write it as 2026-10-31"),
 }
 """Messages of the warnings and of dated ledgers (parameters as :func:`riskmap.i18n.msg` takes them)."""

@@ -1,4 +1,4 @@
-"""Label tables (中文 / English): grades, sectors, hazard words, datasets and columns.
+"""Label tables (中文 / English): grades, hazard words, datasets and columns.
 
 Each table maps a key of the data to its ``(zh, en)`` labels.
 """
@@ -14,18 +14,7 @@ GRADE_LABELS = {
     "blue": ("低风险", "low risk"),
 }
 
-SECTOR_LABELS = {
-    "coal_mine": ("煤矿", "coal mines"),
-    "non_coal_mine": ("非煤矿山", "non-coal mines"),
-    "hazardous_chemicals": ("危险化学品", "hazardous chemicals"),
-    "fire": ("消防", "fire safety"),
-    "road_transport": ("道路运输", "road transport"),
-    "construction": ("建筑施工", "construction"),
-    "urban_facilities": ("城市建设", "urban facilities"),
-    "industry_trade": ("工贸", "industry and trade"),
-    "other": ("其他", "other"),
-}
-SECTORS = tuple(SECTOR_LABELS)
+# Sector labels live in the grading standard's [sectors] tables (riskmap.sectors).
 
 HAZARD_LEVEL_LABELS = {"general": ("一般", "general"), "major": ("重大", "major")}
 HAZARD_STATUS_LABELS = {

@@ -185,7 +185,7 @@ def workspace_standard(spec: str, root: Path, log: ProblemLog) -> Standard | Non
                 log.error("riskmap.toml", msg("ws_standard_missing", setting="[workspace] standard", value=spec,
                                               builtin=", ".join(BUILTIN_STANDARDS)), column="standard", value=spec)
                 return None
-        return load_standard(spec, base_dir=root)
+        return load_standard(spec, base_dir=root, lang=log.lang)
     except InputError as exc:
         log.problems.extend(exc.problems or [Problem("error", "riskmap.toml", str(exc), column="standard", value=spec)])
         return None

@@ -7,6 +7,9 @@ the counties' extent; invalid county polygons are repaired with a warning.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -170,6 +173,30 @@ def check_geometry_types(frame: gpd.GeoDataFrame, dataset: str, check: Checker) 
         frame.loc[invalid, "geometry"] = np.array([polygonal(g) for g in repaired], dtype=object)
     empty = frame.geometry.isna() | frame.geometry.is_empty
     check.report("error", "geometry", empty, lambda v: msg("ws_county_no_geometry"))
+
+
+_PAIR = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*[,;，；\s]\s*([-+]?\d+(?:\.\d+)?)\s*$")
+
+
+def split_lonlat(frame: pd.DataFrame, check: Checker) -> pd.DataFrame:
+    """One ``lonlat`` column (``113.30,40.10``, as Amap's coordinate picker copies it) as ``lon`` and ``lat``.
+
+    Where the file also has ``lon``/``lat`` columns, the pair fills only their empty
+    rows.  A cell that is not two numbers is an error naming the row.
+    """
+    if "lonlat" not in frame:
+        return frame
+    raw = check.text(frame, "lonlat")
+    normal = raw.map(lambda v: unicodedata.normalize("NFKC", v), na_action="ignore")
+    parts = normal.str.extract(_PAIR) if len(normal) else pd.DataFrame({0: [], 1: []})
+    bad = raw.notna() & parts[0].isna()
+    check.report("error", "lonlat", bad, lambda v: msg("bad_lonlat_pair", col=ColumnName("lonlat"), value=v), raw)
+    frame = frame.copy()
+    for k, column in enumerate(("lon", "lat")):
+        given = check.text(frame, column) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        frame[column] = given.where(given.notna(), parts[k].astype(object).where(parts[k].notna(), None))
+        check._texts.pop(column, None)  # read again from the filled column
+    return frame
 
 
 def dataset_geometry(frame: pd.DataFrame, dataset: str, spec_crs: str | None, file: str, check: Checker,

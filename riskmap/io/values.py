@@ -20,6 +20,7 @@ import pandas as pd
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
 from riskmap.io import dates
+from riskmap.io.identifiers import credit_check_character, normal_codes
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
 
@@ -98,7 +99,7 @@ def parse_numbers(raw: pd.Series) -> pd.Series:
     retry = raw.notna() & values.isna()
     if retry.any():
         def fix(cell: str) -> str:
-            cell = unicodedata.normalize("NFKC", str(cell)).replace("，", ",").strip()
+            cell = unicodedata.normalize("NFKC", str(cell)).replace("，", ",").strip().rstrip("°").strip()
             return cell.replace(",", "") if _GROUPED.fullmatch(cell) else cell
         values[retry] = pd.to_numeric(raw[retry].map(fix), errors="coerce").astype(float)
     return values
@@ -189,28 +190,55 @@ class Checker:
         return values
 
     def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str | Msg, *,
-               default: Any = None, required: bool = False) -> pd.Series:
-        """Keys of a column's spellings; an unknown spelling is an error."""
+               default: Any = None, required: bool = False, table: str = "", example: str = "",
+               no_value: Any = None) -> pd.Series:
+        """Keys of a column's spellings; an unknown spelling is an error, reported once per value.
+
+        ``vocabulary`` maps lower-cased spellings to keys (the built-in ones and the
+        dataset's local words); a spelling mapped to ``no_value`` means "none" (无 for a
+        major hazard installation).  The message of an unknown value gives its count,
+        its first rows and the line of ``[table]`` (``datasets.X.values``) that would
+        map it, with ``example`` as the key.
+        """
         raw = self.text(frame, column)
         col = ColumnName(column)
-        lookup = {str(k).lower(): v for k, v in vocabulary.items()}
 
         def find(value: str | None):
             if not isinstance(value, str):
                 return None
-            for key in (value.lower(), value.replace(" ", "").lower(), integer_text(value)):
-                if key is not None and key in lookup:
-                    return lookup[key]
+            for key in (value.lower(), value.replace(" ", "").lower(), unicodedata.normalize("NFKC", value).lower(),
+                        integer_text(value)):
+                if key is not None and key in vocabulary:
+                    return vocabulary[key]
             return None
 
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # look each distinct spelling up once
         found = np.array([find(v) for v in uniques] + [None], dtype=object)
+        unknown_code = np.array([found[k] is None for k in range(len(uniques))] + [False], dtype=bool)
+        if no_value is not None:
+            found = np.array([None if f is no_value else f for f in found], dtype=object)
         values = pd.Series(found[codes], index=raw.index, dtype=object)
-        unknown = raw.notna() & values.isna()
-        self.report("error", column, unknown, lambda v: msg("bad_choice", col=col, value=v, allowed=allowed), raw)
+        self._report_unknown(column, raw, codes, uniques, unknown_code, allowed, table, example)
         if required:
             self.report("error", column, raw.isna(), lambda v: msg("empty_required", col=col))
-        return values.where(values.notna(), default).astype(object)
+        filled = values.where(values.notna() | ~raw.isna(), default) if default is not None else values
+        return filled.astype(object)
+
+    def _report_unknown(self, column: str, raw: pd.Series, codes: np.ndarray, uniques, unknown_code: np.ndarray,
+                        allowed: str | Msg, table: str, example: str) -> None:
+        """One error per unknown spelling: its first row, how many rows, the TOML line that maps it."""
+        from riskmap.io.localwords import toml_line  # values stand below the local words' checks
+
+        col = ColumnName(column)
+        rows = self.rows.to_numpy()
+        for code in np.flatnonzero(unknown_code[:-1]):
+            at = np.flatnonzero(codes == code)
+            shown = "、".join(str(int(r)) for r in rows[at[:5]]) + ("…" if len(at) > 5 else "")
+            value = str(uniques[code])
+            self.log.add("error", self.file, msg("unknown_value", col=col, value=value, count=len(at), rows=shown,
+                                                 allowed=allowed, table=table, line=toml_line(column, value, example),
+                                                 example=example),
+                         row=int(rows[at[0]]), column=column, value=value, unit=self.unit)
 
     def dates(self, frame: pd.DataFrame, column: str, *, required: bool = False,
               placeholder_means_none: bool = False) -> pd.Series:
@@ -235,12 +263,13 @@ class Checker:
         return parsed.values
 
     def ids(self, frame: pd.DataFrame, column: str, *, versions: pd.Series | None = None) -> pd.Series:
-        """Identifiers of a column; empty and repeated ones are errors.
+        """Identifiers of a column, normalised (:func:`~riskmap.io.identifiers.normal_codes`); empty and repeated
+        ones are errors.
 
         ``versions`` (an enterprise's ``valid_from``, parsed) lets an id repeat once per
         version: then a repeated (id, version) pair is the error.
         """
-        values = self.text(frame, column)
+        values = normal_codes(self.text(frame, column))
         col = ColumnName(column)
         self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
         if versions is not None:
@@ -265,6 +294,33 @@ class Checker:
             words = pd.Series([msg("snapshot_duplicate", col=ColumnName(column), value=v, date=d, first=first.get((v, k)))
                                for v, d, k in zip(values, shown, pairs["version"])], index=values.index)
             self.report("error", column, duplicated, words, values)
+
+    def credit_codes(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Credit codes, normalised; a wrong one is a warning (the record is kept).
+
+        An 18-character code must be of the code's 31 characters and end in its check
+        character (GB 32100-2015); a code of 16–20 characters other than 18 is taken for
+        a mistyped one.  Shorter or longer texts are a ledger's own IDs and left alone.
+        """
+        values = normal_codes(self.text(frame, column)) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        length = values.str.len().fillna(0).astype(int)
+        checked = values.notna() & (length == 18)
+        digit = values.where(checked).map(lambda v: credit_check_character(v[:17]), na_action="ignore")
+        shape = (values.notna() & length.between(16, 20) & (length != 18)) | (checked & digit.isna())
+        self.report("warning", column, shape, lambda v: msg("credit_code_shape", value=v), values)
+        wrong = checked & digit.notna() & (digit != values.str[17])
+        self.report("warning", column, wrong,
+                    lambda v: msg("credit_code_check", value=v, expected=credit_check_character(v[:17])), values)
+        return values
+
+    def after(self, values: pd.Series, column: str, day: Any) -> None:
+        """Dates after ``day`` (the workspace's ``as_of``) are a warning naming each row."""
+        if day is None or column not in self._texts:
+            return
+        late = values.notna() & (values.dt.normalize() > pd.Timestamp(day))
+        raw = self._texts[column]
+        self.report("warning", column, late, lambda v: msg("date_after_as_of", col=ColumnName(column), value=v,
+                                                           as_of=pd.Timestamp(day).date().isoformat()), raw)
 
     def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Text of a required column; an empty cell is an error."""

@@ -12,7 +12,6 @@ validate`` reports them all); warnings travel with the returned :class:`Workspac
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,12 +27,27 @@ from riskmap import coords
 from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import InputError, Problem, ProblemLog
 from riskmap.i18n import ColumnName, DatasetName, Msg, msg
-from riskmap.io import config
-from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84
-from riskmap.io.readers import drop_blank_rows, read_table
+from riskmap.io import config, formats
+from riskmap.io.countynames import qualify_counties, resolve_declared
+from riskmap.io.geometry import check_geometry_types, dataset_geometry, geometry_to_wgs84, split_lonlat
+from riskmap.io.identifiers import normal_codes
+from riskmap.io.localwords import NO_VALUE, local_words, spellings, vocabulary_keys
+from riskmap.io.readers import (
+    FORMAT_NAMES,
+    SPREADSHEETS,
+    TEXT_TABLES,
+    csv_head,
+    drop_blank_rows,
+    read_csv,
+    read_table,
+    read_workbook,
+    refused,
+)
+from riskmap.io.sheets import Table, choose_table, normalise_name
 from riskmap.io.values import Checker, numbers, text
 from riskmap.layers import workspace_layer_problems
-from riskmap.schema import ALIASES, DATASETS, NAMES, VOCABULARIES, Column
+from riskmap.schema import ALIASES, CREDIT_ALIASES, DATASETS, NAMES, Column
+from riskmap.sectors import Sectors, default_sectors
 from riskmap.standard import Standard, load_standard
 
 DatasetCallback = Callable[[str, gpd.GeoDataFrame, Any], None]
@@ -78,11 +92,6 @@ class Workspace:
 # Columns
 # ---------------------------------------------------------------------------
 
-def normalise_name(name: Any) -> str:
-    """A column name as it is compared: no spaces, lower case."""
-    return re.sub(r"\s+", "", str(name)).strip().lower()
-
-
 def map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], file: str, log: ProblemLog) -> pd.DataFrame:
     """Rename the file's columns to canonical names (explicit mapping first, then aliases)."""
     aliases = ALIASES[dataset]
@@ -115,7 +124,9 @@ def map_columns(frame: pd.DataFrame, dataset: str, mapping: dict[str, str], file
     for column in frame.columns:
         if column != "geometry" and column not in rename and column in taken:
             rename[column] = f"{column} (unused)"
-    return frame.rename(columns=rename)
+    renamed = frame.rename(columns=rename)
+    renamed.attrs["sources"] = {canonical: source for source, canonical in rename.items()}
+    return renamed
 
 
 LecAllowed = dict[str, tuple[tuple[float, ...] | None, Msg | None]]
@@ -135,23 +146,49 @@ def lec_allowed(standard: Standard | None) -> LecAllowed:
             continue
         words = msg("ws_lec_allowed", values=", ".join(f"{v:g}" for v in values), standard=standard.name, setting=key)
         result[column] = (values, words)
+    # The risk matrix's scale ([enterprise.matrix] scale = [1, 5]) says which likelihoods and severities exist.
+    try:
+        low, high = (int(v) for v in standard.enterprise["matrix"]["scale"])
+        values = tuple(float(v) for v in range(low, high + 1))
+        words = msg("ws_matrix_allowed", values=", ".join(f"{v:g}" for v in values), standard=standard.name)
+    except (KeyError, TypeError, ValueError):
+        values, words = None, None
+    for column in ("likelihood", "severity"):
+        result[column] = (values, words)
     return result
 
 
-def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAllowed) -> pd.Series | Any:
-    """One canonical column read by its kind (:mod:`riskmap.schema`); missing optional ones are empty."""
+def read_column(frame: pd.DataFrame, column: Column, check: Checker, reading: _Reading,
+                words: dict[str, dict[str, Any]] | None = None, dataset: str = "") -> pd.Series | Any:
+    """One canonical column read by its kind (:mod:`riskmap.schema`); missing optional ones are empty.
+
+    Coded columns take the spellings of the standard (its sectors) and the dataset's
+    local words (``[datasets.X.values]``).
+    """
     name, kind, present = column.name, column.kind, column.name in frame
+    lec = reading.lec
     if kind == "id":
         return check.ids(frame, name)
     if kind == "name":
         return check.names(frame, name)
     if kind == "text":
         return text(frame[name]) if present else None
+    if kind == "code":
+        return normal_codes(text(frame[name])) if present else None
+    if kind == "credit_code":
+        return check.credit_codes(frame, name) if present else None
     if kind == "date":
-        return check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
+        values = check.dates(frame, name, required=column.required, placeholder_means_none=column.placeholder_means_none)
+        if name in ("found_date", "closed_date", "date"):  # a record from the future is a typing slip
+            check.after(values, name, reading.as_of)
+        return values
     if kind == "choice":
-        values = check.choice(frame, name, VOCABULARIES[column.vocabulary], column.allowed or "",
-                              default=column.default, required=column.required)
+        vocabulary = spellings(column.vocabulary, reading.sectors.vocabulary) | (words or {}).get(name, {})
+        keys = vocabulary_keys(column.vocabulary, reading.sectors.keys)
+        allowed = reading.sectors.allowed if column.vocabulary == "sector" else (column.allowed or "")
+        values = check.choice(frame, name, vocabulary, allowed, default=column.default, required=column.required,
+                              table=f"datasets.{dataset}.values", example=keys[-1] if column.vocabulary == "sector" else keys[0],
+                              no_value=NO_VALUE)
         return values.astype(float) if column.vocabulary == "major_hazard_level" else values
     if kind == "count":
         values = check.numbers(frame, name, low=column.low, high=column.high, allowed=column.allowed) if present \
@@ -166,9 +203,18 @@ def read_column(frame: pd.DataFrame, column: Column, check: Checker, lec: LecAll
 
 
 def _missing_columns(frame: pd.DataFrame, dataset: str, has_geometry: bool) -> list[str]:
+    """Required columns the file lacks; a point dataset needs lon/lat unless something else locates it.
+
+    Enough instead: a geometry, one ``lonlat`` column, for enterprises their county
+    (``county_code`` or ``county_name``), for accidents their enterprise.
+    """
     missing = [c for c in DATASETS[dataset].required if c not in frame]
-    lonlat_needed = DATASETS[dataset].points and dataset != "hazards" and not has_geometry
-    if lonlat_needed and not ({"lon", "lat"} <= set(frame.columns)) and not (dataset == "accidents" and "enterprise_id" in frame):
+    lonlat_needed = DATASETS[dataset].points and dataset != "hazards" and not has_geometry and "lonlat" not in frame
+    if dataset == "enterprises" and ({"county_code", "county_name"} & set(frame.columns)):
+        lonlat_needed = False
+    if dataset == "accidents" and ({"enterprise_id", "enterprise_name"} & set(frame.columns)):
+        lonlat_needed = False
+    if lonlat_needed and not ({"lon", "lat"} <= set(frame.columns)):
         missing += [c for c in ("lon", "lat") if c not in frame]
     return missing
 
@@ -185,28 +231,82 @@ class _Reading:
     lang: str
     region: tuple[float, float, float, float] | None = None
     lec: LecAllowed = field(default_factory=dict)
+    sectors: Sectors = field(default_factory=default_sectors)
+    as_of: Any = None
 
 
-def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str]:
-    """Read a dataset's file, drop blank lines and map its columns."""
+def _header_row(spec: dict, dataset: str, log: ProblemLog) -> int | None:
+    """``header_row = N`` of a dataset table, checked (None when not given or wrong)."""
+    value = spec.get("header_row")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
+        log.error("riskmap.toml", msg("bad_header_row", dataset=dataset, value=value, allowed=1000),
+                  column=f"datasets.{dataset}.header_row", value=str(value))
+        return None
+    return value
+
+
+def _read_ledger(path: Path, file: str, dataset: str, spec: dict, mapping: dict, reading: _Reading,
+                 log: ProblemLog) -> Table:
+    """A spreadsheet or CSV ledger: the sheet and header row holding the dataset's columns."""
+    suffix = path.suffix.lower()
+    header_row = _header_row(spec, dataset, log)
+    required = set(DATASETS[dataset].required)
+    formats.verify_file(path)  # the format its extension names, nothing else
+    if suffix in SPREADSHEETS:
+        return choose_table(read_workbook(path, file, {**spec, "_dataset": dataset}, reading.lang), ALIASES[dataset],
+                            required, mapping, header_row=header_row)
+    raw = path.read_bytes()
+    sep = "\t" if suffix == ".tsv" else ","
+    head = choose_table([csv_head(raw, file, sep=sep, lang=reading.lang)], ALIASES[dataset], required, mapping,
+                        header_row=header_row)
+    frame = read_csv(raw, file, sep=sep, lang=reading.lang, skip_rows=head.header_row - 1)
+    rows = pd.Series(np.arange(len(frame)) + head.header_row + 1, index=frame.index)
+    return Table(frame, rows, None, head.header_row, head.found, head.chosen)
+
+
+def _open(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[pd.DataFrame, Checker, str, Table | None]:
+    """Read a dataset's file, drop blank lines and map its columns.
+
+    A spreadsheet or CSV file is searched for its header (:mod:`riskmap.io.sheets`);
+    the :class:`~riskmap.io.sheets.Table` says where it was found.
+    """
     path, file = config.dataset_path(dataset, spec, reading.root, reading.lang)
-    frame, unit = read_table(path, file, spec, reading.lang)
-    frame = frame.reset_index(drop=True)
-    rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
-    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
-        frame, rows = drop_blank_rows(frame, rows)
     mapping = spec.get("columns", {}) or {}
     if not isinstance(mapping, dict):
         log.error("riskmap.toml", msg("ws_not_table", setting=f"datasets.{dataset}.columns", both=True),
                   column=f"datasets.{dataset}.columns")
         mapping = {}
+    table = None
+    if path.suffix.lower() in SPREADSHEETS + TEXT_TABLES:
+        try:
+            table = _read_ledger(path, file, dataset, spec, dict(mapping), reading, log)
+        except formats.FormatRefused as exc:
+            raise refused(file, exc, reading.lang) from None
+        except (InputError, OSError):
+            raise
+        except Exception as exc:  # the readers raise many types; the user needs the file and the cause
+            raise InputError(f"{file}: cannot be read ({type(exc).__name__}: {exc})",
+                             [Problem.said("error", file, msg("ws_unreadable", value=f"{type(exc).__name__}: {exc}",
+                                                              fmt=FORMAT_NAMES.get(path.suffix.lower(), path.suffix)),
+                                           reading.lang)]) from None
+        frame, rows, unit = table.frame, table.rows, "row"
+    else:
+        frame, unit = read_table(path, file, spec, reading.lang)
+        frame = frame.reset_index(drop=True)
+        rows = pd.Series(np.arange(len(frame)) + (2 if unit == "row" else 1), index=frame.index)
+    frame = frame.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    if unit == "row":  # spreadsheets may hold blank lines; vector files have no such thing
+        frame, rows = drop_blank_rows(frame, rows)
     frame = map_columns(frame, dataset, dict(mapping), file, log)
-    return frame, Checker(file, unit, rows, reading.lang, log), file
+    return frame, Checker(file, unit, rows, reading.lang, log), file, table
 
 
 def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -> tuple[gpd.GeoDataFrame, str]:
     """Read, check and normalise one of the five datasets."""
-    frame, check, file = _open(dataset, spec, reading, log)
+    frame, check, file, table = _open(dataset, spec, reading, log)
     declared = config.declared_crs(spec, dataset, log)
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame and frame.geometry.notna().any()
     missing = _missing_columns(frame, dataset, has_geometry)
@@ -216,23 +316,39 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
                                                           allowed=DATASETS[dataset].geometry[1]), reading.lang)])
     for column in missing:
         names = ", ".join((column, *ALIASES[dataset].get(column, ())))
-        log.error(file, msg("missing_column", col=ColumnName(column), aliases=names), column=column)
+        if table is not None:  # say what was found, and where: the columns of the header row
+            where = msg("where_sheet_row", sheet=table.sheet, row=table.header_row) if table.sheet is not None \
+                else msg("where_row", row=table.header_row)
+            log.error(file, msg("missing_columns_found", col=ColumnName(column), aliases=names, where=where,
+                                found=", ".join(table.found) or "—"), column=column)
+        else:
+            log.error(file, msg("missing_column", col=ColumnName(column), aliases=names), column=column)
     if missing:
         return gpd.GeoDataFrame({"_row": check.rows}, geometry=gpd.GeoSeries([None] * len(frame), crs=4326)), file
 
+    words = local_words(spec, dataset, reading.sectors.vocabulary, reading.sectors.keys, log)
     out = pd.DataFrame({"_row": check.rows})
     # Dated snapshots (an enterprise's rows with valid_from): its id repeats once per date.
     versions = check.dates(frame, "valid_from") if dataset == "enterprises" and "valid_from" in frame else None
     for column in DATASETS[dataset].columns:
         if column.kind == "id" and versions is not None:
             out[column.out] = check.ids(frame, column.name, versions=versions)
-        elif column.name == "valid_from" and versions is not None:
-            out[column.out] = versions
-        elif column.kind != "lonlat" and not (column.name == "valid_from" and versions is None):
-            out[column.out] = read_column(frame, column, check, reading.lec)
+        elif column.name == "valid_from":
+            if versions is not None:
+                out[column.out] = versions
+        elif column.kind not in ("lonlat", "lonlat_pair"):
+            out[column.out] = read_column(frame, column, check, reading, words, dataset)
+    if dataset == "enterprises":
+        source = normalise_name(frame.attrs.get("sources", {}).get("enterprise_id", ""))
+        if "credit_code" not in frame and source in {normalise_name(a) for a in CREDIT_ALIASES}:
+            # The ledger's ID is its credit code: checked as one.
+            out["credit_code"] = check.credit_codes(frame.rename(columns={"enterprise_id": "credit_code"}), "credit_code")
+    frame = split_lonlat(frame, check)
     geometry = dataset_geometry(frame, dataset, declared, file, check, log, reading.region)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, index=out.index, crs=4326), crs=4326)
     check_geometry_types(result, dataset, check)
+    if dataset == "counties":
+        result = qualify_counties(result)
     return result, file
 
 
@@ -318,6 +434,18 @@ def _load_all(specs: dict, reading: _Reading, log: ProblemLog, standard: Standar
     return {name: results[name] for name in specs if name in results}
 
 
+def _locate_by_county(results: dict[str, Loaded], log: ProblemLog) -> None:
+    """Enterprises that name their county get its code (:func:`riskmap.io.countynames.resolve_declared`)."""
+    counties, enterprises = results.get("counties"), results.get("enterprises")
+    if counties is None or enterprises is None or counties[1] is None or enterprises[1] is None:
+        return
+    frame = enterprises[1]
+    if "declared_county_name" not in frame and "declared_county" not in frame:
+        return
+    resolved = resolve_declared(frame, counties[1], enterprises[2], frame["_row"], log)
+    results["enterprises"] = (enterprises[0], resolved, enterprises[2], enterprises[3])
+
+
 def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = None,
                    language: str | None = None) -> Workspace:
     """Read and validate a workspace folder.
@@ -363,8 +491,10 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
     if "counties" not in specs:
         log.error("riskmap.toml", msg("ws_no_counties"), column="datasets.counties")
     standard = config.workspace_standard(info.standard, root, log)
-    reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None))
+    reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None),
+                       sectors=standard.sectors if standard is not None else default_sectors(), as_of=info.as_of)
     results = _load_all(specs, reading, log, standard, on_dataset)
+    _locate_by_county(results, log)
     log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in NAMES]))
     datasets = {name: r[1] for name, r in results.items() if r[1] is not None and not r[3]}
     extra = {name: r[1] for name, r in results.items() if r[1] is not None and r[3]}

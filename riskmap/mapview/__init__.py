@@ -92,7 +92,8 @@ def _add_layers(m: folium.Map, view: View, specs: list[LayerSpec], shift: bool, 
         key = (spec.id, spec.source, repr(spec), rows, len(frame), view.lang, shift,
                selected_county if spec.geometry == "polygon" else None)
         if key not in encoded:
-            encoded[key] = encode_layer(frame, view.assessment.counties, spec, view.lang, shift, selected_county, bounds)
+            encoded[key] = encode_layer(frame, view.assessment.counties, spec, view.lang, shift, selected_county, bounds,
+                                        view.sectors)
         builder, payload, extra_name = encoded[key]
         if builder == "heat":
             folium.plugins.HeatMap(payload["data"], name=name + extra_name, show=spec.show, **payload["options"]).add_to(m)

@@ -47,7 +47,7 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.astype(str).isin(["", "nan", "None", "NaT", "<NA>"])
 
 
-def _format_unique(values: pd.Series, fmt: str, lang: str, digits: int) -> pd.Series:
+def _format_unique(values: pd.Series, fmt: str, lang: str, digits: int, sectors=None) -> pd.Series:
     """Format distinct, non-missing values (the slow per-value work happens once each)."""
     if fmt in ("int", "float", "km", "percent"):
         numbers = pd.to_numeric(values, errors="coerce")
@@ -66,12 +66,12 @@ def _format_unique(values: pd.Series, fmt: str, lang: str, digits: int) -> pd.Se
         yes, no = t("yes", lang), t("no", lang)
         return values.map(lambda v: yes if bool(v) and str(v).lower() not in ("false", "0") else no)
     if fmt in LABEL_FORMATS:
-        return values.map(lambda v: label_of(fmt, v, lang))
+        return values.map(lambda v: label_of(fmt, v, lang, sectors=sectors))
     return values.map(str)
 
 
 def format_value(series: pd.Series, fmt: str, *, lang: str = "zh", digits: int = 1,
-                 escape: bool = False) -> pd.Series:
+                 escape: bool = False, sectors=None) -> pd.Series:
     """Format a column for display; missing values become ``""``.
 
     Parameters
@@ -86,13 +86,15 @@ def format_value(series: pd.Series, fmt: str, *, lang: str = "zh", digits: int =
         Decimals for ``float``, ``km`` and ``percent``.
     escape
         ``html.escape`` the results (for tooltips and popups).
+    sectors
+        The standard's sectors (:class:`riskmap.sectors.Sectors`) for ``sector`` labels.
     """
     # Each distinct value is formatted (and escaped) once: a province has 200,000
     # enterprises but only a handful of grades, sectors and dates.
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     uniques = pd.Series(uniques, dtype=object)
     blank = _blank(uniques)
-    out = _format_unique(uniques.where(~blank), fmt, lang, digits).astype(object).where(~blank, "")
+    out = _format_unique(uniques.where(~blank), fmt, lang, digits, sectors).astype(object).where(~blank, "")
     text = [str(v) if v is not None else "" for v in out]
     if escape:
         text = [html.escape(v, quote=True) for v in text]
@@ -168,7 +170,7 @@ def simplified_counties(counties: gpd.GeoDataFrame) -> pd.Series:
 
 # --- fields ------------------------------------------------------------------------------
 
-def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str
+def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str, sectors=None
                   ) -> tuple[list[str], list[int], list[int], list[list], list[list[str] | None]]:
     """Escaped labels, tooltip and popup indices, values per row and value tables.
 
@@ -192,7 +194,7 @@ def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str
     columns: list[list] = []
     dicts: list[list[str] | None] = []
     for f in fields:
-        text = format_value(frame[f.column], f.format, lang=lang, digits=f.digits, escape=True)
+        text = format_value(frame[f.column], f.format, lang=lang, digits=f.digits, escape=True, sectors=sectors)
         codes, uniques = pd.factorize(text)
         if len(text) >= 20 and len(uniques) <= len(text) // 4:
             columns.append(codes.tolist())
@@ -246,7 +248,7 @@ def _merge_lines(frame: gpd.GeoDataFrame, geoms: np.ndarray, style_idx: np.ndarr
 
 def _geo_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
                  selected_county: str | None, simplified: pd.Series | None,
-                 bounds: tuple[float, float, float, float]) -> dict:
+                 bounds: tuple[float, float, float, float], sectors=None) -> dict:
     style = spec.style
     aggregated = False
     if spec.geometry == "line" and style.get("aggregate_above") is not None and len(frame) > style["aggregate_above"]:
@@ -264,7 +266,7 @@ def _geo_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: boo
     if spec.geometry == "polygon" and selected_county is not None and "county_code" in frame:
         selected = (frame["county_code"].astype(str) == str(selected_county)).to_numpy()
     style_idx, styles = feature_styles(frame, spec, selected=selected)
-    labels, tip, pop, values, dicts = _field_values(frame, spec, lang)
+    labels, tip, pop, values, dicts = _field_values(frame, spec, lang, sectors)
     geoms = frame.geometry.to_numpy()
     if simplified is not None:
         geoms = simplified.reindex(frame.index).to_numpy()
@@ -347,7 +349,7 @@ def _cells(frame: gpd.GeoDataFrame, xy: np.ndarray, style_idx: np.ndarray, style
 
 
 def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
-                    bounds: tuple[float, float, float, float]) -> tuple[dict, bool]:
+                    bounds: tuple[float, float, float, float], sectors=None) -> tuple[dict, bool]:
     style = spec.style
     style_idx, styles = feature_styles(frame, spec)
     xy = _point_xy(frame, shift)
@@ -366,7 +368,7 @@ def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: 
         if rest.any():
             cells = _cells(frame[rest], xy[rest], style_idx[rest], styles, spec, bounds, lang)
     sub = frame[individual]
-    labels, tip, pop, values, dicts = _field_values(sub, spec, lang)
+    labels, tip, pop, values, dicts = _field_values(sub, spec, lang, sectors)
     xs, ys, sidx = xy[individual, 0], xy[individual, 1], style_idx[individual]
     rows = [[float(y), float(x), int(s), v] for x, y, s, v in zip(xs, ys, sidx, values)]
     cluster_above = style.get("cluster_above")
@@ -432,7 +434,7 @@ def layer_cache(assessment: Assessment) -> dict:
 
 
 def encode_layer(frame: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: bool,
-                 selected_county: str | None, bounds: tuple[float, float, float, float]
+                 selected_county: str | None, bounds: tuple[float, float, float, float], sectors=None
                  ) -> tuple[str | None, Any, str]:
     """Encode one layer's rows: (builder, payload as JSON text or heat data, name suffix).
 
@@ -442,10 +444,10 @@ def encode_layer(frame: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, spec: Laye
         simplified = None
         if spec.dataset == "counties" and spec.style.get("simplify", False):
             simplified = simplified_counties(counties)
-        payload = _geo_payload(frame, spec, lang, shift, selected_county, simplified, bounds)
+        payload = _geo_payload(frame, spec, lang, shift, selected_county, simplified, bounds, sectors)
         return "geo", Payload(payload), ""
     if spec.geometry == "line":
-        payload = _geo_payload(frame, spec, lang, shift, None, None, bounds)
+        payload = _geo_payload(frame, spec, lang, shift, None, None, bounds, sectors)
         suffix = ""
         if payload["thinned"]:
             # Say in the layer control that only some grades are drawn at this scale.
@@ -453,7 +455,7 @@ def encode_layer(frame: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, spec: Laye
             suffix = html.escape(t("map_only", lang, kept=kept))
         return "geo", Payload(payload), suffix
     if spec.geometry == "point":
-        payload, _cluster = _points_payload(frame, spec, lang, shift, bounds)
+        payload, _cluster = _points_payload(frame, spec, lang, shift, bounds, sectors)
         return "points", Payload(payload), ""
     if spec.geometry == "heatmap" and len(frame):
         return "heat", _heat_data(frame, spec, shift, bounds), ""

@@ -52,6 +52,9 @@ def legend_html(view: View, specs: Sequence[LayerSpec]) -> str:
         if spec.dataset == "hazards" and any(r.get("when", {}).get("overdue") for r in spec.style.get("emphasis", [])):
             extra.append(f'<div><span class="rm-dot" style="border:2px solid #000;width:7px;height:7px"></span> '
                          f'{e(t("map_overdue", lang))}</div>')
+    if "enterprises" in drawn and view.headline.get("located_by_county"):
+        # Counted in their counties (and in the counts above) but without a point to draw.
+        extra.append(f'<div class="rm-note">{e(t("located_by_county_note", lang, n=view.headline["located_by_county"]))}</div>')
     return (f'<div class="rm-legend-title">{e(t("legend_title", lang))}</div>'
             f'<table><tr><td></td>{head}</tr>{"".join(rows)}</table>{"".join(extra)}')
 

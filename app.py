@@ -47,7 +47,7 @@ def _tabs(view: View, layers: list, history) -> None:
 def main() -> None:
     st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
     lang = sidebar.language()
-    history, notes = workspace.assessment(lang)
+    history, notes = workspace.assessment(lang, skip_bad_rows=sidebar.skip_bad_rows(lang))
     if history is None:
         return
     end, mode = sidebar.period(history, lang)
@@ -62,7 +62,7 @@ def main() -> None:
         st.info(t("demo_data", lang))
     if end == history.forecast_end:
         st.warning(ui("forecast_note", lang, d=end.isoformat()))
-    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(full.info.standard),
+    st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(view.standard_title),
                   r=markdown_text(full.info.region)))
     warnings = notes + view.warnings
     if warnings:

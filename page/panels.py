@@ -70,8 +70,9 @@ def records(view: View, dataset: str) -> None:
 def warnings_panel(view: View, history) -> None:
     lang = view.lang
     levels, kinds = st.columns(2)
-    picked = [tuple(col.multiselect(ui(title, lang), options, format_func=lambda v, k=kind: label_of(k, v, lang), key=key,
-                                    placeholder=ui("all_hint", lang))) or None
+    # Pills, not a multiselect: their words are all ours (issue 10).
+    picked = [tuple(col.pills(ui(title, lang), list(options), selection_mode="multi", key=key, help=ui("all_hint", lang),
+                              format_func=lambda v, k=kind: label_of(k, v, lang)) or ()) or None
               for col, title, options, kind, key in ((levels, "warn_levels", GRADES, "warning_level", "f_warn_levels"),
                                                      (kinds, "warn_kinds", KINDS, "warning_kind", "f_warn_kinds"))]
     rows = tables.warning_rows(history.warnings, view, levels=picked[0], kinds=picked[1]).reset_index(drop=True)

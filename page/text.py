@@ -24,6 +24,24 @@ def show_problems(problems: list[Problem], lang: str, *, header: str) -> None:
     st.error(tables.problem_markdown(problems, lang, header=header))
 
 
+def _no_none(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with empty text where a cell has no value (Streamlit would write "None")."""
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.isna().any():
+            if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+                out[column] = values.map(lambda v: "" if pd.isna(v) else tables.number_text(v)).astype(object)
+            else:
+                out[column] = values.astype(object).where(values.notna(), "")
+    return out
+
+
 def show_table(table: pd.DataFrame, lang: str, colours: dict[str, str], **options) -> None:
-    """A table with its grade column in the grade colours (when small enough to style)."""
-    st.dataframe(tables.styled(table, lang, colours, max_rows=STYLER_MAX_ROWS), hide_index=True, width="stretch", **options)
+    """A table with its grade column in the grade colours (when small enough to style); an empty one is said
+    in words (Streamlit's own grid would read "empty"), an empty cell stays empty (not "None")."""
+    if table.empty:
+        st.caption(ui("no_rows", lang))
+        return
+    st.dataframe(tables.styled(_no_none(table), lang, colours, max_rows=STYLER_MAX_ROWS), hide_index=True,
+                 width="stretch", **options)

@@ -1,4 +1,11 @@
-"""The workspace a visitor sees: uploads, ``RISKMAP_WORKSPACE`` or the demo, assessed once per content."""
+"""The workspace a visitor sees: uploads, ``RISKMAP_WORKSPACE`` or the demo, assessed once per content.
+
+Uploads (issue 10): each upload *replaces* the previous one (the uploader is emptied once
+its files are taken, so a second upload never merges with the first); the folder of the
+last good upload is kept until a new upload has been assessed without errors.  A broken
+upload (a refused archive, or a workspace with errors) shows its report in an error box
+and the page goes on with the last good workspace, saying so.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,16 @@ from riskmap.sanitize import markdown_text
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
+# Streamlit's uploader writes its own words ("Drag and drop files here", "Browse files", "Limit 200MB per
+# file"), which no option translates: on a Chinese page they are hidden and ours are drawn instead.
+_UPLOADER_ZH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "拖放文件到此处"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+</style>"""
+
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _content_hash(folder: str, signature: tuple) -> str:
@@ -25,12 +42,12 @@ def _content_hash(folder: str, signature: tuple) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_history(content_hash: str, folder: str):
-    """The history of a workspace, once per content hash and folder (an upload folder goes with its
-    visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
+def load_history(content_hash: str, folder: str, skip_bad_rows: bool = False):
+    """The history of a workspace, once per content hash, folder and skipping choice (an upload folder goes
+    with its visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
     from riskmap.history import build_history
 
-    return build_history(folder)
+    return build_history(folder, skip_bad_rows=skip_bad_rows)
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,39 +56,97 @@ def _startup_sweep() -> int:
     return upload.sweep_uploads()
 
 
-def _upload_folder(files) -> Path | None:
-    """The folder of the current uploads (made once per distinct set, removed with the session), or None."""
-    signature = hashlib.sha256(repr([(f.name, f.size, f.file_id) for f in files]).encode()).hexdigest() if files else ""
-    current = upload.current_upload(st.session_state.get("_upload"), signature,
-                                    lambda: [(f.name, f.getvalue()) for f in files])
-    st.session_state["_upload"] = current
-    return current.folder if current is not None else None
-
-
-def _workspace_folder(lang: str) -> tuple[Path, str, list[Problem]]:
-    """The workspace to show, where it comes from, and notes about it."""
-    _startup_sweep()
+def _take_uploads(lang: str) -> None:
+    """Files just uploaded become the pending upload (or a report), and the uploader is emptied."""
+    state, n = st.session_state, st.session_state.get("_uploader_n", 0)
     limit = f"{settings.max_unpacked_bytes / 1e6:,.0f} MB"
-    files = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key="uploads",
+    if lang == "zh":
+        st.sidebar.markdown(_UPLOADER_ZH_CSS, unsafe_allow_html=True)  # fixed CSS, no data in it
+    files = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key=f"uploads_{n}",
                                      help=ui("upload_help", lang, limit=limit))
-    folder = _upload_folder(files)
-    if folder is not None:
-        notes = [Problem.said("warning", "riskmap.toml", msg("upload_generated_toml"), lang)] if upload.was_generated(folder) else []
-        return folder, ui("source_upload", lang), notes
-    if os.environ.get("RISKMAP_WORKSPACE"):
-        return Path(os.environ["RISKMAP_WORKSPACE"]).expanduser(), ui("source_env", lang), []
-    return DEMO, ui("source_demo", lang), []
-
-
-def assessment(lang: str):
-    """The assessment and the notes on its workspace, or ``None`` after showing why not."""
+    if not files:
+        return
+    names = [f.name for f in files]
     try:
-        folder, source, notes = _workspace_folder(lang)
-        st.sidebar.caption(f"{ui('workspace', lang)}: {source} · {markdown_text(folder.name)}")
+        folder = upload.workspace_from_uploads([(f.name, f.getvalue()) for f in files])
+        signature = hashlib.sha256(repr([(f.name, f.size, f.file_id) for f in files]).encode()).hexdigest()
+        state["_pending"] = upload.Upload(folder, signature, names=names)
+        state["_upload_report"] = None
+    except InputError as exc:
+        state["_upload_report"] = (names, exc.problems or [Problem("error", "upload", str(exc))])
+    state["_uploader_n"] = n + 1  # a new, empty uploader: the next upload replaces this one
+    st.rerun()
+
+
+def _default(lang: str) -> tuple[Path, str]:
+    if os.environ.get("RISKMAP_WORKSPACE"):
+        return Path(os.environ["RISKMAP_WORKSPACE"]).expanduser(), ui("source_env", lang)
+    return DEMO, ui("source_demo", lang)
+
+
+def _load(folder: Path, skip: bool):
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder", [Problem.said("error", str(folder), msg("ws_not_folder"), "zh")])
+    return load_history(_content_hash(str(folder), upload.file_signature(folder)), str(folder), skip)
+
+
+def _try_pending(skip: bool, lang: str) -> None:
+    """Assess the pending upload: it replaces the last good one if it has no errors, else it is reported."""
+    state = st.session_state
+    pending = state.pop("_pending", None)
+    if pending is None:
+        return
+    try:
         with st.spinner(ui("assessing", lang)):
-            if not folder.is_dir():
-                raise InputError(f"{folder}: not a folder", [Problem("error", str(folder), "the workspace folder does not exist")])
-            return load_history(_content_hash(str(folder), upload.file_signature(folder)), str(folder)), notes
+            _load(pending.folder, skip)
+    except InputError as exc:
+        state["_upload_report"] = (pending.names, exc.problems or [Problem("error", "upload", str(exc))])
+        pending.discard()
+        return
+    previous = state.get("_upload")
+    if previous is not None:
+        previous.discard()
+    state["_upload"] = pending
+
+
+def _report(lang: str, source: str) -> None:
+    """The last broken upload's report, and which workspace the page goes on with."""
+    report = st.session_state.get("_upload_report")
+    if not report:
+        return
+    names, problems = report
+    show_problems(problems, lang, header=ui("upload_broken", lang, files=markdown_text("、".join(names))))
+    st.info(ui("upload_kept", lang, source=source))
+
+
+def _clear_button(lang: str) -> None:
+    current = st.session_state.get("_upload")
+    if current is None:
+        return
+    st.sidebar.caption(ui("upload_current", lang, files=markdown_text("、".join(current.names))))
+    if st.sidebar.button(ui("upload_clear", lang), key="upload_clear"):
+        current.discard()
+        st.session_state["_upload"] = None
+        st.session_state["_upload_report"] = None
+        st.rerun()
+
+
+def assessment(lang: str, *, skip_bad_rows: bool = False):
+    """The history of the workspace shown and the notes on it, or ``None`` after showing why not."""
+    _startup_sweep()
+    try:
+        _take_uploads(lang)
+        _try_pending(skip_bad_rows, lang)
+        current = st.session_state.get("_upload")
+        folder, source = (current.folder, ui("source_upload", lang)) if current is not None else _default(lang)
+        notes = [Problem.said("warning", "riskmap.toml", msg("upload_generated_toml"), lang)] \
+            if current is not None and upload.was_generated(folder) else []
+        _clear_button(lang)
+        st.sidebar.caption(f"{ui('workspace', lang)}：{source} · {markdown_text(folder.name)}" if lang == "zh" else
+                           f"{ui('workspace', lang)}: {source} · {markdown_text(folder.name)}")
+        _report(lang, source)
+        with st.spinner(ui("assessing", lang)):
+            return _load(folder, skip_bad_rows), notes
     except InputError as exc:
         st.title(t("app_title", lang))
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))

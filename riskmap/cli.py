@@ -137,6 +137,11 @@ def summary_text(assessment) -> str:
                    f"{r['units']} units, {r['accident_prone_units']} accident-prone")
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
         out.append(f"hazards {h['input']}: {h['open']} open, {h['major_open']} major open, {h['overdue']} overdue")
+    skipped = s.get("skipped", {}).get("rows", 0)
+    if skipped:
+        from riskmap.i18n import t
+
+        out.append(t("skipped_rows", lang, n=skipped))
     out.extend(history_lines(s, lang))
     out.append("")
     counties = county_rows(assessment.counties)
@@ -218,13 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"riskmap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    skipping = argparse.ArgumentParser(add_help=False)
+    skipping.add_argument("--skip-bad-rows", action="store_true", dest="skip_bad_rows",
+                          help="leave out rows of enterprises, roads, accidents and hazards that have errors and go on; "
+                               "each is listed in unassigned.csv with its error and counted in the summary "
+                               "(default: a workspace with errors is not assessed, exit 2)")
 
-    validate = sub.add_parser("validate", help="check a workspace and report every problem",
+    validate = sub.add_parser("validate", parents=[skipping], help="check a workspace and report every problem",
                               description="Read every dataset of a workspace and report errors and warnings, "
                                           "grouped by file, each naming row, column, problem and what is allowed.")
     validate.add_argument("workspace", help="folder holding riskmap.toml")
 
-    run = sub.add_parser("assess", help="grade a workspace and write its outputs",
+    run = sub.add_parser("assess", parents=[skipping], help="grade a workspace and write its outputs",
                          description="Grade a workspace, its history and forecast, and write counties/enterprises/"
                                      "road_units/hazards/accidents .geojson, unassigned.csv, notes.csv, "
                                      "risk_register.xlsx, trend_counties.csv, trend_region.csv, warnings.csv and "
@@ -239,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_view_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    warn = sub.add_parser("warn", help="list the warnings (预警) of a workspace",
+    warn = sub.add_parser("warn", parents=[skipping], help="list the warnings (预警) of a workspace",
                           description="Grade a workspace's history and forecast and print its warnings as a table, "
                                       "red first, each with what, how much and since when.")
     warn.add_argument("workspace", help="folder holding riskmap.toml")
@@ -253,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_options(warn)
     warn.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    export = sub.add_parser("export", help="export a map image, briefing, register or HTML map",
+    export = sub.add_parser("export", parents=[skipping], help="export a map image, briefing, register or HTML map",
                             description="Export the four-colour map (png/pdf/svg), a standalone HTML map, "
                                         "the risk register (xlsx) or a briefing document (docx).")
     export.add_argument("workspace", help="folder holding riskmap.toml")
@@ -380,7 +390,7 @@ def _cmd_validate(args) -> int:
 
     # Validation runs the joins too: points outside the region, county codes that
     # disagree with the geometry and unknown enterprises are only found there.
-    assessment = assess(args.workspace)
+    assessment = assess(args.workspace, skip_bad_rows=args.skip_bad_rows)
     s = assessment.summary
     zh = assessment.language == "zh"
     if zh:
@@ -389,6 +399,10 @@ def _cmd_validate(args) -> int:
     else:
         print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
               f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
+    if s.get("skipped", {}).get("rows"):
+        from riskmap.i18n import t
+
+        print(t("skipped_rows", assessment.language, n=s["skipped"]["rows"]))
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language))
     else:
@@ -414,6 +428,7 @@ def _history(args, language: str | None = None):
     from riskmap.history import build_history
 
     return build_history(args.workspace, as_of=as_of_from_args(args), periods=args.periods, period=args.period,
+                         skip_bad_rows=args.skip_bad_rows,
                          language=language, progress=_Progress(not args.quiet))
 
 
@@ -500,7 +515,8 @@ def _cmd_export(args) -> int:
 
     progress = _Progress(not args.quiet)
     # --lang puts the workspace's own messages in that language too.
-    assessment = assess(args.workspace, as_of=as_of_from_args(args), progress=progress, language=args.lang)
+    assessment = assess(args.workspace, as_of=as_of_from_args(args), progress=progress, language=args.lang,
+                        skip_bad_rows=args.skip_bad_rows)
     view = View(assessment, filters_from_args(args, assessment), args.lang)
     options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, title=args.title,
                             layers=_split([args.layers]) if args.layers else None, all_rows=args.register == "all")

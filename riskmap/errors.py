@@ -6,6 +6,7 @@ shows it) or feature, the column, what was wrong and what is allowed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from riskmap.i18n import Msg
@@ -56,11 +57,24 @@ class Problem:
         return self.text.render(lang) if self.text is not None else self.message
 
     def in_language(self, lang: str) -> Problem:
-        """This problem with its message in ``lang``."""
+        """This problem with its message in ``lang`` only (one found before the language was known, written
+        ``中文 / English``, too: a page in one language shows that one)."""
         if self.text is None:
             return self
-        return Problem(self.severity, self.file, self.text.render(lang), self.row, self.column, self.value,
-                       self.unit, self.text)
+        text = dataclasses.replace(self.text, both=False) if self.text.both else self.text
+        return Problem(self.severity, self.file, text.render(lang), self.row, self.column, self.value,
+                       self.unit, text)
+
+    def where(self, lang: str) -> str:
+        """``file, row N, column C`` in ``lang`` (``enterprises.csv，第 5 行，列 sector``), as far as known."""
+        from riskmap.i18n import problem_word
+
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(problem_word(self.unit if self.unit in ("feature", "line") else "row", lang, n=self.row))
+        if self.column:
+            parts.append(problem_word("column", lang, c=self.column))
+        return ("，" if lang == "zh" else ", ").join(parts)
 
     def location(self) -> str:
         """Return ``file, row N, column C`` as far as known."""

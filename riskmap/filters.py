@@ -242,6 +242,7 @@ def shown_summary(shown: Assessment, whole: dict, *, unassigned: pd.DataFrame, n
             "major_open": int((is_open & (hazards["level"] == "major")).sum()),
             "overdue": int(hazards["overdue"].sum()),
         },
+        "skipped": whole.get("skipped", {"rows": 0, "by_dataset": {}}),
         "unassigned": int(len(unassigned)),
         "notes": int(len(notes)),
     }

@@ -319,7 +319,7 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
                   period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
-                  warnings: bool = True) -> History:
+                  warnings: bool = True, skip_bad_rows: bool = False) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
     Parameters
@@ -338,6 +338,8 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
     warnings
         Find the warnings now, and count them in the summary (default); else they are
         found when :attr:`History.warnings` is first read, and the summary has no counts.
+    skip_bad_rows
+        Leave out rows with errors, each listed (:mod:`riskmap.io.skipping`), instead of raising.
 
     Raises
     ------
@@ -356,7 +358,8 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         count = int(periods if periods is not None else standard.history.get("periods", 12))
         return horizon(info_as_of, count, str(period or standard.history.get("period", "month")))
 
-    prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages)
+    prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages,
+                       skip_bad_rows=skip_bad_rows)
     weights = _start_weights(prepared) if warnings else None
     history = history_of(prepared, periods=periods, period=period, stages=stages)
     if warnings:

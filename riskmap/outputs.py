@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from riskmap.assessment import Assessment
+from riskmap.i18n import HAZARD_STATUS_LABELS, grade_label, label
 from riskmap.reasons import CODE_COLUMNS, json_column
 from riskmap.sanitize import write_csv as write_spreadsheet_csv
 from riskmap.view import View
@@ -121,9 +122,37 @@ def _json_default(value):
     raise TypeError(type(value))
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
+"""Characters no file system (Windows, macOS, Linux) takes in a name, and white space."""
+
+MAX_STEM = 120
+
+
 def file_stem(source: Assessment | View) -> str:
-    """The start of a download's file name: the region, in characters any file system takes."""
-    return re.sub(r"[^\w\-]+", "_", source.info.region or "riskmap").strip("_") or "riskmap"
+    """The start of a download's file name: the region, the filters and the date, e.g. ``大同市_煤矿_2026-10-31``.
+
+    Sectors, counties, grades and statuses are named in the view's language (several joined by ``+``),
+    a time window by its dates; the date is the period end shown (the assessment's ``as_of``).  What no
+    file system takes (``\\ / : * ? " < > |``, control characters, spaces) becomes ``_``, and the name is
+    kept short enough for every file system (a long list of counties is cut and marked ``…``).
+    """
+    view = View.of(source)
+    parts = [view.info.region or "riskmap"]
+    f = view.filters
+    if f is not None and f.active:
+        names = view.county_names
+        for values, word in ((f.sectors, lambda s: view.sectors.label(s, view.lang)),
+                             (f.counties, lambda c: names.get(c, c)), (f.grades, lambda g: grade_label(g, view.lang)),
+                             (f.hazard_statuses, lambda s: label(HAZARD_STATUS_LABELS, s, view.lang))):
+            if values:
+                parts.append("+".join(word(v) for v in values))
+        if f.date_from or f.date_to:
+            parts.append(f"{f.date_from or ''}~{f.date_to or ''}")
+    day = view.period or view.info.as_of
+    stem = _UNSAFE.sub("_", "_".join(str(p) for p in parts)).strip("._") or "riskmap"
+    if len(stem) > MAX_STEM:
+        stem = stem[:MAX_STEM - 1].rstrip("_+") + "…"
+    return f"{stem}_{day.isoformat()}" if hasattr(day, "isoformat") else stem
 
 
 def layer_bytes(frame: gpd.GeoDataFrame, layer_format: str = "geojson") -> bytes:
@@ -182,11 +211,19 @@ def history_tables(history, view: View) -> dict[str, pd.DataFrame]:
             "warnings.csv": warnings_table(warnings, view.lang)}
 
 
-def download_files(view: View, layer_ids: list[str], stem: str, history=None) -> tuple[list, list]:
+def download_files(view: View, layer_ids: list[str], stem: str, history=None, *, options=None) -> tuple[list, list]:
     """What the page offers to download: (output files, exports), each ``(file name, bytes or a function
-    making them, MIME type)``; the same writers as `riskmap assess` and `riskmap export`."""
-    from riskmap.export import MIME_TYPES, export_bytes
+    making them, MIME type)``; the same writers as `riskmap assess` and `riskmap export`.
+
+    Every file is of the view (its filters, language and period; the zip's ``summary.json`` and
+    ``unassigned.csv`` too) and is named ``{stem}_{file}`` (``大同市_煤矿_2026-10-31_counties.geojson``;
+    an export ``大同市_煤矿_2026-10-31.png``).  ``options`` (:class:`riskmap.export.ExportOptions`: paper,
+    orientation, dpi, title) go to the printed exports.
+    """
+    from riskmap.export import MIME_TYPES, ExportOptions, export_bytes
     from riskmap.export.page import LAYERS as STATIC_LAYERS
+
+    options = options or ExportOptions()
 
     # The printed map draws the five built-in layers; extra ones (schools) only go to HTML.
     static_ids = [i for i in layer_ids if i in STATIC_LAYERS] or None
@@ -201,9 +238,11 @@ def download_files(view: View, layer_ids: list[str], stem: str, history=None) ->
               ("summary.json", summary_json(view).encode("utf-8"), "application/json"),
               ("unassigned.csv", lambda: unassigned_bytes(view), "text/csv"),
               ("notes.csv", lambda: notes_bytes(view), "text/csv"),
-              (f"{stem}-outputs.zip", lambda: outputs_zip(view, history=history), "application/zip")]
-    exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, layers=layer_ids if fmt == "html" else static_ids),
+              ("outputs.zip", lambda: outputs_zip(view, history=history), "application/zip")]
+    exports = [(f"{stem}.{fmt}", lambda fmt=fmt: export_bytes(view, fmt, options=options,
+                                                             layers=layer_ids if fmt == "html" else static_ids),
                 mime) for fmt, mime in MIME_TYPES.items()]
+    files = [(f"{stem}_{name}", data, mime) for name, data, mime in files]
     return files, exports
 
 

@@ -260,6 +260,7 @@ def summary(prepared: Prepared, as_of: date, *, counties, enterprises, road_unit
             "major_open": int((open_mask & (hazards["level"] == "major")).sum()),
             "overdue": int(hazards["overdue"].sum()),
         },
+        "skipped": dict(prepared.skipped),
     }
 
 
@@ -314,7 +315,7 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, known_until: date
 
 
 def assess(workspace: str | Path | Workspace, *, as_of: date | None = None, progress: ProgressCallback | None = None,
-           language: str | None = None) -> Assessment:
+           language: str | None = None, skip_bad_rows: bool = False) -> Assessment:
     """Assess a workspace: :func:`~riskmap.spatial.prepare` it, then :func:`grade_at` its ``as_of``.
 
     Parameters
@@ -332,6 +333,9 @@ def assess(workspace: str | Path | Workspace, *, as_of: date | None = None, prog
         ``zh`` or ``en`` to write messages, reasons and contributors in that language
         instead of the workspace's (for a folder; a loaded Workspace keeps its own).
         A :class:`~riskmap.view.View` renders them in any language later.
+    skip_bad_rows
+        Leave out the rows with errors, each listed in ``unassigned`` with its error and
+        counted in the summary (``skipped``), instead of raising (:mod:`riskmap.io.skipping`).
 
     Returns
     -------
@@ -343,5 +347,6 @@ def assess(workspace: str | Path | Workspace, *, as_of: date | None = None, prog
         When the workspace or the standard has errors (``problems`` lists them).
     """
     stages = Stages(progress)
-    return grade_at(prepare(workspace, as_of=as_of, language=language, stages=stages), stages=stages)
+    return grade_at(prepare(workspace, as_of=as_of, language=language, stages=stages, skip_bad_rows=skip_bad_rows),
+                    stages=stages)
 

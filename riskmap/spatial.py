@@ -28,6 +28,7 @@ from riskmap.assessment import WorkspaceInfo
 from riskmap.errors import Problem
 from riskmap.i18n import HAZARD_STATUS_LABELS, Pair, label, msg
 from riskmap.io.identifiers import normal_names
+from riskmap.io.skipping import skipped_counts
 from riskmap.io.workspace import Workspace, load_workspace
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
@@ -332,6 +333,8 @@ class Prepared:
         The first and last date a grading may ask for.
     extra, timings
         Further datasets of the workspace; seconds per stage.
+    skipped
+        Rows left out for their errors (``--skip-bad-rows``): ``rows`` and ``by_dataset``.
     cache
         What gradings at a date derive from the Prepared once and share
         (:func:`riskmap.timeline.basis`); the Prepared itself is never changed.
@@ -355,6 +358,7 @@ class Prepared:
     roads_pending: Callable[[], tuple[RoadNetwork, Snapping]] | None = field(default=None, repr=False)
     _roads: tuple[RoadNetwork, Snapping] | None = field(default=None, repr=False)
     cache: dict = field(default_factory=dict, repr=False)
+    skipped: dict = field(default_factory=lambda: {"rows": 0, "by_dataset": {}})
 
     def wait_for_roads(self) -> tuple[RoadNetwork, Snapping]:
         """The road units and the snapped accidents, waiting for the worker threads the first time."""
@@ -379,12 +383,14 @@ class Prepared:
         return list(self.workspace_problems) + self.audit.problems
 
 
-def read_workspace(workspace: str | Path | Workspace, job: RoadJob, language: str | None) -> tuple[Workspace, Standard]:
+def read_workspace(workspace: str | Path | Workspace, job: RoadJob, language: str | None,
+                   skip_bad_rows: bool = False) -> tuple[Workspace, Standard]:
     """The workspace (read unless given) and its standard; the road worker starts while it is read."""
     if isinstance(workspace, Workspace):
         ws = workspace
     else:
-        ws = load_workspace(workspace, language=language, on_dataset=functools.partial(start_road_geometry, job))
+        ws = load_workspace(workspace, language=language, on_dataset=functools.partial(start_road_geometry, job),
+                            skip_bad_rows=skip_bad_rows)
     # The standard was read and checked with the workspace; a Workspace built by hand may lack it.
     standard = ws.standard or load_standard(ws.standard_spec, base_dir=ws.info.path)
     for name in ("counties", "roads"):
@@ -396,7 +402,7 @@ def read_workspace(workspace: str | Path | Workspace, job: RoadJob, language: st
 def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None,
             horizon: tuple[date, date] | Callable[[date, Standard], tuple[date, date]] | None = None,
             language: str | None = None, progress: ProgressCallback | None = None,
-            stages: Stages | None = None) -> Prepared:
+            stages: Stages | None = None, skip_bad_rows: bool = False) -> Prepared:
     """Read a workspace and do its spatial work.
 
     Parameters
@@ -416,6 +422,9 @@ def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None,
     progress, stages
         Progress callback (``progress(stage, None)`` at the start of a stage,
         ``progress(stage, seconds)`` at its end), or the :class:`Stages` to time in.
+    skip_bad_rows
+        Leave out the rows with errors (:mod:`riskmap.io.skipping`): each is listed in
+        ``unassigned.csv`` with its error and counted (``Prepared.skipped``).
 
     Raises
     ------
@@ -425,21 +434,24 @@ def prepare(workspace: str | Path | Workspace, *, as_of: date | None = None,
     stages = stages or Stages(progress)
     pool = ThreadPoolExecutor(max_workers=2)
     try:
-        return _prepare(workspace, as_of, horizon, language, stages, pool)
+        return _prepare(workspace, as_of, horizon, language, stages, pool, skip_bad_rows)
     finally:
         pool.shutdown(wait=False)
 
 
-def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPoolExecutor) -> Prepared:
+def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPoolExecutor,
+             skip_bad_rows: bool = False) -> Prepared:
     job = RoadJob(pool)
     with stages.stage("read"):
-        ws, standard = read_workspace(workspace, job, language)
+        ws, standard = read_workspace(workspace, job, language, skip_bad_rows)
     if as_of is not None and as_of != ws.info.as_of:
         ws = dataclasses.replace(ws, info=dataclasses.replace(ws.info, as_of=as_of))
     if callable(horizon):
         horizon = horizon(ws.info.as_of, standard)
     horizon = horizon or (ws.info.as_of, ws.info.as_of)
     audit = Audit(ws.info.language)
+    for row in ws.skipped:  # left out for their errors: listed with them in unassigned.csv
+        audit.unassign(row.dataset, [row.label], [msg("skipped_row", row=row.row, error=row.error)])
     with stages.stage("counties"):
         counties = ws.datasets["counties"].copy()
         places = CountyPlaces.of(counties)
@@ -456,4 +468,5 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
         accidents=accidents, accident_enterprise=accident_enterprise, hazards=hazards,
         hazard_enterprise=hazard_enterprise, accident_points="accidents" in ws.datasets and len(accidents) > 0,
         audit=audit, horizon=horizon, workspace_problems=list(ws.problems), extra=ws.extra, timings=stages.timings,
+        skipped=skipped_counts(ws.skipped),
         roads_pending=functools.partial(finish_roads, ws, places, audit, job.future, rows, snap_job, stages))

@@ -316,7 +316,8 @@ def problem_table(problems, lang: str | None = None) -> pd.DataFrame:
     With ``lang`` the headers are in that language (文件, 行, 列, 值, 说明) and an empty cell
     is empty text (never "None"), as the page shows it.
     """
-    rows = [{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "message": p.message} for p in problems]
+    shown = [p.in_language(lang) for p in problems] if lang is not None else list(problems)
+    rows = [{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "message": p.message} for p in shown]
     table = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     if lang is None:
         return table
@@ -401,7 +402,8 @@ def problem_markdown(problems, lang: str, *, header: str, limit: int = 200) -> s
     lines = [header]
     for p in problems[:limit]:
         value = f" — 「{markdown_text(p.value)}」" if p.value not in (None, "") else ""
-        lines.append(f"- **{markdown_text(p.location())}**: {markdown_text(p.render(lang))}{value}")
+        sep = "：" if lang == "zh" else ": "
+        lines.append(f"- **{markdown_text(p.where(lang))}**{sep}{markdown_text(p.in_language(lang).message)}{value}")
     if len(problems) > limit:
         lines.append(f"- … (+{len(problems) - limit})")
     return "\n".join(lines)

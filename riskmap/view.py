@@ -312,6 +312,12 @@ class View:
         return self.assessment.sectors_graded is not None
 
     @property
+    def standard_title(self) -> str:
+        """The standard's title in the view's language (``title_zh`` / ``title_en``), else its name."""
+        data = getattr(self.standard, "data", None) or {}
+        return str(data.get("title_zh" if self.lang == "zh" else "title_en") or self.info.standard)
+
+    @property
     def regraded_note(self) -> str:
         """"按所选行业重新评估" / "re-graded for the selected sectors" for a sector view, else ''."""
         return t("sector_regraded", self.lang) if self.regraded else ""

@@ -58,8 +58,8 @@ def test_the_warnings_tab_lists_every_warning_red_first_and_filters_by_level_and
     assert len(table) == len(history.warnings)
     assert list(table["预警内容"]) == list(history.warnings["message"])
     assert table["预警级别"].iloc[0] == "红色预警"
-    app.multiselect(key="f_warn_levels").set_value(["orange"]).run()
-    app.multiselect(key="f_warn_kinds").set_value(["hotspot", "overdue"]).run()
+    app.button_group(key="f_warn_levels").set_value(["orange"]).run()
+    app.button_group(key="f_warn_kinds").set_value(["hotspot", "overdue"]).run()
     table = frame(app, "预警内容")
     expected = history.warnings[(history.warnings["level"] == "orange") & history.warnings["kind"].isin(["hotspot", "overdue"])]
     assert len(table) == len(expected) > 0 and set(table["预警级别"]) == {"橙色预警"}
@@ -67,11 +67,11 @@ def test_the_warnings_tab_lists_every_warning_red_first_and_filters_by_level_and
 
 def test_the_sidebar_filters_act_on_the_warnings(app, history):
     county = history.warnings.loc[history.warnings["dataset"] == "hazards", "county_code"].iloc[0]
-    app.sidebar.multiselect(key="f_counties").set_value([county]).run()
+    app.sidebar.button_group(key="f_counties").set_value([county]).run()
     open_tab(app, "预警")
     table = frame(app, "预警内容")
     assert len(table) == int((history.warnings["county_code"] == county).sum())
-    app.sidebar.multiselect(key="f_sectors").set_value(["coal_mine"]).run()
+    app.sidebar.button_group(key="f_sectors").set_value(["coal_mine"]).run()
     table = frame(app, "预警内容")
     mine = history.warnings[(history.warnings["county_code"] == county) & (history.warnings["sector"] == "coal_mine")]
     assert len(table) == len(mine)
@@ -117,7 +117,7 @@ def test_the_change_mode_and_the_trend_chart(app, history):
     app.sidebar.selectbox(key="f_period").set_value(history.ends[-1]).run()
     app.sidebar.radio(key="f_mode").set_value("change").run()
     assert not app.exception
-    app.sidebar.multiselect(key="f_grades").set_value(["red"]).run()  # the filters still act
+    app.sidebar.button_group(key="f_grades").set_value(["red"]).run()  # the filters still act
     assert not app.exception
     counties = history.assessment.counties
     code = counties.loc[counties["grade"] == "red", "county_code"].iloc[0]

@@ -32,7 +32,7 @@ FLOORS: dict[str, int] = {
     "riskmap.lifecycle": 2, "riskmap.trends": 2,
     # 3 layer specs; reading files and values
     "riskmap.layers": 3, "riskmap.io.values": 3, "riskmap.io.readers": 3, "riskmap.io.upload": 3,
-    "riskmap.io.localwords": 3,
+    "riskmap.io.localwords": 3, "riskmap.io.skipping": 3,
     # 4 riskmap.toml and geometry of a dataset
     "riskmap.io.config": 4, "riskmap.io.geometry": 4, "riskmap.io.countynames": 4, "riskmap.io.sheets": 1,
     # 5 the workspace; road units and grades

@@ -91,7 +91,7 @@ COLUMN_LABELS = {
     "injury": ("受伤事故", "injury accidents"),
     "pdo": ("财产损失事故", "property-only accidents"),
     "epdo": ("当量事故数", "EPDO"),
-    "rate": ("事故率（EPDO/km/年）", "rate (EPDO/km/yr)"),
+    "rate": ("事故率（当量事故/公里·年）", "rate (EPDO/km/yr)"),
     "accident_prone": ("事故多发", "accident-prone"),
     "open": ("未销号", "open"),
     "overdue": ("逾期", "overdue"),

@@ -49,7 +49,7 @@ STRINGS = {
     "ui_basemap_url_bad": ("瓦片地址不可用：{reason}。地图按无底图显示。", "The tile URL is not usable: {reason}. "
                            "The map is shown without a basemap."),
     "ui_bm_none": ("无（离线）", "none (offline)"),
-    "ui_bm_custom": ("自定义 XYZ", "custom XYZ"),
+    "ui_bm_custom": ("自定义瓦片地址", "custom XYZ"),
     "ui_counties_by_grade": ("{g}（区县 / 企业）", "{g} (counties / enterprises)"),
     "ui_open_major": ("未销号重大隐患", "Open major hazards"),
     "ui_overdue": ("逾期隐患", "Overdue hazards"),
@@ -76,7 +76,7 @@ STRINGS = {
     "ui_as_of": ("评估日期 {d} · 标准 {s} · 区域 {r}", "As of {d} · standard {s} · region {r}"),
     "ui_outputs": ("评估结果（按当前筛选）", "Assessment outputs (current filters)"),
     "ui_exports": ("导出图件与报告（按当前筛选）", "Exported maps and briefing (current filters)"),
-    "ui_all_zip": ("全部结果（zip）", "All outputs (zip)"),
+    "ui_all_zip": ("全部结果（压缩包）", "All outputs (zip)"),
     "ui_shown": ("显示 {n} 条", "{n} rows"),
     "ui_map_error": ("地图无法绘制：", "The map cannot be drawn:"),
     "map_legend_enterprises": ("企业", "enterprises"),

@@ -7,9 +7,24 @@ Merged into :data:`riskmap.i18n.MESSAGES`, :data:`~riskmap.i18n.STRINGS` and
 from __future__ import annotations
 
 MESSAGES = {
-    # --- rows left out with --skip-bad-rows (riskmap/io/skipping.py) ---
-    "row_skipped": ("该行有错误，已按 --skip-bad-rows 略去：{error}",
-                    "the row has errors and was left out (--skip-bad-rows): {error}"),
+    # --- rows left out on request (riskmap/io/skipping.py) ---
+    "row_skipped": ("该行有错误，已略去（按“略去有错误的行”）：{error}",
+                    "the row has errors and was left out (skip bad rows): {error}"),
+    "row_bad_column": ("列 {col} 的值有误", "a bad value in column {col}"),
+    "skipped_row": ("第 {row} 行有错误，已略去：{error}", "row {row} has errors and was left out: {error}"),
+    # --- uploads (riskmap/io/upload.py) and the page's workspace ---
+    "plain_pair": ("{zh}", "{en}"),
+    "upload_bad_zip": ("不是有效的 ZIP 压缩包", "not a valid .zip file"),
+    "upload_unsafe_member": ("压缩包中的路径 {member} 指向文件夹之外或是链接，不予解压",
+                             "the zip holds a path outside its folder, or a link: {member}"),
+    "upload_too_big": ("上传内容解压后超过上限 {limit}（可由管理员调整 RISKMAP_MAX_UNPACKED_MB）",
+                       "the upload unpacks to more than the limit of {limit} (set RISKMAP_MAX_UNPACKED_MB to change it)"),
+    "upload_bad_name": ("文件名 {member} 不可用", "the file name {member} is not usable"),
+    "upload_no_counties": ("上传中没有区县边界文件（文件名含“区县”或 counties），也没有 riskmap.toml。",
+                           "No county boundary file among the uploads (a name with 'counties' or '区县'), and no riskmap.toml."),
+    "ws_toml_invalid_at": ("riskmap.toml 的写法有误：第 {line} 行第 {col} 列附近（常见原因：缺少 =、引号或方括号没有成对）",
+                           "riskmap.toml is not valid TOML: {value}"),
+    "ws_not_folder": ("工作区文件夹不存在", "the workspace folder does not exist"),
 }
 
 STRINGS = {
@@ -29,6 +44,48 @@ STRINGS = {
     "problem_value": ("值", "value"),
     "problem_message": ("说明", "message"),
     "skipped_rows": ("已略去有错误的行 {n} 行（见 unassigned.csv）", "{n} rows with errors left out (see unassigned.csv)"),
+    # --- the page (page/) ---
+    "ui_skip_bad_rows": ("略去有错误的行", "Leave out rows with errors"),
+    "ui_skip_bad_rows_help": ("勾选后，企业、道路、事故、隐患中有错误的行被略去，其余照常评估；每一行及其错误列在 "
+                              "unassigned.csv 中。不勾选时，有错误的工作区不予评估。",
+                              "Rows of enterprises, roads, accidents and hazards with errors are left out and the rest is "
+                              "assessed; each is listed in unassigned.csv with its error. Unticked, a workspace with "
+                              "errors is not assessed."),
+    "ui_skipped": ("已略去有错误的行 {n} 行（原因见“未分配”记录 unassigned.csv）",
+                   "{n} rows with errors were left out (reasons in unassigned.csv)"),
+    "ui_choose": ("请选择", "Choose"),
+    "ui_sector_type": ("输入行业名称后回车（只选该行业）", "Type a sector and press Enter (that sector alone)"),
+    "ui_sector_type_hint": ("如：危险化学品", "e.g. hazardous chemicals"),
+    "ui_sector_unknown": ("没有名为“{value}”的行业", "No sector is called “{value}”"),
+    "ui_upload_broken": ("上传的文件（{files}）有错误，未采用：", "The upload ({files}) has errors and was not used:"),
+    "ui_upload_kept": ("页面仍显示上一次可用的工作区：{source}。改正后重新上传即可替换。",
+                       "The page goes on with the last good workspace: {source}. Upload the corrected files to replace it."),
+    "ui_upload_current": ("当前使用上传的文件：{files}（再次上传将替换，不会合并）",
+                          "Using the uploaded files: {files} (a new upload replaces them, never merges)"),
+    "ui_upload_clear": ("移除上传，恢复默认工作区", "Remove the upload, back to the default workspace"),
+    "ui_export_settings": ("导出设置（纸张、方向、分辨率、标题）", "Export settings (paper, orientation, resolution, title)"),
+    "ui_export_paper": ("纸张", "Paper"),
+    "ui_export_orientation": ("方向", "Orientation"),
+    "ui_export_landscape": ("横向", "landscape"),
+    "ui_export_portrait": ("纵向", "portrait"),
+    "ui_export_dpi": ("分辨率（每英寸点数）", "Resolution (dots per inch)"),
+    "ui_export_dpi_help": ("用于 PNG 图片与简报中的地图；A4 横向 300 时为 3508 × 2480 像素。",
+                           "For PNG images and the briefing's map; A4 landscape at 300 is 3508 × 2480 pixels."),
+    "ui_export_title": ("地图标题", "Map title"),
+    "ui_export_title_help": ("留空则用当前标题。", "Leave empty for the current title."),
+    "ui_download_names": ("文件名以“{stem}”开头（地区、筛选条件、日期）；所有文件均按当前筛选生成。",
+                          "File names start with “{stem}” (region, filters, date); every file follows the filters."),
+    "ui_no_rows": ("没有符合条件的记录", "No records match"),
+    "ui_fmt_png": ("图片 PNG", "PNG image"),
+    "ui_fmt_pdf": ("文档 PDF", "PDF"),
+    "ui_fmt_svg": ("矢量图 SVG", "SVG"),
+    "ui_fmt_html": ("网页地图 HTML", "HTML map"),
+    "ui_fmt_xlsx": ("台账 XLSX", "Register XLSX"),
+    "ui_fmt_docx": ("简报 DOCX", "Briefing DOCX"),
+    "ui_bm_osm": ("开放街道地图", "OpenStreetMap"),
+    "ui_bm_carto-light": ("浅色底图", "CARTO light"),
+    "ui_bm_tianditu": ("天地图", "Tianditu"),
+    "ui_bm_gaode": ("高德地图", "Gaode (Amap)"),
 }
 
 COLUMN_LABELS = {

@@ -76,10 +76,14 @@ def read_config(root: str | Path) -> tuple[dict, Path]:
     try:
         config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"at line (\d+)", str(exc))  # Python < 3.14 has no exc.lineno
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))  # Python < 3.14 has no exc.lineno
         line = getattr(exc, "lineno", None) or (int(where.group(1)) if where else None)
+        column = getattr(exc, "colno", None) or (int(where.group(2)) if where else None)
+        # tomllib words its errors in English only: the Chinese message says where, the English one what.
+        text_msg = msg("ws_toml_invalid_at", value=exc, line=line, col=column) if line is not None \
+            else msg("ws_toml_invalid", value=exc)
         raise WorkspaceError(f"riskmap.toml is not valid TOML: {exc}",
-                             [Problem.said("error", "riskmap.toml", msg("ws_toml_invalid", value=exc), _sniff_language(text),
+                             [Problem.said("error", "riskmap.toml", text_msg, _sniff_language(text),
                                            row=line, unit="line")]) from None
     return config, root
 

@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from riskmap.errors import InputError, Problem
+from riskmap.i18n import Msg, msg
 from riskmap.io import formats
 from riskmap.runtime import settings
 from riskmap.schema import UPLOAD_NAMES
@@ -50,21 +51,10 @@ DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".geojson", ".json", ".gpkg", ".zip", 
 
 _CHUNK = 1 << 20
 
-_TEXT = {
-    "bad_zip": ("不是有效的 zip 压缩包", "not a valid .zip file"),
-    "unsafe_member": ("压缩包中的路径 {member} 指向文件夹之外或是链接，不予解压",
-                      "the zip holds a path outside its folder, or a link: {member}"),
-    "too_big": ("上传内容解压后超过上限 {limit}（可由 RISKMAP_MAX_UNPACKED_MB 调整）",
-                "the upload unpacks to more than the limit of {limit} (set RISKMAP_MAX_UNPACKED_MB to change it)"),
-    "bad_name": ("文件名 {member} 不可用", "the file name {member} is not usable"),
-    "no_counties": ("上传中没有区县边界文件（文件名含 counties 或 区县），也没有 riskmap.toml。",
-                    "No county boundary file among the uploads (a name with 'counties' or '区县'), and no riskmap.toml."),
-}
-
-
-def _both(key: str, **fmt) -> str:
-    zh, en = _TEXT[key]
-    return f"{zh.format(**fmt)} / {en.format(**fmt)}"
+def _both(key: str, **params) -> Msg:
+    """A message of :mod:`riskmap.i18n.views` (``upload_<key>``) found before a language is known: the page
+    renders it in its own (:meth:`riskmap.errors.Problem.in_language`), elsewhere it reads ``中文 / English``."""
+    return msg(f"upload_{key}", both=True, **params)
 
 
 def upload_root() -> Path:
@@ -129,8 +119,9 @@ def minimal_toml(folder: Path) -> str | None:
     return "\n".join(lines)
 
 
-def _refuse(file: str, text: str) -> InputError:
-    return InputError(f"{file}: {text}", [Problem("error", file, text)])
+def _refuse(file: str, text: Msg) -> InputError:
+    problem = Problem.said("error", file, text, "zh")
+    return InputError(f"{file}: {problem.message}", [problem])
 
 
 def _safe_name(name: str) -> str:
@@ -179,7 +170,7 @@ def extract_zip(data: bytes, dest: Path, *, file: str, budget: _Budget | None = 
         try:
             formats.check_archive(archive)
         except formats.FormatRefused as exc:
-            raise _refuse(file, f"{exc.reason[0]} / {exc.reason[1]}") from None
+            raise _refuse(file, msg("plain_pair", zh=exc.reason[0], en=exc.reason[1], both=True)) from None
         root = dest.resolve()
         for member in archive.infolist():
             name = member.filename
@@ -197,8 +188,8 @@ def extract_zip(data: bytes, dest: Path, *, file: str, budget: _Budget | None = 
                     while chunk := source.read(_CHUNK):
                         budget.take(len(chunk))
                         sink.write(chunk)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
-                raise _refuse(file, f"{_both('bad_zip')} ({type(exc).__name__})") from None
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError):
+                raise _refuse(file, _both("bad_zip")) from None
 
 
 def workspace_from_uploads(files: list[tuple[str, bytes]], *, root: Path | None = None) -> Path:
@@ -271,11 +262,14 @@ class Upload:
         A folder made by :func:`workspace_from_uploads`.
     signature
         What identifies the uploads it holds (the page compares it on each run).
+    names
+        The names of the files uploaded (the page says which are in use).
     """
 
-    def __init__(self, folder: Path, signature: str):
+    def __init__(self, folder: Path, signature: str, *, names: list[str] | tuple[str, ...] = ()):
         self.folder = folder
         self.signature = signature
+        self.names = tuple(names)
         self._remove = weakref.finalize(self, remove_upload, str(folder))
 
     def discard(self) -> None:

@@ -133,6 +133,9 @@ class Checker:
     def __init__(self, file: str, unit: str, rows: pd.Series, lang: str, log: ProblemLog):
         self.file, self.unit, self.rows, self.lang, self.log = file, unit, rows, lang, log
         self._texts: dict[str, pd.Series] = {}
+        # Every row an error was found in (row number → column), also past the per-column limit of
+        # messages: what leaving bad rows out (riskmap.io.skipping) leaves out.
+        self.flagged: dict[int, str] = {}
 
     def text(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """The column as text (see :func:`text`), computed once per column."""
@@ -150,6 +153,9 @@ class Checker:
         """
         mask = pd.Series(np.asarray(mask, dtype=bool), index=self.rows.index) if not isinstance(mask, pd.Series) else mask.astype(bool)
         index = mask[mask].index
+        if severity == "error" and len(index):
+            for row in self.rows[index].astype(int):
+                self.flagged.setdefault(int(row), column)
         limit = settings.max_problems_per_column
         for position, row_label in enumerate(index):
             if position == limit:
@@ -235,6 +241,8 @@ class Checker:
             at = np.flatnonzero(codes == code)
             shown = "、".join(str(int(r)) for r in rows[at[:5]]) + ("…" if len(at) > 5 else "")
             value = str(uniques[code])
+            for row in rows[at]:
+                self.flagged.setdefault(int(row), column)
             self.log.add("error", self.file, msg("unknown_value", col=col, value=value, count=len(at), rows=shown,
                                                  allowed=allowed, table=table, line=toml_line(column, value, example),
                                                  example=example),

@@ -44,6 +44,7 @@ from riskmap.io.readers import (
     refused,
 )
 from riskmap.io.sheets import Table, choose_table, normalise_name
+from riskmap.io.skipping import SkippedRow, skip_rows
 from riskmap.io.values import Checker, numbers, text
 from riskmap.layers import workspace_layer_problems
 from riskmap.schema import ALIASES, CREDIT_ALIASES, DATASETS, NAMES, Column
@@ -77,6 +78,9 @@ class Workspace:
     extra
         Further ``[datasets.X]`` tables (for extra map layers such as schools): name →
         GeoDataFrame in WGS-84 with the file's own columns.
+    skipped
+        Rows left out because they had errors, when reading was asked to
+        (``skip_bad_rows``; :class:`riskmap.io.skipping.SkippedRow`).
     """
 
     info: WorkspaceInfo
@@ -85,6 +89,7 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)
     standard_spec: str = "default"
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    skipped: list[SkippedRow] = field(default_factory=list)
     standard: Any = None
 
 
@@ -233,6 +238,8 @@ class _Reading:
     lec: LecAllowed = field(default_factory=dict)
     sectors: Sectors = field(default_factory=default_sectors)
     as_of: Any = None
+    skip_bad_rows: bool = False
+    skipped: list[SkippedRow] = field(default_factory=list)
 
 
 def _header_row(spec: dict, dataset: str, log: ProblemLog) -> int | None:
@@ -349,6 +356,9 @@ def load_dataset(dataset: str, spec: dict, reading: _Reading, log: ProblemLog) -
     check_geometry_types(result, dataset, check)
     if dataset == "counties":
         result = qualify_counties(result)
+    if reading.skip_bad_rows:  # rows with errors left out, each listed (riskmap.io.skipping)
+        result, skipped = skip_rows(result, dataset, file, log, check.flagged, reading.lang)
+        reading.skipped.extend(skipped)
     return result, file
 
 
@@ -447,7 +457,7 @@ def _locate_by_county(results: dict[str, Loaded], log: ProblemLog) -> None:
 
 
 def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = None,
-                   language: str | None = None) -> Workspace:
+                   language: str | None = None, skip_bad_rows: bool = False) -> Workspace:
     """Read and validate a workspace folder.
 
     Every problem is collected before anything is raised, so that ``riskmap
@@ -466,6 +476,10 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
     language
         ``zh`` or ``en`` to override the workspace's ``language`` (messages, reasons),
         as ``riskmap export --lang`` does.
+    skip_bad_rows
+        Leave out the rows of enterprises, roads, accidents and hazards whose cells or
+        geometry have errors instead of raising (:mod:`riskmap.io.skipping`): they are
+        in ``Workspace.skipped`` and their errors become warnings.
 
     Returns
     -------
@@ -492,7 +506,8 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
         log.error("riskmap.toml", msg("ws_no_counties"), column="datasets.counties")
     standard = config.workspace_standard(info.standard, root, log)
     reading = _Reading(root, log.lang, lec=lec_allowed(standard) if standard is not None else lec_allowed(None),
-                       sectors=standard.sectors if standard is not None else default_sectors(), as_of=info.as_of)
+                       sectors=standard.sectors if standard is not None else default_sectors(), as_of=info.as_of,
+                       skip_bad_rows=skip_bad_rows)
     results = _load_all(specs, reading, log, standard, on_dataset)
     _locate_by_county(results, log)
     log.problems.extend(workspace_layer_problems(root, [n for n in specs if n not in NAMES]))
@@ -505,4 +520,5 @@ def load_workspace(root: str | Path, *, on_dataset: DatasetCallback | None = Non
         error.warnings = log.warnings  # what else was found, for a caller that reports everything
         raise error
     return Workspace(info=info, datasets=datasets, files=files, problems=log.problems,
-                     standard_spec=info.standard, extra=extra, standard=standard)
+                     standard_spec=info.standard, extra=extra, standard=standard,
+                     skipped=sorted(reading.skipped, key=lambda s: (s.dataset, s.row)))

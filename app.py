@@ -68,6 +68,9 @@ def main() -> None:
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):
             st.dataframe(tables.problem_table(warnings, lang), hide_index=True, width="stretch")
+    skipped = view.summary.get("skipped", {}).get("rows", 0)
+    if skipped:  # rows with errors left out on request: each is in unassigned.csv with its error
+        st.warning(ui("skipped", lang, n=skipped))
     panels.headline(view.headline, lang)
     if view.headline.get("located_by_county"):
         st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))

@@ -94,15 +94,24 @@ def _try_pending(skip: bool, lang: str) -> None:
     """Assess the pending upload: it replaces the last good one if it has no errors, else it is reported."""
     state = st.session_state
     pending = state.pop("_pending", None)
+    if pending is not None and state.get("_broken") is not None:
+        state.pop("_broken").discard()  # a new upload: the broken one is gone
+    if pending is None and skip and state.get("_broken") is not None:
+        pending = state.pop("_broken")  # "leave out rows with errors" ticked after a broken upload: try it again
     if pending is None:
         return
     try:
         with st.spinner(ui("assessing", lang)):
             _load(pending.folder, skip)
     except InputError as exc:
-        state["_upload_report"] = (pending.names, exc.problems or [Problem("error", "upload", str(exc))])
-        pending.discard()
+        problems = exc.problems or [Problem("error", "upload", str(exc))]
+        state["_upload_report"] = (pending.names, problems)
+        if not skip and any(p.row is not None for p in problems):
+            state["_broken"] = pending  # kept, so that ticking the box assesses it without its bad rows
+        else:
+            pending.discard()
         return
+    state["_upload_report"] = None
     previous = state.get("_upload")
     if previous is not None:
         previous.discard()
@@ -117,6 +126,8 @@ def _report(lang: str, source: str) -> None:
     names, problems = report
     show_problems(problems, lang, header=ui("upload_broken", lang, files=markdown_text("、".join(names))))
     st.info(ui("upload_kept", lang, source=source))
+    if st.session_state.get("_broken") is not None:
+        st.info(ui("skip_hint", lang))
 
 
 def _clear_button(lang: str) -> None:
@@ -150,6 +161,8 @@ def assessment(lang: str, *, skip_bad_rows: bool = False):
     except InputError as exc:
         st.title(t("app_title", lang))
         show_problems(exc.problems or [Problem("error", "workspace", str(exc))], lang, header=ui("errors", lang))
+        if not skip_bad_rows and any(p.row is not None for p in exc.problems):
+            st.info(ui("skip_hint", lang))
     except Exception as exc:  # never a traceback on the page
         st.title(t("app_title", lang))
         st.error(ui("internal", lang, e=markdown_text(f"{type(exc).__name__}: {exc}")))

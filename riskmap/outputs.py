@@ -126,6 +126,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
 """Characters no file system (Windows, macOS, Linux) takes in a name, and white space."""
 
 MAX_STEM = 120
+"""Bytes (UTF-8) of a stem before its date: a name stays within the 255 bytes every file system takes."""
 
 
 def file_stem(source: Assessment | View) -> str:
@@ -150,8 +151,10 @@ def file_stem(source: Assessment | View) -> str:
             parts.append(f"{f.date_from or ''}~{f.date_to or ''}")
     day = view.period or view.info.as_of
     stem = _UNSAFE.sub("_", "_".join(str(p) for p in parts)).strip("._") or "riskmap"
-    if len(stem) > MAX_STEM:
-        stem = stem[:MAX_STEM - 1].rstrip("_+") + "…"
+    if len(stem.encode("utf-8")) > MAX_STEM:  # file systems count bytes (255); leave room for the rest
+        while len(stem.encode("utf-8")) > MAX_STEM - 3:
+            stem = stem[:-1]
+        stem = stem.rstrip("_+") + "…"
     return f"{stem}_{day.isoformat()}" if hasattr(day, "isoformat") else stem
 
 

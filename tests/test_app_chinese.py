@@ -42,8 +42,10 @@ ALLOWED = {
     "RISKMAP_WORKSPACE", "RISKMAP_MAX_UNPACKED_MB",
     # The language switch names both languages, so that a reader of either finds it.
     "Language", "English",
-    # A unit symbol as Chinese software writes it (解压后合计不超过 500 MB).
-    "MB",
+    # Unit symbols, as GB 3100 lets Chinese text write them (距区域边界 4.2 km; 解压后合计不超过 500 MB).
+    "km", "MB",
+    # The line a message tells an office to add to riskmap.toml: its table names are the file's syntax.
+    "datasets", "values",
     # Names of methods, as Chinese standards and papers write them: the LEC method (作业条件危险性评价法),
     # the Mann–Kendall trend test with Sen's slope, the Getis–Ord Gi* hot-spot statistic.
     "LEC", "Mann", "Kendall", "Sen", "Getis", "Ord", "Gi",
@@ -52,11 +54,12 @@ ALLOWED = {
 
 
 def _column_names() -> set[str]:
-    """Canonical column names (county_code, sector ...): quoted in messages as the data contract spells them
-    (DESIGN §5), with the Chinese label beside them."""
-    from riskmap.schema import DATASETS
+    """Canonical column names (county_code, sector ...) and the keys of coded values (fire, other ...): quoted in
+    messages as the data contract spells them (DESIGN §5), with the Chinese label beside them."""
+    from riskmap.schema import DATASETS, VOCABULARIES
 
-    return {c.name for d in DATASETS.values() for c in d.columns} | {"lon", "lat", "geometry"}
+    codes = {str(key) for table in VOCABULARIES.values() for key in table.values()}  # coal_mine, fire, open ...
+    return {c.name for d in DATASETS.values() for c in d.columns} | {"lon", "lat", "geometry"} | codes
 
 
 def _strings(value) -> list[str]:
@@ -233,4 +236,32 @@ def test_a_refused_archive_keeps_the_demo(app):
     _upload(app, [("ws.zip", b"not a zip at all", "application/zip")])
     assert app.error and "ws.zip" in shown(app.error[0].value)
     assert app.metric  # the demo is still shown
+    assert english_words(page_texts(app)) == set()
+
+
+def test_the_skip_box_assesses_a_workspace_with_bad_rows(monkeypatch, tmp_path):
+    from wsfactory import enterprise_frame, write_workspace
+
+    enterprises = enterprise_frame()
+    enterprises.loc[1, "行业"] = "烟花"
+    ws = write_workspace(tmp_path / "ws", enterprises=enterprises)
+    monkeypatch.setenv("RISKMAP_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert at.error and "烟花" in shown(at.error[0].value) and not at.metric
+    assert any("略去有错误的行" in i.value for i in at.info)
+    at.sidebar.checkbox(key="skip_bad_rows").check().run()
+    assert not at.exception and not at.error and at.metric
+    assert any("已略去有错误的行 1 行" in w.value for w in at.warning)
+    assert english_words(page_texts(at), extra={"ws"}) == set()  # "ws": the workspace folder's name, as it is
+
+
+def test_export_settings_on_the_downloads_tab(app):
+    app.session_state["main_tabs"] = "下载"
+    app.run()
+    assert app.selectbox(key="x_paper").value == "A4"
+    app.radio(key="x_orientation").set_value("portrait").run()
+    app.number_input(key="x_dpi").set_value(100).run()
+    app.text_input(key="x_title").input("本月研判用图").run()
+    assert not app.exception
+    assert any("大同市_2026-10-31" in shown(c.value) for c in app.caption)
     assert english_words(page_texts(app)) == set()

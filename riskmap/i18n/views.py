@@ -53,6 +53,9 @@ STRINGS = {
                               "errors is not assessed."),
     "ui_skipped": ("已略去有错误的行 {n} 行（原因见“未分配”记录 unassigned.csv）",
                    "{n} rows with errors were left out (reasons in unassigned.csv)"),
+    "ui_skip_hint": ("如只是个别行有错误，可在侧栏勾选“略去有错误的行”：这些行被略去并列入 unassigned.csv，其余照常评估。",
+                     "If only some rows are wrong, tick “Leave out rows with errors” in the sidebar: they are left out "
+                     "and listed in unassigned.csv, the rest is assessed."),
     "ui_choose": ("请选择", "Choose"),
     "ui_sector_type": ("输入行业名称后回车（只选该行业）", "Type a sector and press Enter (that sector alone)"),
     "ui_sector_type_hint": ("如：危险化学品", "e.g. hazardous chemicals"),

@@ -53,12 +53,11 @@ def server_rss_mb(port: int) -> float:
 def choose_sector(page, frame, sector: str):
     """Add one sector to the filter; return (seconds until the new map is drawn, its frame)."""
     frame.evaluate("() => { window.__seen = true; }")
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="行业领域").first
-    box.locator("input").first.click()
+    box = page.locator('[data-testid="stTextInput"]').filter(has_text="输入行业名称").locator("input").first
+    box.click()
     start = time.perf_counter()
-    page.keyboard.type(sector)
+    page.keyboard.type(sector)  # typed and confirmed with Enter: that sector alone
     page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
     new = map_frame(page, exclude=frame, timeout=180)
     return time.perf_counter() - start, new
 
@@ -108,11 +107,10 @@ def main(argv=None) -> int:
                 for visitor in visitors:
                     page, frame = visitor[1], visitor[2]
                     frame.evaluate("() => { window.__seen = true; }")
-                    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="行业领域").first
-                    box.locator("input").first.click()
+                    box = page.locator('[data-testid="stTextInput"]').filter(has_text="输入行业名称").locator("input").first
+                    box.click()
                     page.keyboard.type(SECTORS[i % len(SECTORS)])
                     page.keyboard.press("Enter")
-                    page.keyboard.press("Escape")
                     marks.append(time.perf_counter())
                 for visitor, mark in zip(visitors, marks):
                     visitor[2] = map_frame(visitor[1], exclude=visitor[2], timeout=600)

@@ -24,14 +24,16 @@ from riskmap.sanitize import markdown_text
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
-# Streamlit's uploader writes its own words ("Drag and drop files here", "Browse files", "Limit 200MB per
-# file"), which no option translates: on a Chinese page they are hidden and ours are drawn instead.
-_UPLOADER_ZH_CSS = """<style>
+# Streamlit writes some words of its own that no option translates: the uploader's "Drag and drop files here",
+# "Browse files" and "Limit 200MB per file", and the keyboard users' "Skip to main content" link.  On a Chinese
+# page they are hidden (visibility: hidden keeps the button and the link working) and ours drawn instead.
+_ZH_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "拖放文件到此处"; font-size: 0.9rem; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzone"] button, [data-testid="stSkipToContent"] { visibility: hidden; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; visibility: visible; }
+[data-testid="stSkipToContent"]::after { content: "跳到主要内容"; visibility: visible; }
 </style>"""
 
 
@@ -61,7 +63,7 @@ def _take_uploads(lang: str) -> None:
     state, n = st.session_state, st.session_state.get("_uploader_n", 0)
     limit = f"{settings.max_unpacked_bytes / 1e6:,.0f} MB"
     if lang == "zh":
-        st.sidebar.markdown(_UPLOADER_ZH_CSS, unsafe_allow_html=True)  # fixed CSS, no data in it
+        st.sidebar.markdown(_ZH_CSS, unsafe_allow_html=True)  # fixed CSS, no data in it
     files = st.sidebar.file_uploader(ui("upload", lang), accept_multiple_files=True, key=f"uploads_{n}",
                                      help=ui("upload_help", lang, limit=limit))
     if not files:

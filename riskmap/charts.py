@@ -46,10 +46,14 @@ def score_trend(trend: pd.DataFrame, standard, *, lang: str, colours: dict[str, 
                                               "scale": {"domain": [grade_label(g, lang) for g in GRADES],
                                                         "range": [colours[g] for g in GRADES]}}}})
     base = {"data": {"values": points},
-            "encoding": {"x": {"field": "period_end", "type": "temporal", "title": date_title},
+            # Months as numbers (2026-10): Vega's own month names are English whatever the page's language.
+            "encoding": {"x": {"field": "period_end", "type": "temporal", "title": date_title,
+                               "axis": {"format": "%Y-%m", "labelAngle": 0}},
                          "y": {"field": "score", "type": "quantitative", "title": score_title,
                                "scale": {"domain": [0, top]}},
-                         "tooltip": [{"field": "period_end", "type": "temporal"}, {"field": "score"}, {"field": "grade"}]}}
+                         "tooltip": [{"field": "period_end", "type": "temporal", "format": "%Y-%m-%d", "title": date_title},
+                                     {"field": "score", "title": score_title},
+                                     {"field": "grade", "title": t("legend_title", lang)}]}}
     layers.append({**base, "mark": {"type": "line", "color": "#333333"}})
     layers.append({**base, "mark": {"type": "point", "filled": True, "color": "#111111", "size": 50},
                    "transform": [{"filter": "!datum.forecast"}]})

@@ -26,8 +26,9 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 180
 TABS = ("区县排名", "预警", "企业清单", "道路单元", "隐患台账", "统计图", "下载")
 
-WORD = re.compile(r"(?<![A-Za-z0-9_.\-/])[A-Za-z][A-Za-z]+(?![A-Za-z0-9_\-])")
-"""A word of Latin letters that is not part of a code (codes hold digits: 91140200MA0…, G208, R12-140212-1)."""
+WORD = re.compile(r"(?<![A-Za-z0-9_.\-/])[A-Za-z][A-Za-z_]*[A-Za-z](?![A-Za-z0-9_\-])")
+"""A word of Latin letters (snake_case too: an untranslated key such as map_legend_counties is a word) that is
+not part of a code (codes hold digits: 91140200MA0…, G208, R12-140212-1)."""
 
 FILE_NAME = re.compile(r"[\w\-\u4e00-\u9fff]+\.(?:csv|geojson|xlsx|xls|json|zip|toml|png|pdf|svg|html|docx|parquet|gpkg)"
                        r"\b", re.I)

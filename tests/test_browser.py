@@ -67,12 +67,10 @@ def test_page_map_legend_filter_and_screenshot(page, server, tmp_path, demo_asse
 
     # Choose one sector: a new map is drawn with fewer enterprises.
     frame.evaluate("() => { window.__seen = true; }")
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="行业领域").first
-    box.locator("input").first.click()
-    page.keyboard.type("危险化学品")  # typed text that matches one option only
-    page.wait_for_timeout(150)
+    box = page.locator('[data-testid="stTextInput"]').filter(has_text="输入行业名称").locator("input").first
+    box.click()
+    page.keyboard.type("危险化学品")  # a sector typed and confirmed with Enter is chosen alone
     page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
     new = map_frame(page, exclude=frame)
     after = legend_text(new)
     assert after != before
@@ -167,3 +165,35 @@ def test_saved_map_opens_offline_and_runs_no_injected_script(browser, tmp_path):
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == [] and outside == [] and errors == []
     context.close()
+
+
+# What the page reads as: its text, the icons drawn from an icon font's ligatures ("keyboard_arrow_right" is the
+# expander's arrow) left out.
+_READ = """() => {
+  const style = document.createElement('style');
+  style.textContent = '[data-testid="stIconMaterial"] { display: none !important; }';
+  document.head.appendChild(style);
+  const text = document.body.innerText;
+  style.remove();
+  return text;
+}"""
+
+
+# Words a Chinese page may show: see tests/test_app_chinese.py (ALLOWED) for the reason of each.
+def test_no_english_on_the_served_chinese_page(page, server, demo_assessment):
+    from test_app_chinese import english_words
+
+    page.goto(server)
+    frame = map_frame(page)
+    texts = [page.evaluate(_READ), frame.evaluate("() => document.body.innerText")]
+    for tab in ("企业清单", "隐患台账", "下载"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(1500)
+        texts.append(page.evaluate(_READ))
+    # Streamlit's own words that a multiselect or the uploader would show are not on the page.
+    joined = "\n".join(texts)
+    for words in ("Choose options", "No results", "Remove an option", "Drag and drop", "Browse files", "None"):
+        assert words not in joined
+    found = english_words(texts) - {"Leaflet", "OpenStreetMap"}  # the map library's credit link, a proper noun
+    assert found == set(), found
+    assert page.outside == [], page.outside

@@ -104,7 +104,7 @@ def render_map(source: Assessment | View, *, options: ExportOptions | None = Non
 
 def _draw_titles(fig, view: View, title: str | None, page: Page) -> None:
     info, lang = view.info, view.lang
-    fig.text(0.5, page.y(7), title or info.title or t("app_title", lang), fontsize=page.pt(20),
+    fig.text(0.5, page.y(7), title or view.title, fontsize=page.pt(20),
              fontweight="bold", ha="center", va="top")
     as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
     parts = [info.region, f"{t('as_of', lang)} {as_of}"]

@@ -154,3 +154,15 @@ def test_cli_assess_writes_the_sector_view(tiny, tmp_path, capsys):
     enterprises = json.loads((out / "enterprises.geojson").read_text(encoding="utf-8"))["features"]
     assert [f["properties"]["enterprise_id"] for f in enterprises] == ["E1"]
     assert main(["assess", str(folder), "--sector", "no_such", "--out", str(out), "--quiet"]) == 2
+
+
+def test_counties_not_selected_stay_drawn_in_grey(tiny):
+    from riskmap.mapview import build_map
+
+    _, a = tiny
+    view = View(a, Filters(counties=("140001",), sectors=("fire",)))
+    html = build_map(view).get_root().render()
+    assert html.count('"type": "Feature"') >= 2  # 乙县 and 丙县 as grey outlines
+    assert '"fillColor": "#e6e6e6"' in html or "#e6e6e6" in html
+    plain = build_map(View(a, Filters(sectors=("fire",)))).get_root().render()
+    assert "#e6e6e6" not in plain  # nothing is greyed when every county is selected

@@ -46,6 +46,7 @@ STRINGS = {
     "skipped_rows": ("已略去有错误的行 {n} 行（见 unassigned.csv）", "{n} rows with errors left out (see unassigned.csv)"),
     # --- the map's legend (riskmap/mapview/legend.py asked for it; it was never defined) ---
     "map_legend_counties": ("区县", "counties"),
+    "map_context": ("未选中的区县", "counties not selected"),
     # --- the page (page/) ---
     "ui_skip_bad_rows": ("略去有错误的行", "Leave out rows with errors"),
     "ui_skip_bad_rows_help": ("勾选后，企业、道路、事故、隐患中有错误的行被略去，其余照常评估；每一行及其错误列在 "

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 import folium
 import folium.plugins
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -99,6 +100,31 @@ def _add_layers(m: folium.Map, view: View, specs: list[LayerSpec], shift: bool, 
             folium.plugins.HeatMap(payload["data"], name=name + extra_name, show=spec.show, **payload["options"]).add_to(m)
         elif builder is not None:
             DataLayer(name + extra_name, builder, payload, show=spec.show, cluster=bool(payload.get("cluster"))).add_to(m)
+
+
+CONTEXT_STYLE = {"color": "#9a9a9a", "weight": 1, "fillColor": "#e6e6e6", "fillOpacity": 0.55}
+"""The counties a grade or county filter leaves out: grey, under everything, so the points keep their ground."""
+
+
+def _context_counties(m: folium.Map, view: View, specs: list[LayerSpec], shift: bool) -> None:
+    """Every county outline stays drawn: those a county or grade filter does not select, in grey (issue 10).
+
+    Geometry only (no names, no values) and not interactive: the counties shown keep their popups.
+    """
+    f = view.filters
+    if f is None or (f.counties is None and f.grades is None) or not any(s.dataset == "counties" for s in specs):
+        return
+    shown = set(view.only(["counties", "grades"]).counties["county_code"].astype(str))
+    everyone = view.everything.counties
+    others = everyone[~everyone["county_code"].astype(str).isin(shown)]
+    if others.empty:
+        return
+    geoms = others.geometry.to_numpy()
+    if shift:
+        geoms = coords.transform_geometries(geoms, coords.wgs84_to_gcj02)
+    data = gpd.GeoSeries(geoms, crs=4326).simplify(0.0005).__geo_interface__
+    folium.GeoJson(data, name=html.escape(t("map_context", view.lang)), style_function=lambda _: dict(CONTEXT_STYLE),
+                   interactive=False, control=False).add_to(m)
 
 
 def _fit(m: folium.Map, view: View, shift: bool) -> None:
@@ -172,6 +198,7 @@ def build_map(
     m.options.update({"maxZoom": 18, "minZoom": 3})
     shift = add_basemap(m, basemap, view.lang)
     m.add_child(Helpers(BACKGROUND if basemap in (None, "", "none") else "#ddd"))
+    _context_counties(m, view, specs, shift)
     _add_layers(m, view, specs, shift, selected_county)
     m.add_child(Legend(legend_html(view, specs)))
     folium.plugins.Fullscreen(position="topleft", title=t("map_full_screen", view.lang),

@@ -254,7 +254,7 @@ CASES = [
     Case("missing riskmap.toml", build(after=lambda ws: (ws / "riskmap.toml").unlink()),
          "riskmap.toml", ("没有 riskmap.toml", "no riskmap.toml")),
     Case("riskmap.toml not TOML", build(after=lambda ws: (ws / "riskmap.toml").write_text('[workspace\ntitle = "x"\n', "utf-8")),
-         "riskmap.toml", ("不是有效的 TOML", "line 1"), row=1, unit="line"),
+         "riskmap.toml", ("不是有效的 TOML", "第 1 行第 11 列"), row=1, unit="line"),  # tomllib's English only in English
     Case("no [datasets.counties]", build(toml=[(E_COUNTIES, "")]),
          "riskmap.toml", ("[datasets.counties]", "区县多边形文件必填"), column="datasets.counties"),
     Case("dataset path does not exist", build(toml=[('path = "accidents.csv"', 'path = "事故.csv"')]),

@@ -166,3 +166,18 @@ def test_counties_not_selected_stay_drawn_in_grey(tiny):
     assert '"fillColor": "#e6e6e6"' in html or "#e6e6e6" in html
     plain = build_map(View(a, Filters(sectors=("fire",)))).get_root().render()
     assert "#e6e6e6" not in plain  # nothing is greyed when every county is selected
+
+
+def test_every_sector_together_gives_back_the_enterprise_and_road_points(demo_assessment):
+    """Each enterprise has one sector and the roads one road-traffic sector: chosen all together they score as
+    the all-sector map; the hazards and accidents of no sector are the only difference (never more)."""
+    a = demo_assessment
+    every = View(a, Filters(sectors=a.sectors.keys)).counties.set_index("county_code")
+    whole = a.counties.set_index("county_code").loc[every.index]
+    for column in ("points_enterprises", "points_roads"):
+        assert every[column].round(6).tolist() == whole[column].round(6).tolist()
+    for column in ("points_hazards", "points_accidents", "score"):
+        assert (every[column] <= whole[column] + 1e-9).all()
+    per_sector = sum(View(a, Filters(sectors=(s,))).counties.set_index("county_code").loc[every.index, "points_enterprises"]
+                     for s in a.sectors.keys)
+    assert per_sector.round(6).tolist() == whole["points_enterprises"].round(6).tolist()

@@ -22,7 +22,7 @@ MESSAGES = {
     "upload_bad_name": ("文件名 {member} 不可用", "the file name {member} is not usable"),
     "upload_no_counties": ("上传中没有区县边界文件（文件名含“区县”或 counties），也没有 riskmap.toml。",
                            "No county boundary file among the uploads (a name with 'counties' or '区县'), and no riskmap.toml."),
-    "ws_toml_invalid_at": ("riskmap.toml 的写法有误：第 {line} 行第 {col} 列附近（常见原因：缺少 =、引号或方括号没有成对）",
+    "ws_toml_invalid_at": ("riskmap.toml 不是有效的 TOML：第 {line} 行第 {col} 列附近有误（常见原因：缺少 =、引号或方括号没有成对）",
                            "riskmap.toml is not valid TOML: {value}"),
     "ws_not_folder": ("工作区文件夹不存在", "the workspace folder does not exist"),
 }

@@ -36,7 +36,6 @@ ROWS_PER_CHUNK = 20_000
 MAX_TEXT = 32_767
 #: A column whose distinct texts are more than this share of its texts is written inline.
 INLINE_SHARE = 0.5
-_CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))]
 _EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day 0 (1900 date system, after 1900-03-01)
 
 
@@ -127,15 +126,20 @@ class BlockSheet(Worksheet):
             return indices, None
         codes, distinct = pd.factorize(column.texts[present])
         shown = np.array([_truncated(str(text)) for text in distinct], dtype=object)
-        if len(distinct) > INLINE_SHARE * len(present):
-            inline = np.full(len(column), None, dtype=object)
-            inline[present] = shown[codes]
-            return indices, inline
+        # Texts with control characters or a literal _xHHHH_ always go to the table: readers decode the
+        # _xHHHH_ escapes of shared strings alike, not all of them those of inline strings.
+        shared = _escapes(shown) | (len(distinct) <= INLINE_SHARE * len(present))
         table = self.str_table
-        where = np.array([table._get_shared_string_index(text) for text in shown], dtype=np.int64)
-        table.count += int(len(present) - len(distinct))  # every use counts, as write_string counts them
+        where = np.full(len(distinct), -1, dtype=np.int64)
+        where[shared] = [table._get_shared_string_index(text) for text in shown[shared]]
+        uses = np.bincount(codes, minlength=len(distinct))[shared]
+        table.count += int(uses.sum() - shared.sum())  # every use counts, as write_string counts them
         indices[present] = where[codes]
-        return indices, None
+        if shared.all():
+            return indices, None
+        inline = np.full(len(column), None, dtype=object)
+        inline[present] = np.where(shared, None, shown)[codes]
+        return indices, inline
 
     # xlsxwriter calls this for the <sheetData> of the sheet when the workbook closes.
     def _write_rows(self) -> None:
@@ -219,16 +223,22 @@ def _cell_xml(column: BlockColumn, strings: tuple, letter: str, rows, styles: np
     return frame.select(pl.concat_str([head, body]).alias("c")).to_series()
 
 
+def _escapes(texts: np.ndarray) -> np.ndarray:
+    """Which texts hold a control character or a literal ``_xHHHH_`` (both written as ``_xHHHH_`` escapes)."""
+    import polars as pl
+    import pyarrow as pa
+
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    series = pl.Series(pa.array(texts, type=pa.large_string()))
+    return series.str.contains(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]").fill_null(False).to_numpy()
+
+
 def _escaped(texts: np.ndarray):
-    """Inline texts as xlsxwriter escapes them: ``&<>`` as entities, control characters as ``_xHHHH_``
-    (and a literal ``_xHHHH_`` with its underscore escaped, so it reads back as written)."""
+    """Inline texts (none with control characters) with ``&<>`` as XML entities, as xlsxwriter writes them."""
     import polars as pl
     import pyarrow as pa
 
     text = pl.Series("t", pa.array(texts, type=pa.large_string()))
-    if text.str.contains(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]").any():
-        text = text.str.replace_all(r"(_x[0-9a-fA-F]{4}_)", "_x005F${1}")
-        for char in _CONTROL:
-            text = text.str.replace_all(char, f"_x{ord(char):04X}_", literal=True)
     return (text.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
             .str.replace_all(">", "&gt;", literal=True))

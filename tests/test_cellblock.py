@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from riskmap.export.cellblock import BlockColumn, BlockSheet, excel_serial
-from riskmap.export.register import sheet_parts, write_register
+from riskmap.export.register import HEADER_ROW, sheet_parts, write_register
 
 HOSTILE = ["他说：\"危险\" & <b>粗</b>", " leading", "trailing ", "\tTAB", "line\nbreak", "_x0041_ literal",
            "控制\x01字符\x1f", "=SUM(A1:A9)", "emoji 😀", "", "x" * 40_000, "😀" * 17_000, "重大风险"]
@@ -137,7 +137,7 @@ def test_excel_serials_of_dates():
 def small_sheets(monkeypatch):
     from riskmap.runtime import settings as riskmap_settings
 
-    monkeypatch.setattr(riskmap_settings, "register_max_rows", 11)
+    monkeypatch.setattr(riskmap_settings, "register_max_rows", HEADER_ROW + 10)  # ten rows a sheet
 
 
 def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(small_sheets, demo_assessment, tmp_path):
@@ -154,14 +154,16 @@ def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(small_sheets, demo_a
     ids = []
     for name in names:
         ws = book[name]
-        assert ws.max_row <= 11 and ws.freeze_panes == "A2"
-        header = [c.value for c in ws[1]]
-        ids += [row[header.index("企业编号")] for row in ws.iter_rows(min_row=2, values_only=True)]
+        assert ws.max_row <= HEADER_ROW + 10 and ws.freeze_panes == f"A{HEADER_ROW + 1}"
+        assert "企业" in ws["A1"].value  # each part has the sheet's title rows
+        header = [c.value for c in ws[HEADER_ROW]]
+        ids += [row[header.index("企业编号")] for row in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
     assert ids == enterprises["enterprise_id"].tolist()  # every row, once, in order
 
 
 def test_sheet_parts_at_excels_limit():
-    frame = pd.DataFrame({"a": np.arange(1_048_576)})
-    parts = sheet_parts(frame)
-    assert [len(p) for p in parts] == [1_048_575, 1]
-    assert len(sheet_parts(frame.iloc[:1_048_575])) == 1
+    room = 1_048_576 - HEADER_ROW  # Excel's rows less the title rows and the header
+    frame = pd.DataFrame({"a": np.arange(room + 1)})
+    parts = sheet_parts(frame, rows_above=HEADER_ROW)
+    assert [len(p) for p in parts] == [room, 1]
+    assert len(sheet_parts(frame.iloc[:room], rows_above=HEADER_ROW)) == 1

@@ -162,6 +162,7 @@ from PIL import Image  # noqa: E402
 
 from riskmap.errors import InputError  # noqa: E402
 from riskmap.export import FORMATS, MIME_TYPES, export_bytes, export_file  # noqa: E402
+from riskmap.export.register import HEADER_ROW  # noqa: E402
 from riskmap.filters import Filters  # noqa: E402
 
 MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<?xml", "html": b"<!DOCTYPE html", "xlsx": b"PK", "docx": b"PK"}
@@ -200,8 +201,8 @@ def test_xlsx_is_the_filtered_register(small):
 
     data = export_bytes(small, "xlsx", filters=Filters(counties=("140201",)))
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert [r[1].value for r in wb["区县"].iter_rows(min_row=2)] == ["平城区"]
-    assert {r[4].value for r in wb["企业"].iter_rows(min_row=2)} == {"平城区"}
+    assert [r[1].value for r in wb["区县"].iter_rows(min_row=HEADER_ROW + 1)] == ["平城区"]
+    assert {r[4].value for r in wb["企业"].iter_rows(min_row=HEADER_ROW + 1)} == {"平城区"}
 
 
 def test_docx_holds_a_map_rendered_for_the_page(small):

@@ -14,12 +14,20 @@ One sheet per dataset, in the view's language, with the rows and columns of
 Headers are Chinese for ``zh`` and English for ``en``.  The grade column shows the
 grade's label in a cell filled with the grade colour; codes (sector, status, level,
 supervision) are shown as labels, booleans as 是/否 (yes/no) and dates as Excel dates.
-Each sheet has its header row frozen, filters on and column widths set.
+
+Each sheet is laid out as an office files it: a title row (``大同市安全风险清单（企业）``),
+a date row (the assessment date, the day it was made, the filters and the demo mark),
+a note saying which rows the sheet holds and how many were left out (``本表收录：重大风险和
+较大风险（红色和橙色）企业，共 117 家；另有……483 家未列入``), then the header
+(:data:`HEADER_ROW`, frozen, with filters) and the rows.  Printing is set up: A4
+landscape, fit to one page wide, the header row repeated on every page, the title in
+the page header and ``第 1 页，共 3 页`` in the footer, gridlines printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +45,14 @@ from riskmap.view import View
 GRADE_TEXT = {"red": "#FFFFFF", "orange": "#000000", "yellow": "#000000", "blue": "#FFFFFF"}
 
 SHEETS = ("counties", "enterprises", "road_units", "hazards", "accidents", "unassigned")
+
+TITLE_ROWS = 3
+"""Rows above the header: the title, the dates and the note on which rows the sheet holds."""
+
+HEADER_ROW = TITLE_ROWS + 1
+"""The header's row as Excel numbers it (1-based); the first record is on the next row."""
+
+A4_PAPER = 9  # Excel's paper code for A4
 
 
 def grade_colours(source: Assessment | View | None = None) -> dict[str, str]:
@@ -121,9 +137,17 @@ def write_register(
                 fmt_num[code] = workbook.add_format({**base, "num_format": code or "0"})
             return fmt_num[code]
 
+        heading = {
+            "title": workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center"}),
+            "meta": workbook.add_format({**base, "font_size": 10, "font_color": "#404040"}),
+            "note": workbook.add_format({**base, "font_size": 10, "text_wrap": True, "valign": "top",
+                                         "bg_color": "#FFF8E1", "font_color": "#5D4037"}),
+        }
         for sheet in SHEETS:
-            _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
-                         fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+            parts = _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
+                                 fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+            for ws, widths in parts:  # every part of a long table says what the whole sheet holds
+                _lay_out(ws, widths, sheet, view, tables[sheet], all_rows, heading)
     finally:
         workbook.close()
     return Path(path) if isinstance(path, (str, Path)) else path
@@ -213,25 +237,27 @@ def part_name(name: str, part: int, parts: int) -> str:
 
 
 def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
-                 fmt_date, fmt_grade, number_format: Callable) -> None:
-    """One table as one sheet, or as several when it has more rows than a sheet holds (``--register all``)."""
-    parts = sheet_parts(frame)
-    for part, rows in enumerate(parts, start=1):
-        _write_part(workbook, part_name(name, part, len(parts)), rows, cols, words, fmt_header, fmt_text,
-                    fmt_wrap, fmt_date, fmt_grade, number_format)
+                 fmt_date, fmt_grade, number_format: Callable) -> list[tuple[Any, list[float]]]:
+    """Write one table as one sheet, or as several when it has more rows than a sheet holds (``--register all``:
+    ``企业``, ``企业 (2)``, ...); return each worksheet with its column widths."""
+    parts = sheet_parts(frame, rows_above=HEADER_ROW)
+    return [_write_part(workbook, part_name(name, k, len(parts)), rows, cols, words, fmt_header, fmt_text, fmt_wrap,
+                        fmt_date, fmt_grade, number_format) for k, rows in enumerate(parts, start=1)]
 
 
 def _write_part(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
-                fmt_date, fmt_grade, number_format: Callable) -> None:
+                fmt_date, fmt_grade, number_format: Callable):
+    """Write the header and the rows of one sheet; return the worksheet and its column widths."""
     ws = workbook.add_worksheet(name, worksheet_class=BlockSheet)
     lang = words[0]
     cols = [c for c in cols if c.key in frame.columns or frame.empty]
     widths = []
+    top = HEADER_ROW - 1  # 0-based row of the header
     for j, col in enumerate(cols):
         head = header(col.key, lang)
-        ws.write_string(0, j, head, fmt_header)
+        ws.write_string(top, j, head, fmt_header)
         widths.append(max(_text_width(head) + 2, 8.0))
-    ws.set_row(0, 30)
+    ws.set_row(top, 30)
 
     block = []
     for j, col in enumerate(cols):
@@ -246,9 +272,63 @@ def _write_part(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_hea
             # the ones read); measuring 200,000 rows would cost seconds for nothing.
             measured = max([widths[j] - 2, *(_text_width(x) for x in texts[:WIDTH_SAMPLE])])
             widths[j] = min(measured + 2, 50)
-    ws.write_block(1, 0, block)
+
+    ws.write_block(top + 1, 0, block)
 
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + max(len(frame), 1), len(cols) - 1)
+    return ws, widths
+
+
+def _sheet_note(sheet: str, view: View, frame: pd.DataFrame, all_rows: bool) -> str:
+    """Which rows the sheet holds, and how many of the view's were left out."""
+    n = len(frame)
+    totals = {"enterprises": view.enterprises, "road_units": view.road_units, "hazards": view.hazards,
+              "accidents": view.accidents}
+    if sheet in ("counties", "unassigned"):
+        return t(f"reg_note_{sheet}", view.lang, n=f"{n:,}")
+    left_out = max(len(totals[sheet]) - n, 0)
+    if sheet == "accidents":
+        return t("reg_note_accidents", view.lang, n=f"{n:,}", m=f"{left_out:,}")
+    key = f"reg_note_{sheet}_{'all' if all_rows else 'key'}"
+    return t(key, view.lang, n=f"{n:,}", m=f"{left_out:,}")
+
+
+def _header_footer_text(text: str) -> str:
+    """Data in an Excel page header is text: ``&`` starts a code (``&P`` = page number)."""
+    return text.replace("&", "&&")[:200]
+
+
+def _lay_out(ws, widths: list[float], sheet: str, view: View, frame: pd.DataFrame, all_rows: bool, heading: dict) -> None:
+    """The title, date and note rows above the header, and the print setup."""
+    lang, info = view.lang, view.info
+    as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
+    title = t("reg_title", lang, region=info.region or "", sheet=sheet_name(sheet, lang))
+    dates = t("reg_dates", lang, as_of=as_of, today=date.today().isoformat())
+    if view.filtered:
+        dates += t("reg_filters", lang, desc=view.describe_filters())
+    if info.demo:
+        dates += t("reg_demo", lang)
+    note = _sheet_note(sheet, view, frame, all_rows)
+    last = max(len(widths) - 1, 0)
+    for row, text, fmt in ((0, title, heading["title"]), (1, dates, heading["meta"]), (2, note, heading["note"])):
+        if last > 0:
+            ws.merge_range(row, 0, row, last, text, fmt)
+        else:
+            ws.write_string(row, 0, text, fmt)
+    ws.set_row(0, 30)
+    # The note wraps in the merged cell: give it the lines it needs.
+    lines = max(1, int(np.ceil(_text_width(note) / max(sum(widths) * 0.95, 1.0))))
+    ws.set_row(2, 15 * lines + 4)
+
+    ws.set_paper(A4_PAPER)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.hide_gridlines(0)  # gridlines on screen and on paper
+    ws.set_header("&C" + _header_footer_text(title), {"margin": 0.3})
+    ws.set_footer("&C" + t("reg_footer", lang), {"margin": 0.3})

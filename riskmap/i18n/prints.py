@@ -7,6 +7,15 @@ Merged into :data:`riskmap.i18n.STRINGS` by the package (a key may be defined on
 from __future__ import annotations
 
 STRINGS = {
+    # --- the print map (riskmap/export/staticmap.py, cartography.py) ---
+    "legend_boundaries": ("区县界线", "County boundary"),
+    "legend_enterprises": ("企业（家）", "Enterprises"),
+    "legend_enterprises_high": ("企业（仅重大、较大风险，家）", "Enterprises (major and significant risk only)"),
+    "legend_roads": ("道路单元（个）", "Road units"),
+    "legend_prone": ("事故多发路段单元  {n}", "Accident-prone unit  {n}"),
+    "legend_accidents_n": ("事故（近36个月）  {n}", "Accident (36 months)  {n}"),
+    "legend_inset": ("放大图范围", "Extent of the inset"),
+    "map_inset": ("放大图（约 {m} 倍）", "Inset (×{m})"),
     # --- the register (riskmap/export/register.py) ---
     "reg_title": ("{region}安全风险清单（{sheet}）", "Safety risk register of {region}: {sheet}"),
     "reg_dates": ("评估日期：{as_of}　　制表日期：{today}", "As of {as_of}  ·  made on {today}"),

@@ -4,7 +4,9 @@
 and a language) through the layer specs of :mod:`riskmap.layers`: counties filled by
 grade, road units, enterprises, hidden hazards, an accident heat map and any extra
 point layer, with a legend of the grades and their counts, a layer control, a scale,
-a full-screen button, and the view fitted to the region.  :func:`save_standalone`
+a full-screen button, the page's controls (the wheel scrolls the page until the map is
+clicked, with a hint; a reset button back to the region; a search box over the layers'
+``search`` columns), and the view fitted to the region.  :func:`save_standalone`
 writes it as one HTML file that opens from disk with no network.
 
 The package, one job per module:

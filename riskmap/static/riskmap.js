@@ -299,7 +299,11 @@ window.RiskMap = window.RiskMap || (function () {
         else if (e.key === 'ArrowUp' && hits.length) { L.DomEvent.preventDefault(e); active = (active + hits.length - 1) % hits.length; mark(); }
         else if (e.key === 'Escape') { input.value = ''; draw(); }
       });
-      L.DomEvent.on(input, 'blur', function () { setTimeout(function () { list.textContent = ''; }, 150); });
+      // The list closes just after the box loses focus (a click on a result lands first),
+      // unless the box is back in use by then.
+      var closing = null;
+      L.DomEvent.on(input, 'blur', function () { closing = setTimeout(function () { list.textContent = ''; }, 150); });
+      L.DomEvent.on(input, 'focus input', function () { clearTimeout(closing); });
       L.DomEvent.on(input, 'focus', draw);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);

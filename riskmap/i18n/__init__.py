@@ -17,6 +17,8 @@ from typing import Any
 
 from riskmap.i18n import alerts as _alerts
 from riskmap.i18n import ledgers
+from riskmap.i18n import prints as _prints
+from riskmap.i18n import views as _views
 from riskmap.i18n.alerts import KIND_LABELS, LEVEL_LABELS
 from riskmap.i18n.labels import (
     ACCIDENT_KIND_LABELS,
@@ -48,6 +50,10 @@ _merge(COLUMN_LABELS, ledgers.COLUMN_LABELS, "COLUMN_LABELS")
 _merge(MESSAGES, _alerts.MESSAGES, "MESSAGES")
 _merge(STRINGS, _alerts.STRINGS, "STRINGS")
 _merge(COLUMN_LABELS, _alerts.COLUMN_LABELS, "COLUMN_LABELS")
+_merge(MESSAGES, _views.MESSAGES, "MESSAGES")
+_merge(STRINGS, _views.STRINGS, "STRINGS")
+_merge(COLUMN_LABELS, _views.COLUMN_LABELS, "COLUMN_LABELS")
+_merge(STRINGS, _prints.STRINGS, "STRINGS")
 
 
 __all__ = [

@@ -278,3 +278,23 @@ def test_county_names_sit_above_the_points_and_a_click_leaves_no_focus_box(page,
     }""", point)
     assert outlines["active"] and outlines["shapes"], outlines
     assert page.outside == [] and page.errors == []
+
+
+def test_a_saved_map_finds_a_hostile_name_as_text_and_zooms_with_the_wheel(browser, tmp_path):
+    from mapfixtures import XSS_NAME, make_assessment
+    from riskmap.mapview import build_map, save_standalone
+
+    path = save_standalone(build_map(make_assessment()), tmp_path / "map.html")
+    with watched_page(browser, viewport=WINDOW) as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".rm-search input")
+        # Alone in its window there is no page to scroll: the wheel zooms, no hint is needed.
+        assert page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).scrollWheelZoom.enabled()")
+        assert page.locator(".rm-hint").count() == 0
+        found = search(page.main_frame, XSS_NAME[:12])
+        assert found[0].startswith(XSS_NAME)  # the name as text ...
+        page.locator(".leaflet-popup-content").filter(has_text=XSS_NAME).first.wait_for(timeout=5000)
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.__xss") is None  # ... never run
+        assert page.locator("img[src='x']").count() == 0
+        assert page.outside == [] and page.dialogs == [] and page.errors == []

@@ -162,7 +162,7 @@ window.RiskMap = window.RiskMap || (function () {
       L.DomUtil.addClass(container, 'rm-wheel-on');
     }
     function off() {
-      if (!map.scrollWheelZoom.enabled() || map.isFullscreen && map.isFullscreen()) return;
+      if (!map.scrollWheelZoom.enabled() || map._isFullscreen) return;  // full screen: nothing to scroll
       map.scrollWheelZoom.disable();
       L.DomUtil.removeClass(container, 'rm-wheel-on');
     }

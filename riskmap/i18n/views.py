@@ -44,8 +44,7 @@ STRINGS = {
     "problem_value": ("值", "value"),
     "problem_message": ("说明", "message"),
     "skipped_rows": ("已略去有错误的行 {n} 行（见 unassigned.csv）", "{n} rows with errors left out (see unassigned.csv)"),
-    # --- the map's legend (riskmap/mapview/legend.py asked for it; it was never defined) ---
-    "map_legend_counties": ("区县", "counties"),
+    # --- the map ---
     "map_context": ("未选中的区县", "counties not selected"),
     # --- the page (page/) ---
     "ui_skip_bad_rows": ("略去有错误的行", "Leave out rows with errors"),

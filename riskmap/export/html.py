@@ -47,8 +47,10 @@ def heading_html(view: View, title: str | None = None) -> str:
     parts = [p for p in (info.region, f"{t('as_of', lang)} {as_of}") if p]
     if view.filtered:
         parts.append(f"{t('filters_applied', lang)}{view.describe_filters()}")
+    if view.regraded:
+        parts.append(view.regraded_note)
     lines = [f'<div class="riskmap-html-title" style="font-size:17px;font-weight:bold;color:#111">'
-             f'{html_inert(title or view.title)}</div>',  # a sector map's own title (煤矿安全风险分布图)
+             f'{html_inert(title or view.title)}</div>',
              f'<div class="riskmap-html-subtitle" style="font-size:12px;color:#333">'
              f'{html_inert("  ·  ".join(parts))}</div>']
     if info.demo:

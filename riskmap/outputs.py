@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from riskmap.assessment import Assessment
+from riskmap.atomic import replacing
 from riskmap.reasons import CODE_COLUMNS, json_column
 from riskmap.sanitize import write_csv as write_spreadsheet_csv
 from riskmap.view import View
@@ -234,26 +235,26 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for dataset, name in LAYER_FILES.items():
-        if layer_format == "geoparquet":
-            path = out / name.replace(".geojson", ".parquet")
-            write_geoparquet(view.frame(dataset), path)
-        else:
-            path = out / name
-            write_geojson(view.frame(dataset), path)
+        parquet = layer_format == "geoparquet"
+        path = out / (name.replace(".geojson", ".parquet") if parquet else name)
+        with replacing(path) as tmp:
+            (write_geoparquet if parquet else write_geojson)(view.frame(dataset), tmp)
         written.append(path)
-    unassigned = out / "unassigned.csv"
-    write_csv(view.unassigned[UNASSIGNED_COLUMNS], unassigned)
-    written.append(unassigned)
-    notes = out / "notes.csv"
-    write_csv(view.notes[NOTE_COLUMNS], notes)
-    written.append(notes)
+    tables = {"unassigned.csv": view.unassigned[UNASSIGNED_COLUMNS], "notes.csv": view.notes[NOTE_COLUMNS]}
+    for name, table in tables.items():
+        with replacing(out / name) as tmp:
+            write_csv(table, tmp)
+        written.append(out / name)
     register = out / "risk_register.xlsx"
-    write_register(view, register, all_rows=register_all)
+    with replacing(register) as tmp:
+        write_register(view, tmp, all_rows=register_all)
     written.append(register)
     for name, table in (history_tables(history, view) if history is not None else {}).items():
-        write_csv(table, out / name)
+        with replacing(out / name) as tmp:
+            write_csv(table, tmp)
         written.append(out / name)
     summary = out / "summary.json"
-    summary.write_text(summary_json(view) + "\n", encoding="utf-8")
+    with replacing(summary) as tmp:
+        tmp.write_text(summary_json(view) + "\n", encoding="utf-8")
     written.append(summary)
     return written

@@ -21,6 +21,7 @@ closed after ``as_of``, old accidents leaving their windows).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -254,7 +255,8 @@ def hazards_state(b: Basis, today: int, known: int) -> tuple[np.ndarray, ...]:
     return exists, is_open, overdue, days_overdue
 
 
-def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) -> DateState:
+def state_at(prepared: Prepared, day: date, *, known_until: date | None = None,
+             rectified: np.ndarray | None = None) -> DateState:
     """Grade a prepared workspace at ``day``, as numbers.
 
     Parameters
@@ -266,11 +268,16 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) 
     known_until
         Count only the records dated up to this day (default ``day``): a later
         ``day`` with ``known_until = as_of`` is the forecast.
+    rectified
+        A mask of hazards taken as closed on ``known_until`` (what-if: "had these been
+        rectified", :mod:`riskmap.prevention`).
     """
     b = basis(prepared)
     standard = b.standard
     known_until = min(known_until or day, day)
     today, known = day_number(day), day_number(known_until)
+    if rectified is not None and np.any(rectified):
+        b = dataclasses.replace(b, closed=np.where(rectified, np.minimum(b.closed, known), b.closed))
     exists, is_open, overdue, days_overdue = hazards_state(b, today, known)
     status = np.where(is_open, np.where(np.isin(b.ledger_status, OPEN_STATUSES), b.ledger_status, "open"),
                       np.where(exists, "closed", b.ledger_status)).astype(object)

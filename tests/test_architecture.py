@@ -53,7 +53,7 @@ FLOORS: dict[str, int] = {
     "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.cartography": 13,
     "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
     "riskmap.export.html": 17, "riskmap.export.changemap": 14, "riskmap.export.flow": 13,
-    "riskmap.export.pack_docx": 16, "riskmap.export.pack_pdf": 16, "riskmap.export.atlas": 16, "riskmap.export.reports": 17,
+    "riskmap.export.trendchart": 13, "riskmap.export.pack_docx": 16, "riskmap.export.pack_pdf": 16, "riskmap.export.atlas": 16, "riskmap.export.reports": 17,
     "riskmap.export": 18,
     # 19 output files; 20 faces: the command line and the package's own face
     "riskmap.outputs": 19, "riskmap.cli": 20, "riskmap": 20,

@@ -41,7 +41,7 @@ demo: install
 
 # Quick start 2: install everything, lint (ruff, configured in pyproject.toml) and run the whole test suite.
 test: install
-	$(BIN)/ruff check riskmap app.py tests bench
+	$(BIN)/ruff check riskmap app.py page tests bench
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: install

@@ -36,6 +36,9 @@ class Settings:
     font_path
         A CJK font file for static exports (env ``RISKMAP_FONT``); found automatically
         when empty.
+    font_cache_dir
+        Where the TrueType subsets that PDFs embed are kept (env ``RISKMAP_FONT_CACHE``;
+        ``~/.cache/riskmap/fonts`` when empty, see :mod:`riskmap.export.truetype`).
     max_problems_per_column
         Validation lists at most this many rows per file and column, then a count.
     max_unpacked_bytes
@@ -54,6 +57,7 @@ class Settings:
     border_tolerance_m: float = 100.0
     progress: bool = False
     font_path: str = field(default_factory=lambda: os.environ.get("RISKMAP_FONT", ""))
+    font_cache_dir: str = field(default_factory=lambda: os.environ.get("RISKMAP_FONT_CACHE", ""))
     max_problems_per_column: int = 20
     max_unpacked_bytes: int = field(default_factory=lambda: int(_env_number("RISKMAP_MAX_UNPACKED_MB", 500) * 1_000_000))
     max_upload_members: int = field(default_factory=lambda: int(_env_number("RISKMAP_MAX_UPLOAD_MEMBERS", 2000)))

@@ -84,13 +84,11 @@ def test_no_font_at_all_explains_how_to_install_one(monkeypatch):
     assert info.value.exit_code == 2
 
 
-def test_pdf_embedding_follows_the_outline_format():
-    # TrueType outlines embed as Type 42; CFF ones (Noto Sans CJK) as Type 3, because
-    # matplotlib would write CFF data into a TrueType stream (matplotlib #20870).
+def test_pdf_embedding_is_type_42_whatever_the_outlines():
+    # TrueType outlines embed as they are; CFF ones (Noto Sans CJK) through TrueType
+    # subsets made while the PDF is saved (riskmap.export.truetype), so never Type 3.
     assert fonts._is_truetype(DEJAVU, 0) is True
-    font = fonts.cjk_font()
-    expected = 42 if font.truetype else 3
-    assert fonts.rc_params(font)["pdf.fonttype"] == expected
+    assert fonts.rc_params(fonts.cjk_font())["pdf.fonttype"] == 42
     noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if noto.is_file():  # Debian's fonts-noto-cjk, the font the test machines install
         assert fonts._is_truetype(noto, 2) is False

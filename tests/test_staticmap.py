@@ -95,6 +95,10 @@ def test_pdf_is_vector_with_searchable_legend_and_embedded_cjk_font(assessment, 
     for line in cjk:
         emb, sub, uni = line.split()[-5:-2]
         assert emb == "yes" and uni == "yes", line
+    # Print shops reject Type 3: every font is TrueType (Type 42) or CID TrueType.
+    kinds = [" ".join(line.split()[1:-6]) for line in fonts.splitlines()[2:] if line.strip()]
+    assert kinds and not [k for k in kinds if "Type 3" in k], fonts
+    assert all("TrueType" in k for k in kinds), fonts
     # Vector: the page is A4 in points, not a bitmap the size of the page.
     assert b"/MediaBox [ 0 0 841.92" in pdf or b"/MediaBox [0 0 841.92" in pdf
 

@@ -19,15 +19,16 @@ returns the :func:`rc_params` that exports apply while drawing and saving.
 PDF embedding
 -------------
 matplotlib embeds fonts in a PDF either as Type 3 (glyph outlines as drawing
-procedures) or as Type 42 (the TrueType font itself).  Type 42 is only valid for
-TrueType outlines: Debian's Noto Sans CJK is a collection of CFF (PostScript-outline)
-fonts, and matplotlib writes those into a TrueType font stream, which poppler flags as
-a "mismatch between font type and embedded font file" and other readers may reject
-(matplotlib issue #20870).  So :func:`rc_params` chooses Type 42 for TrueType fonts
-(``msyh.ttc``, ``simhei.ttf``, WenQuanYi) and Type 3 for CFF ones.  Both are embedded
-subsets with a ToUnicode map, so the PDF text stays searchable and copyable.  SVG keeps
-its text as ``<text>`` elements (``svg.fonttype = 'none'``) with the font family
-declared, so it is searchable too.
+procedures, which print shops reject) or as Type 42 (a TrueType font).  Type 42 is
+only valid for TrueType outlines, and Debian's Noto Sans CJK is a collection of CFF
+(PostScript-outline) fonts (matplotlib issue #20870).  So :func:`rc_params` always asks
+for Type 42, and the PDF is saved inside :func:`riskmap.export.truetype.truetype_text`,
+which draws the text of a CFF face from a TrueType subset of it made for the figure
+(TrueType fonts such as ``msyh.ttc``, ``simhei.ttf`` or WenQuanYi are embedded as they
+are).  Every font of the PDF is then TrueType or CID TrueType, an embedded subset with
+a ToUnicode map, so the text stays searchable and copyable.  SVG keeps its text as
+``<text>`` elements (``svg.fonttype = 'none'``) with the font family declared, so it
+is searchable too.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ class CJKFont:
     family
         The family matplotlib knows it by (for a collection, the preferred face).
     truetype
-        Whether its outlines are TrueType (``glyf``) rather than CFF; decides the
-        PDF embedding (see the module docstring).
+        Whether its outlines are TrueType (``glyf``) rather than CFF; a CFF face is
+        embedded in PDFs through a TrueType subset (see the module docstring).
     """
 
     path: Path
@@ -292,7 +293,7 @@ def _is_truetype(path: Path, index: int) -> bool:
         with TTFont(str(path), lazy=True, **kwargs) as font:
             return "glyf" in font
     except Exception:
-        # Unreadable by fontTools: Type 3 is the embedding that works for anything.
+        # Unreadable by fontTools: treat it as not TrueType (nothing is assumed of it).
         return False
 
 
@@ -348,8 +349,10 @@ def rc_params(font: CJKFont | None = None) -> dict[str, object]:
         # symbol the CJK font lacks is drawn from DejaVu rather than as a box.
         "font.family": [font.family, "DejaVu Sans"],
         "axes.unicode_minus": False,
-        "pdf.fonttype": 42 if font.truetype else 3,
-        "ps.fonttype": 42 if font.truetype else 3,
+        # Type 42 always: CFF faces are swapped for TrueType subsets while a PDF is
+        # saved (riskmap.export.truetype.truetype_text), so no font is Type 3.
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
         "svg.fonttype": "none",
         # Data is text: a county named "$x^2$" is drawn as typed, never as mathtext.
         "text.parse_math": False,

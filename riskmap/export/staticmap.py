@@ -33,6 +33,7 @@ from riskmap.errors import InputError
 from riskmap.export import fonts
 from riskmap.export.cartography import CONTEXT_FILL, HAZARD_COLOUR, OUTLINE, draw_map, enterprises_shown
 from riskmap.export.page import ExportOptions, Page, check_layers
+from riskmap.export.truetype import truetype_text
 from riskmap.filters import Filters
 from riskmap.grades import GRADES, count_by_grade
 from riskmap.i18n import grade_label, t
@@ -324,7 +325,12 @@ def save_figure(fig: Figure, target, *, fmt: str) -> None:
     rc = getattr(fig, "_riskmap_rc", None) or fonts.rc_params()
     metadata = {"png": {"Software": "RiskMap"}, "pdf": {"Creator": "RiskMap"}, "svg": {"Creator": "RiskMap"}}[fmt]
     with matplotlib.rc_context(rc):
-        if fmt != "svg":
+        if fmt == "pdf":
+            # Text of CFF fonts from TrueType subsets: every font Type 42, none Type 3.
+            with truetype_text(fig):
+                fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
+            return
+        if fmt == "png":
             # Never bbox_inches='tight': the page must keep its paper size.
             fig.savefig(target, format=fmt, dpi=fig.dpi, facecolor="white", metadata=metadata)
             return

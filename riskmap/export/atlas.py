@@ -38,6 +38,7 @@ from riskmap.export.cartography import HAZARD_COLOUR, _draw_north_arrow, _draw_s
 from riskmap.export.flow import Flow
 from riskmap.export.page import Page
 from riskmap.export.trendchart import draw_score_trend
+from riskmap.export.truetype import truetype_text
 from riskmap.grades import GRADES, RANK
 from riskmap.history import History
 from riskmap.i18n import HAZARD_LEVEL_LABELS, grade_label, label, label_of, sector_label, t
@@ -198,6 +199,23 @@ def _page(flow: Flow, view: View, history: History, layers: _Layers, position: i
             flow.table(table, size=7, max_lines=1, cut=True)
 
 
+def _characters(view: View, warnings: pd.DataFrame, hazards: pd.DataFrame, flow: Flow) -> str:
+    """Every character the pages may draw: the words of the language, the data's texts, digits and signs."""
+    from riskmap.i18n import COLUMN_LABELS, GRADE_LABELS, STRINGS
+
+    pick = 0 if view.lang == "zh" else 1
+    words = [pair[pick] for table in (STRINGS, COLUMN_LABELS, GRADE_LABELS) for pair in table.values()]
+    frames = [(view.counties, ("county_name", "top_contributors", "reasons")), (view.enterprises, ("name", "reasons")),
+              (warnings, ("name", "message")), (hazards, ("hazard_id", "description", "name"))]
+    for frame, columns in frames:
+        for column in columns:
+            if column in frame:
+                words.extend(frame[column].dropna().astype(str).unique())
+    words += [view.sectors.label(s, view.lang) for s in view.sectors.keys]
+    words += [flow.header, flow.footer, "".join(chr(c) for c in range(32, 127)), "…—→↑↓·：；，（）、"]
+    return "".join(sorted(set("".join(words))))
+
+
 def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, view: View | None = None,
                 progress=None) -> int:
     """Write the atlas of a history's ``as_of`` as a PDF; return the number of pages.
@@ -235,6 +253,7 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
                 footer=t("pack_footer", lang, source=info.source or info.region, d=info.as_of.isoformat()),
                 lang=lang, colours=view.colours)
     total = len(counties)
+    chars = _characters(view, warnings, hazards, flow)
     rc = fonts.rc_params(fonts.cjk_font())
     with matplotlib.rc_context(rc), PdfPages(target, metadata={"Title": t("atlas_title", lang, region=info.region),
                                                                "Creator": "RiskMap", "CreationDate": None}) as pdf:
@@ -242,7 +261,8 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
             _page(flow, view, history, layers, int(position), row, warnings, hazards)
             page = flow.fig
             flow.stamp(page, number, total)
-            pdf.savefig(page)
+            with truetype_text(page, extra_chars=chars):  # one TrueType subset for every page: Type 42, never Type 3
+                pdf.savefig(page)
             flow.release()
             if progress is not None:
                 progress(number, total)

@@ -21,6 +21,7 @@ from riskmap.export.flow import Flow
 from riskmap.export.page import ExportOptions
 from riskmap.export.staticmap import render_map
 from riskmap.export.trendchart import draw_accident_trend
+from riskmap.export.truetype import truetype_text
 from riskmap.i18n import t
 
 MAP_OPTIONS = ExportOptions(paper="A4", orientation="landscape", dpi=150)
@@ -66,6 +67,7 @@ def write_pack_pdf(document: Document, target: str | Path | io.BufferedIOBase) -
     with matplotlib.rc_context(rc):
         pages = pack_pages(document)
         metadata = {"Title": document.title, "Creator": "RiskMap", "CreationDate": None}
-        with PdfPages(target, metadata=metadata) as pdf:
+        # Text of CFF fonts from TrueType subsets (one for the whole pack): every font Type 42, none Type 3.
+        with truetype_text(*pages), PdfPages(target, metadata=metadata) as pdf:
             for page in pages:
                 pdf.savefig(page)

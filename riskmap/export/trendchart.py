@@ -16,6 +16,16 @@ from riskmap.i18n import grade_label, t
 BAR, LINE = "#5B7DB1", "#C0392B"
 
 
+def _yticks(ax, top: float, size: float) -> None:
+    """Fixed y ticks with their labels made now (not at drawing time), so the PDF's font subsetting
+    (:func:`riskmap.export.truetype.truetype_text`) sees every text of the chart."""
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = [v for v in MaxNLocator(5, integer=top > 5).tick_values(0, top) if 0 <= v <= top]
+    ax.set_ylim(0, top)
+    ax.set_yticks(ticks, labels=[f"{v:g}" for v in ticks], fontsize=size)
+
+
 def _panel(ax, months: list[str], accidents: np.ndarray, deaths: np.ndarray, title: str, lang: str, *,
            size: float) -> None:
     x = np.arange(len(months))
@@ -23,15 +33,13 @@ def _panel(ax, months: list[str], accidents: np.ndarray, deaths: np.ndarray, tit
     ax.set_title(title, fontsize=size + 1, loc="left", fontweight="bold")
     ax.set_xticks(x[::max(1, len(x) // 6)])
     ax.set_xticklabels(months[::max(1, len(x) // 6)], fontsize=size - 1)
-    ax.tick_params(axis="y", labelsize=size - 1)
+    _yticks(ax, max(1.0, float(np.max(accidents)) * 1.2 if len(accidents) else 1.0), size - 1)
     ax.set_ylabel(t("pack_acc_count", lang), fontsize=size - 0.5, color=BAR)
-    ax.set_ylim(0, max(1.0, float(np.max(accidents)) * 1.2 if len(accidents) else 1.0))
     ax.spines[["top"]].set_visible(False)
     twin = ax.twinx()
     twin.plot(x, deaths, color=LINE, marker="o", markersize=2.5, linewidth=1.2, label=t("pack_acc_deaths", lang))
-    twin.set_ylim(0, max(1.0, float(np.max(deaths)) * 1.3 if len(deaths) else 1.0))
+    _yticks(twin, max(1.0, float(np.max(deaths)) * 1.3 if len(deaths) else 1.0), size - 1)
     twin.set_ylabel(t("pack_acc_deaths", lang), fontsize=size - 0.5, color=LINE)
-    twin.tick_params(axis="y", labelsize=size - 1)
     twin.spines[["top"]].set_visible(False)
 
 
@@ -82,7 +90,6 @@ def draw_score_trend(ax, trend, standard, *, colours: dict[str, str], lang: str,
     ax.set_xticks(x[::step])
     ax.set_xticklabels(labels[::step], fontsize=size - 1)
     ax.set_xlim(-0.5, len(x) - 0.5)
-    ax.set_ylim(0, top)
-    ax.tick_params(axis="y", labelsize=size - 1)
+    _yticks(ax, top, size - 1)
     ax.set_ylabel(t("score", lang), fontsize=size - 0.5)
     ax.spines[["top", "right"]].set_visible(False)

@@ -89,7 +89,11 @@ def read_workbook(path: Path, file: str, spec: dict, lang: str) -> list[Sheet]:
 
 def csv_head(raw: bytes, file: str, *, sep: str, lang: str) -> Sheet:
     """The first lines of a CSV file as rows of cells (to find a header below title lines)."""
-    text, _encoding = decode_text(raw[:1 << 16], file, lang) if len(raw) > 1 << 16 else decode_text(raw, file, lang)
+    head = raw
+    if len(raw) > 1 << 16:  # the first 64 KiB, cut after a line break: never inside a multi-byte character
+        head = raw[:1 << 16]
+        head = head[:head.rfind(b"\n") + 1] or head
+    text, _encoding = decode_text(head, file, lang)
     lines = text.splitlines()[:HEADER_SEARCH_ROWS + 1]
     return Sheet(None, [row for row in csv.reader(lines, delimiter=sep)])
 

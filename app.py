@@ -55,7 +55,9 @@ def main() -> None:
     filters = sidebar.filters(full, lang)
     layers, basemap = sidebar.layers_and_basemap(full, lang)
     view = View(full, filters, lang, None if end == history.as_of else end)  # once: figures, map, tables, downloads
-    st.title(markdown_text(full.info.title) if full.info.title else t("app_title", lang))
+    st.title(markdown_text(view.title))  # a sector view's is the sector map's (煤矿安全风险分布图)
+    if view.regraded:
+        st.caption(view.regraded_note)
     if full.info.demo:
         st.info(t("demo_data", lang))
     if end == history.forecast_end:
@@ -65,7 +67,7 @@ def main() -> None:
     warnings = notes + view.warnings
     if warnings:
         with st.expander(ui("validation", lang, n=len(warnings))):
-            st.dataframe(tables.problem_table(warnings), hide_index=True, width="stretch")
+            st.dataframe(tables.problem_table(warnings, lang), hide_index=True, width="stretch")
     panels.headline(view.headline, lang)
     if view.headline.get("located_by_county"):
         st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))

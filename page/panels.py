@@ -27,6 +27,8 @@ def _why(view: View, code: str | None, history) -> None:
     lang, (row, parts) = view.lang, found
     st.markdown(f"#### {markdown_text(row['county_name'])} · {GRADE_MARK[row['grade']]} "
                 f"{grade_label(row['grade'], lang)} · {t('score', lang)} {row['score']:.1f}")
+    if isinstance(row.get("grade_all"), str):  # a sector view: the all-sector grade beside, never mistaken for it
+        st.caption(f"{t('grade_all_note', lang, grade=grade_label(row['grade_all'], lang))} · {view.regraded_note}")
     left, right = st.columns([1, 1])
     left.dataframe(parts, hide_index=True, width="stretch")
     right.markdown(f"**{ui('top', lang)}**: {markdown_text(row.get('top_contributors') or ui('none', lang))}")
@@ -39,6 +41,8 @@ def _why(view: View, code: str | None, history) -> None:
 
 def ranking(view: View, history) -> None:
     lang = view.lang
+    if view.regraded:
+        st.caption(view.regraded_note)
     show_table(tables.page_table(view, "counties"), lang, view.colours)
     names = view.county_names
     codes = tables.county_rows(view.counties)["county_code"].astype(str).tolist() or list(names)

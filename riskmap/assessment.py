@@ -87,6 +87,27 @@ class WorkspaceInfo:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class Origin:
+    """What an assessment was graded from: the spatial work, and the dates graded.
+
+    Attributes
+    ----------
+    prepared
+        The :class:`riskmap.spatial.Prepared` (never changed by a grading).
+    known_until
+        The last date whose records counted (``None``: the graded date itself;
+        the workspace's ``as_of`` for a forecast).
+    previous
+        The period end before it, when the counties carry their change since then
+        (:meth:`riskmap.history.History.with_change`).
+    """
+
+    prepared: Any
+    known_until: date | None = None
+    previous: date | None = None
+
+
 @dataclass
 class Assessment:
     """A graded workspace: what every face of RiskMap draws on.
@@ -115,6 +136,12 @@ class Assessment:
         ``dataset``, ``id``, ``county_code``, ``note`` (and ``note_codes``): records
         that have a county but something to say (an unsnapped accident, an unknown
         enterprise, a record linked by name).
+    origin
+        What it was graded from (:class:`Origin`), so that a sector view can grade the
+        same records of some sectors again (:mod:`riskmap.sectorview`); ``None`` for an
+        assessment made by hand.
+    sectors_graded
+        The sectors it was graded for (a sector view), ``None`` for all of them.
     """
 
     info: WorkspaceInfo
@@ -130,6 +157,8 @@ class Assessment:
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["dataset", "id", "county_code", "note"]))
+    origin: Origin | None = field(default=None, repr=False, compare=False)
+    sectors_graded: tuple[str, ...] | None = None
 
     @property
     def language(self) -> str:

@@ -108,7 +108,7 @@ def summary_text(assessment) -> str:
     from riskmap.i18n import grade_label
     from riskmap.tables import county_rows
 
-    lang = assessment.language
+    lang = getattr(assessment, "lang", None) or assessment.language
     s = assessment.summary
     zh = lang == "zh"
     labels = [grade_label(g, lang) for g in GRADES]
@@ -118,7 +118,10 @@ def summary_text(assessment) -> str:
         by = s[key]["by_grade"]
         total = sum(by.values())
         rows.append([names[key][0 if zh else 1], *[str(by[g]) for g in GRADES], str(total)])
-    out = [f"{assessment.info.title} — {'评估日期' if zh else 'as of'} {s['as_of']} ({'标准' if zh else 'standard'}: {s['standard']})", ""]
+    title = getattr(assessment, "title", None) or assessment.info.title
+    out = [f"{title} — {'评估日期' if zh else 'as of'} {s['as_of']} ({'标准' if zh else 'standard'}: {s['standard']})"]
+    described = assessment.describe_filters() if hasattr(assessment, "describe_filters") else ""
+    out += [described, ""] if described else [""]
     out.append(format_table(["" , *labels, "合计" if zh else "total"], rows, right={1, 2, 3, 4, 5}))
     out.append("")
     e, r, a, h = s["enterprises"], s["roads"], s["accidents"], s["hazards"]
@@ -144,7 +147,11 @@ def summary_text(assessment) -> str:
     rows = [[str(c.county_name), grade_label(c.grade, lang), f"{c.score:.1f}", f"{c.points_enterprises:.1f}", f"{c.points_roads:.1f}",
              f"{c.points_hazards:.1f}", f"{c.points_accidents:.1f}", str(c.top_contributors)]
             for c in counties.itertuples()]
-    out.append(format_table(header, rows, right={2, 3, 4, 5, 6}))
+    if "grade_all" in counties:  # a sector view: its sector grade beside the all-sector one
+        header.insert(3, "综合等级" if zh else "all sectors")
+        for row, grade in zip(rows, counties["grade_all"]):
+            row.insert(3, grade_label(grade, lang))
+    out.append(format_table(header, rows, right={2, 4, 5, 6, 7} if "grade_all" in counties else {2, 3, 4, 5, 6}))
     if len(assessment.unassigned):
         out.append("")
         out.append(f"{'未分配记录' if zh else 'unassigned records'}: {len(assessment.unassigned)} "
@@ -190,6 +197,18 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated layers to draw: counties,roads,enterprises,hazards (default: all)")
 
 
+def _add_view_options(parser: argparse.ArgumentParser) -> None:
+    from riskmap.grades import GRADES
+
+    parser.add_argument("--sector", action="append", metavar="KEY",
+                        help="write the sector view: the counties graded again on the records of these sectors "
+                             "(by key or label; repeat or comma-separate), each county with its all-sector grade_all")
+    parser.add_argument("--county", action="append", metavar="CODE_OR_NAME",
+                        help="write only these counties' records (by code or name; never re-grades)")
+    parser.add_argument("--grade", action="append", metavar="GRADE",
+                        help=f"write only records of these grades ({', '.join(GRADES)}; never re-grades)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``riskmap`` command."""
     parser = argparse.ArgumentParser(
@@ -219,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--layers-as", choices=["geojson", "geoparquet"], default="geojson", dest="layer_format",
                      help="file format of the graded layers: geojson (default) or geoparquet (compact, fast at province scale)")
     _add_time_options(run)
+    _add_view_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     warn = sub.add_parser("warn", help="list the warnings (预警) of a workspace",
@@ -338,7 +358,7 @@ def filters_from_args(args, assessment):
     from riskmap.grades import GRADES
     problems = []
     spellings = assessment.sectors.vocabulary
-    zh = (args.lang or assessment.language) == "zh"
+    zh = (getattr(args, "lang", None) or assessment.language) == "zh"
     sectors = _split(args.sector)
     if sectors:
         mapped = []
@@ -415,6 +435,10 @@ def _cmd_assess(args) -> int:
     progress = _Progress(not args.quiet)
     history = _history(args)
     assessment = history.assessment
+    if args.sector or args.county or args.grade:
+        from riskmap.view import View
+
+        assessment = View(assessment, filters_from_args(args, assessment))
     start = time.perf_counter()
     progress("write outputs", None)
     written = write_outputs(assessment, args.out, register_all=args.register == "all", layer_format=args.layer_format,

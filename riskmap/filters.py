@@ -181,3 +181,67 @@ def time_window(choice: str, as_of: date, custom=None) -> tuple[date | None, dat
     if choice == "custom" and isinstance(custom, (tuple, list)) and len(custom) == 2:
         return tuple(custom)
     return None, None
+
+
+def shown_summary(shown: Assessment, whole: dict, *, unassigned: pd.DataFrame, notes: pd.DataFrame,
+                  roads_whole: bool) -> dict:
+    """The ``summary.json`` figures of what a view shows (DESIGN §7 keys), from its frames.
+
+    Parameters
+    ----------
+    shown
+        The filtered (or sector) assessment.
+    whole
+        The whole assessment's summary: ``as_of``, ``standard`` and, when ``roads_whole``,
+        the road segments and length put in.
+    unassigned, notes
+        The view's unassigned records and notes (counted under ``view``).
+    roads_whole
+        Whether every road unit is shown (no county or grade filter hides one): then the
+        segments and length put in are the whole workspace's, else those of the units shown.
+
+    The history, forecast and warnings of the whole region are not repeated: they are
+    not the view's.
+    """
+    counties, enterprises, units = shown.counties, shown.enterprises, shown.road_units
+    accidents, hazards = shown.accidents, shown.hazards
+    road_rows = int(unassigned["dataset"].isin(["roads"]).sum()) if len(unassigned) else 0
+    assigned_length = float(units["length_m"].sum()) if len(units) else 0.0
+    roads = whole.get("roads", {})
+    traffic = (accidents["kind"] == "traffic") & accidents["in_window"].astype(bool) & accidents.geometry.notna()
+    is_open = hazards["is_open"].astype(bool)
+    return {
+        "as_of": whole.get("as_of"),
+        "standard": whole.get("standard"),
+        "counties": {"count": int(len(counties)), "by_grade": count_by_grade(counties["grade"])},
+        "enterprises": {
+            "input": int(len(enterprises)),
+            "assigned": int(enterprises["county_code"].notna().sum()),
+            "unassigned": int(enterprises["county_code"].isna().sum()),
+            "located_by_county": int((enterprises["located_by"] == "county").sum()) if "located_by" in enterprises else 0,
+            "by_grade": count_by_grade(enterprises["grade"]),
+        },
+        "roads": {
+            "segments_input": int(roads.get("segments_input", 0)) if roads_whole else
+            int(units["segment_id"].nunique()) + road_rows if len(units) or road_rows else 0,
+            "input_length_m": float(roads.get("input_length_m", 0.0)) if roads_whole else assigned_length,
+            "assigned_length_m": assigned_length,
+            "units": int(len(units)),
+            "accident_prone_units": int(units["accident_prone"].sum()) if len(units) else 0,
+            "by_grade": count_by_grade(units["grade"]),
+        },
+        "accidents": {
+            "input": int(len(accidents)),
+            "in_window": int(accidents["in_window"].sum()),
+            "snapped": int(accidents["unit_id"].notna().sum()),
+            "unsnapped": int((traffic & accidents["unit_id"].isna()).sum()) if len(accidents) else 0,
+        },
+        "hazards": {
+            "input": int(len(hazards)),
+            "open": int(is_open.sum()),
+            "major_open": int((is_open & (hazards["level"] == "major")).sum()),
+            "overdue": int(hazards["overdue"].sum()),
+        },
+        "unassigned": int(len(unassigned)),
+        "notes": int(len(notes)),
+    }

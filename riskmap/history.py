@@ -233,7 +233,8 @@ class History:
                 grade_previous=codes.map(change["grade_previous"]).to_numpy(), grade_change=steps,
                 change=np.select([steps >= 2, steps == 1, steps == 0, steps == -1], ["up2", "up1", "same", "down1"], "down2"))
             self._changed = {k: v for k, v in self._changed.items() if k[2] in {id(a) for a in self._live()}}
-            self._changed[key] = dataclasses.replace(assessment, counties=counties)
+            origin = dataclasses.replace(assessment.origin, previous=self.previous(end)) if assessment.origin else None
+            self._changed[key] = dataclasses.replace(assessment, counties=counties, origin=origin)
         return self._changed[key]
 
     def _live(self) -> list[Assessment]:

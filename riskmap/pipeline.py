@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from riskmap.assessment import Assessment
+from riskmap.assessment import Assessment, Origin
 from riskmap.grades import count_by_grade
 from riskmap.grading import COUNTY_COLUMNS, county_codes, county_contributions, enterprise_codes, grade_hazards, top_contributors
 from riskmap.i18n import msg
@@ -310,7 +310,7 @@ def grade_at(prepared: Prepared, as_of: date | None = None, *, known_until: date
         hazards=hazards, unassigned=audit_at(audit.unassigned, lang), notes=notes_at(audit.notes, lang),
         problems=list(prepared.problems),
         summary=figures, standard=prepared.standard, timings=dict(prepared.timings) | stages.timings,
-        extra=prepared.extra)
+        extra=prepared.extra, origin=Origin(prepared, known_until))
 
 
 def assess(workspace: str | Path | Workspace, *, as_of: date | None = None, progress: ProgressCallback | None = None,

@@ -249,6 +249,7 @@ DATASETS: dict[str, Dataset] = {
         Column("supervision", ("挂牌督办", "督办级别"), kind="choice", vocabulary="supervision",
                allowed="none, county, city, province (无, 县级, 市级, 省级)", default="none"),
         Column("description", ("隐患描述",)),
+        Column("sector", ("行业", "行业领域"), kind="choice", vocabulary="sector", allowed=_SECTORS_WITH_LABELS),
         _LON, _LAT, _LONLAT,
     ), _POINTS, points=True),
 }

@@ -263,7 +263,10 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     given = hazards["enterprise_name"].to_numpy(dtype=object) if "enterprise_name" in hazards else np.full(len(hazards), None)
     given = np.where(pd.isna(given), "", given)
     hazards["name"] = np.where(known, names[safe] if len(names) else "", given) if len(hazards) else pd.Series(dtype=object)
-    hazards["sector"] = np.where(known, sectors[safe] if len(sectors) else None, None) if len(hazards) else pd.Series(dtype=object)
+    # A hazard takes its enterprise's sector, else the ledger's own ``sector`` (a hazard of no known enterprise).
+    own = hazards["sector"].to_numpy(dtype=object) if "sector" in hazards else np.full(len(hazards), None, dtype=object)
+    own = np.where(pd.isna(own), None, own)
+    hazards["sector"] = np.where(known, sectors[safe] if len(sectors) else None, own) if len(hazards) else pd.Series(dtype=object)
     return hazards, owner
 
 

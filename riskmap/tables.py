@@ -66,6 +66,7 @@ def _coded(dataset: str, key: str) -> str:
 
 COUNTY_COLS = (
     Col("county_code"), Col("county_name"), Col("grade", "grade"), Col("score", "float", "0.0", digits=1),
+    Col("grade_all", "grade"), Col("score_all", "float", "0.0", digits=1),
     Col("points_enterprises", "float", "0.0", digits=1), Col("points_roads", "float", "0.0", digits=1),
     Col("points_hazards", "float", "0.0", digits=1), Col("points_accidents", "float", "0.0", digits=1),
     Col("top_contributors", width=48), Col("reasons", width=36),
@@ -110,7 +111,7 @@ COLUMNS: dict[str, tuple[Col, ...]] = {"counties": COUNTY_COLS, "enterprises": E
 """The register's columns, per sheet."""
 
 PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "counties": ("county_name", "county_code", "grade", "score", "points_enterprises", "points_roads",
+    "counties": ("county_name", "county_code", "grade", "score", "grade_all", "points_enterprises", "points_roads",
                  "points_hazards", "points_accidents", "top_contributors"),
     "enterprises": ("enterprise_id", "name", "sector", "county_name", "grade", "inherent_grade", "reasons",
                     "open_hazards", "overdue_hazards"),
@@ -120,6 +121,9 @@ PAGE_COLUMNS: dict[str, tuple[str, ...]] = {
                 "found_date", "deadline", "description"),
 }
 """The columns the app shows of each table, in order (a subset of :data:`COLUMNS`)."""
+
+OPTIONAL_COLUMNS = frozenset({"grade_all", "score_all"})
+"""Columns only a sector view has (the all-sector grade beside the sector grade): left out elsewhere."""
 
 COMPONENT_COLUMNS: tuple[str, ...] = COMPONENTS
 """The four components of a county's score, as its "why" shows them."""
@@ -286,7 +290,7 @@ def page_table(view: View, dataset: str) -> pd.DataFrame:
     rows = _ROWS[dataset](view.frame(dataset))
     cols = {c.key: c for c in COLUMNS[dataset]}
     shown = {header(key, view.lang): display_column(rows[key], cols[key], view.lang, view.sectors) if key in rows
-             else pd.Series(dtype=object) for key in PAGE_COLUMNS[dataset]}
+             else pd.Series(dtype=object) for key in PAGE_COLUMNS[dataset] if key in rows or key not in OPTIONAL_COLUMNS}
     return pd.DataFrame(shown).reset_index(drop=True)
 
 
@@ -303,10 +307,21 @@ def county_why(view: View, code: str | None, heading: str) -> tuple[pd.Series, p
     return row, parts
 
 
-def problem_table(problems) -> pd.DataFrame:
-    """Problems as a table: ``file``, ``row``, ``column``, ``value``, ``message``."""
-    return pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "message": p.message}
-                         for p in problems])
+PROBLEM_COLUMNS = ("file", "row", "column", "value", "message")
+
+
+def problem_table(problems, lang: str | None = None) -> pd.DataFrame:
+    """Problems as a table: ``file``, ``row``, ``column``, ``value``, ``message``.
+
+    With ``lang`` the headers are in that language (文件, 行, 列, 值, 说明) and an empty cell
+    is empty text (never "None"), as the page shows it.
+    """
+    rows = [{"file": p.file, "row": p.row, "column": p.column, "value": p.value, "message": p.message} for p in problems]
+    table = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    if lang is None:
+        return table
+    table = table.astype(object).where(table.notna(), "").map(lambda v: "" if v is None else str(v))
+    return table.rename(columns={c: t(f"problem_{c}", lang) for c in PROBLEM_COLUMNS})
 
 
 def grade_crosstab(frame: pd.DataFrame, by: pd.Series, lang: str) -> pd.DataFrame:

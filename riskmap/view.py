@@ -15,6 +15,12 @@ shared by the layers that ask for it.
 The ``period`` is the period end the view shows (issue 11): a view of an assessment
 of a history (:meth:`riskmap.history.History.at`) at that date, showing the records
 as they stood then: hazards found and accidents that happened after it are not shown.
+
+A sector filter re-grades (issue 10): the view's assessment is the one graded again on
+the records of those sectors (:func:`riskmap.sectorview.regraded`), whose counties also
+carry their all-sector grade (``grade_all``); :attr:`View.whole` is the all-sector one.
+Grade, county, status and date filters only choose what is shown, never re-grade.
+The summary, the unassigned records and the notes are those of what the view shows.
 """
 
 from __future__ import annotations
@@ -28,12 +34,13 @@ from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from riskmap.assessment import Assessment, WorkspaceInfo
 from riskmap.errors import InputError, Problem
-from riskmap.filters import Filters, apply_filters, headline
-from riskmap.i18n import LANGUAGES
+from riskmap.filters import Filters, apply_filters, headline, shown_summary
+from riskmap.i18n import LANGUAGES, t
 from riskmap.reasons import CODE_COLUMNS, render_column
 
 DATASETS = ("counties", "enterprises", "road_units", "accidents", "hazards")
@@ -94,6 +101,37 @@ def translated(assessment: Assessment, lang: str) -> Assessment:
     return _TRANSLATED[key]
 
 
+_RECORD_IDS = {"enterprises": "enterprise_id", "hazards": "hazard_id", "accidents": "accident_id"}
+
+
+def _listed(table: pd.DataFrame, shown: Assessment, filters: Filters | None) -> pd.DataFrame:
+    """The rows of ``unassigned`` or ``notes`` about what a view shows.
+
+    Enterprises, hazards and accidents by their id among the records shown; road
+    segments unless a county or grade filter is set (a segment has no one grade or
+    county) or the road units are hidden; other rows (counties, extra datasets) unless a
+    county filter is set, or, for notes, when their county is shown.
+    """
+    if filters is None or not filters.active or not len(table):
+        return table
+    datasets = table["dataset"].astype(str).to_numpy()
+    ids = table["id"].astype(str).to_numpy()
+    keep = np.ones(len(table), dtype=bool)
+    for dataset, column in _RECORD_IDS.items():
+        rows = datasets == dataset
+        if rows.any():
+            keep[rows] = np.isin(ids[rows], getattr(shown, dataset)[column].astype(str).unique())
+    others = ~np.isin(datasets, list(_RECORD_IDS))
+    if filters.counties is not None:
+        county = table["county_code"].astype(object).where(table["county_code"].notna(), None).to_numpy() \
+            if "county_code" in table else np.full(len(table), None, dtype=object)
+        keep[others] &= np.isin(county[others], list(filters.counties))
+    roads = datasets == "roads"
+    if roads.any() and (filters.grades is not None or not len(shown.road_units) and filters.sectors is not None):
+        keep[roads] = False
+    return table[keep].reset_index(drop=True)
+
+
 @dataclass(frozen=True, eq=False)
 class View:
     """An assessment under filters, in a language, at a period.
@@ -111,6 +149,10 @@ class View:
         then hazards found and accidents dated after it are not shown (they had not
         happened yet).  A history's assessment at each period end is
         :meth:`riskmap.history.History.at`.
+    whole
+        Set by the view itself: the all-sector assessment (the one given).  With a
+        sector filter, :attr:`assessment` becomes the one graded again for those
+        sectors (:func:`riskmap.sectorview.regraded`).
 
     Raises
     ------
@@ -124,12 +166,20 @@ class View:
     filters: Filters | None = None
     lang: str | None = None
     period: date | None = None
+    whole: Assessment | None = field(default=None, repr=False, compare=False)
     _children: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", check_language(self.lang, self.assessment))
         if self.period is not None and self.period != self.assessment.info.as_of:
             raise ValueError(f"period {self.period}: the assessment holds {self.assessment.info.as_of} only")
+        if self.whole is None:
+            object.__setattr__(self, "whole", self.assessment)
+            sectors = self.filters.sectors if self.filters is not None else None
+            if sectors and self.assessment.origin is not None and self.assessment.sectors_graded is None:
+                from riskmap.sectorview import regraded
+
+                object.__setattr__(self, "assessment", regraded(self.assessment, sectors))
 
     @classmethod
     def of(cls, source: Assessment | View, *, filters: Filters | None = None, lang: str | None = None) -> View:
@@ -176,15 +226,17 @@ class View:
             raise KeyError(f"no dataset {dataset!r}; allowed: {', '.join(DATASETS)}")
         return getattr(self.shown, dataset)
 
-    @property
+    @cached_property
     def unassigned(self) -> pd.DataFrame:
-        """Every record not placed (``dataset``, ``id``, ``reason``), never filtered."""
-        return self.shown.unassigned
+        """The records not placed (``dataset``, ``id``, ``reason``) that the view shows: those of its
+        sectors, grades, statuses and dates; none under a county filter (they have no county)."""
+        return _listed(self.shown.unassigned, self.shown, self.filters)
 
-    @property
+    @cached_property
     def notes(self) -> pd.DataFrame:
-        """Records with a county but something to say (``dataset``, ``id``, ``county_code``, ``note``), never filtered."""
-        return self.shown.notes
+        """Records with a county but something to say (``dataset``, ``id``, ``county_code``, ``note``)
+        among those the view shows."""
+        return _listed(self.shown.notes, self.shown, self.filters)
 
     @property
     def problems(self) -> list[Problem]:
@@ -206,13 +258,31 @@ class View:
         return self.assessment.info
 
     @property
+    def language(self) -> str:
+        """The view's language (as :attr:`Assessment.language`)."""
+        return self.lang
+
+    @property
     def standard(self):
         return self.assessment.standard
 
-    @property
+    @cached_property
     def summary(self) -> dict[str, Any]:
-        """The summary of the whole assessment (``summary.json``; never filtered)."""
-        return self.assessment.summary
+        """The summary of what the view shows (``summary.json``): the whole assessment's when nothing is
+        filtered; else its figures counted on the records shown, with ``view`` saying the filters and
+        whether the counties were graded again for the sectors chosen."""
+        if not self.filtered and self.period is None:
+            return self.assessment.summary
+        f = self.filters or Filters()
+        roads_whole = f.counties is None and f.grades is None and (
+            not f.sectors or any(s in self.sectors.road_traffic for s in f.sectors))
+        figures = shown_summary(self.shown, self.whole.summary, unassigned=self.unassigned, notes=self.notes,
+                                roads_whole=roads_whole)
+        figures["view"] = {"filters": {k: (list(v) if isinstance(v, tuple) else v.isoformat())
+                                       for k, v in dataclasses.asdict(f).items() if v is not None},
+                           "sectors": list(self.sectors_graded or ()), "regraded": self.regraded,
+                           "period": self.period.isoformat() if self.period else None}
+        return figures
 
     @property
     def colours(self) -> dict[str, str]:
@@ -231,9 +301,38 @@ class View:
     def filtered(self) -> bool:
         return self.filters is not None and self.filters.active
 
+    @property
+    def sectors_graded(self) -> tuple[str, ...] | None:
+        """The sectors the counties were graded for (a sector view), ``None`` for all sectors."""
+        return self.assessment.sectors_graded
+
+    @property
+    def regraded(self) -> bool:
+        """Whether the counties were graded again on the records of the sectors chosen."""
+        return self.assessment.sectors_graded is not None
+
+    @property
+    def regraded_note(self) -> str:
+        """"按所选行业重新评估" / "re-graded for the selected sectors" for a sector view, else ''."""
+        return t("sector_regraded", self.lang) if self.regraded else ""
+
+    @property
+    def title(self) -> str:
+        """The map's title: the workspace's, or a sector map's (危险化学品安全风险分布图)."""
+        if not self.regraded:
+            return self.info.title or t("app_title", self.lang)
+        sep = "、" if self.lang == "zh" else ", "
+        names = sep.join(self.sectors.label(s, self.lang) for s in self.sectors_graded)
+        return t("sector_map_title", self.lang, region=self.info.region or "", sectors=names).strip()
+
     def describe_filters(self) -> str:
-        """The active filters in one line of the view's language ('' when none)."""
-        return self.filters.describe(self.lang, county_names=self.county_names, sectors=self.sectors) if self.filtered else ""
+        """The active filters in one line of the view's language ('' when none); a sector view says it
+        was re-graded."""
+        if not self.filtered:
+            return ""
+        text = self.filters.describe(self.lang, county_names=self.county_names, sectors=self.sectors)
+        return f"{text}{'（' if self.lang == 'zh' else ' ('}{self.regraded_note}{'）' if self.lang == 'zh' else ')'}" \
+            if self.regraded else text
 
     # --- other views ------------------------------------------------------------------------
     def only(self, names: Sequence[str]) -> View:
@@ -244,7 +343,8 @@ class View:
         if restricted == self.filters:
             return self
         if restricted not in self._children:
-            self._children[restricted] = View(self.assessment, restricted, self.lang, self.period)
+            # A layer that ignores the sector filter still shows the counties as graded for the sectors.
+            self._children[restricted] = View(self.assessment, restricted, self.lang, self.period, whole=self.whole)
         return self._children[restricted]
 
     @property
@@ -256,4 +356,4 @@ class View:
         """This view in another language (the filtering is done again, the grading never)."""
         if check_language(lang, self.assessment) == self.lang:
             return self
-        return View(self.assessment, self.filters, lang, self.period)
+        return View(self.assessment, self.filters, lang, self.period, whole=self.whole)

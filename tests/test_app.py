@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from hostile import shown  # noqa: E402
 from riskmap.filters import Filters, apply_filters, headline  # noqa: E402
 from riskmap.grades import GRADES  # noqa: E402
+from riskmap.view import View  # noqa: E402
 
 pytestmark = pytest.mark.app
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -69,7 +70,7 @@ def test_demo_page(app, demo_assessment):
 def test_sector_filter_changes_figures_and_tables(app, demo_assessment):
     app.sidebar.multiselect(key="f_sectors").set_value(["coal_mine"]).run()
     assert not app.exception
-    filtered = apply_filters(demo_assessment, Filters(sectors=("coal_mine",)))
+    filtered = View(demo_assessment, Filters(sectors=("coal_mine",))).shown  # re-graded for coal mines
     assert [m.value for m in app.metric] == expected_metrics(headline(filtered))
     assert [m.value for m in app.metric] != expected_metrics(headline(demo_assessment))
     open_tab(app, "企业清单")

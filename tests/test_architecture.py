@@ -20,9 +20,11 @@ PACKAGE = ROOT / "riskmap"
 FLOORS: dict[str, int] = {
     # 0 ground: words, grades, numbers of behaviour, nothing of ours below them
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
-    "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0, "riskmap.i18n.pack": 0,
-    "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.atomic": 0, "riskmap.document": 0, "riskmap.io": 0, "riskmap.io.dates": 0,
-    "riskmap.i18n.ledgers": 0, "riskmap.sectors": 0, "riskmap.io.identifiers": 0,
+    "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0,
+    "riskmap.i18n.pack": 0, "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.atomic": 0, "riskmap.document": 0,
+    "riskmap.io": 0, "riskmap.io.dates": 0,
+    "riskmap.i18n.ledgers": 0, "riskmap.i18n.views": 0, "riskmap.sectors": 0, "riskmap.io.identifiers": 0,
+    "riskmap.i18n.prints": 0,
     # 1 data contract and the words kept as data
     "riskmap.errors": 1, "riskmap.reasons": 1, "riskmap.schema": 1, "riskmap.coords": 1, "riskmap.io.formats": 1,
     # 2 the standard, the Assessment, geometry primitives, the fast GeoJSON writer; the hazard lifecycle and
@@ -44,13 +46,13 @@ FLOORS: dict[str, int] = {
     "riskmap.alerts": 10, "riskmap.history": 10, "riskmap.prevention": 11, "riskmap.actions": 11,
     "riskmap.consultation": 12,
     # 10-11 what is shown: filters, the View, tables
-    "riskmap.filters": 10, "riskmap.view": 10, "riskmap.tables": 11, "riskmap.charts": 11,
+    "riskmap.filters": 10, "riskmap.sectorview": 10, "riskmap.view": 10, "riskmap.tables": 11, "riskmap.charts": 11,
     # 12-16 the folium map
     "riskmap.mapview.style": 12, "riskmap.mapview.basemaps": 12, "riskmap.mapview.change": 12, "riskmap.mapview.encode": 13,
     "riskmap.mapview.frames": 13, "riskmap.mapview.elements": 14, "riskmap.mapview.legend": 15,
     "riskmap.mapview.offline": 15, "riskmap.mapview": 16,
     # 12-18 exports
-    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.cartography": 13,
+    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.labels": 12, "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.cartography": 13,
     "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
     "riskmap.export.html": 17, "riskmap.export.changemap": 14, "riskmap.export.flow": 13,
     "riskmap.export.trendchart": 13, "riskmap.export.pack_docx": 16, "riskmap.export.pack_pdf": 16, "riskmap.export.atlas": 16, "riskmap.export.reports": 17,

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from riskmap.cli import main
+from riskmap.export.register import HEADER_ROW
 
 
 @pytest.fixture(scope="module")
@@ -79,18 +80,18 @@ def test_road_length_is_conserved_in_outputs(demo_out):
 def test_register_has_the_key_rows_with_chinese_headers(demo_out, demo_assessment):
     book = openpyxl.load_workbook(demo_out / "risk_register.xlsx")
     assert len(book.sheetnames) >= 4
-    headers = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    headers = [c.value for c in next(book.worksheets[0].iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW))]
     assert any("区县" in str(h) for h in headers)
     ents = demo_assessment.enterprises
     key = int(ents["grade"].isin(["red", "orange"]).sum())
-    rows = [ws.max_row - 1 for ws in book.worksheets]
+    rows = [ws.max_row - HEADER_ROW for ws in book.worksheets]
     assert key in rows
 
 
 def test_register_all_writes_every_row(tmp_path, demo_path, demo_assessment):
     assert main(["assess", str(demo_path), "--out", str(tmp_path), "--register", "all", "--quiet"]) == 0
     book = openpyxl.load_workbook(tmp_path / "risk_register.xlsx")
-    rows = [ws.max_row - 1 for ws in book.worksheets]
+    rows = [ws.max_row - HEADER_ROW for ws in book.worksheets]
     assert len(demo_assessment.enterprises) in rows
     assert len(demo_assessment.road_units) in rows
 
@@ -178,7 +179,7 @@ def test_export_register_all_and_html(tmp_path, demo_path, demo_assessment):
     xlsx = tmp_path / "r.xlsx"
     assert main(["export", str(demo_path), "--format", "xlsx", "--out", str(xlsx), "--register", "all", "--quiet"]) == 0
     book = openpyxl.load_workbook(xlsx)
-    assert len(demo_assessment.enterprises) in [ws.max_row - 1 for ws in book.worksheets]
+    assert len(demo_assessment.enterprises) in [ws.max_row - HEADER_ROW for ws in book.worksheets]
     html_path = tmp_path / "map.html"
     assert main(["export", str(demo_path), "--format", "html", "--out", str(html_path), "--quiet"]) == 0
     text = html_path.read_text(encoding="utf-8")

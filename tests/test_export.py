@@ -162,6 +162,7 @@ from PIL import Image  # noqa: E402
 
 from riskmap.errors import InputError  # noqa: E402
 from riskmap.export import FORMATS, MIME_TYPES, export_bytes, export_file  # noqa: E402
+from riskmap.export.register import HEADER_ROW  # noqa: E402
 from riskmap.filters import Filters  # noqa: E402
 
 MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<?xml", "html": b"<!DOCTYPE html", "xlsx": b"PK", "docx": b"PK"}
@@ -200,8 +201,8 @@ def test_xlsx_is_the_filtered_register(small):
 
     data = export_bytes(small, "xlsx", filters=Filters(counties=("140201",)))
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert [r[1].value for r in wb["区县"].iter_rows(min_row=2)] == ["平城区"]
-    assert {r[4].value for r in wb["企业"].iter_rows(min_row=2)} == {"平城区"}
+    assert [r[1].value for r in wb["区县"].iter_rows(min_row=HEADER_ROW + 1)] == ["平城区"]
+    assert {r[4].value for r in wb["企业"].iter_rows(min_row=HEADER_ROW + 1)} == {"平城区"}
 
 
 def test_docx_holds_a_map_rendered_for_the_page(small):
@@ -264,3 +265,26 @@ def test_the_demo_exports(demo_assessment, tmp_path):
     for fmt in ("png", "xlsx", "docx", "html"):
         out = export_file(demo_assessment, fmt, tmp_path / f"demo.{fmt}", dpi=100)
         assert out.stat().st_size > 10_000, fmt
+
+
+def test_html_has_a_page_title_and_the_title_date_and_demo_mark_on_the_map(small):
+    html = export_bytes(small, "html").decode("utf-8")
+    assert re.search(r"<title>示例市安全风险空间分布图（示例数据） · 2026-10-31</title>", html)
+    heading = re.search(r'<div class="riskmap-html-heading".*?</div></div>', html, re.S).group(0)
+    assert "示例市安全风险空间分布图（示例数据）" in heading
+    assert "评估日期 2026-10-31" in heading and "示例市" in heading
+    assert "示例数据 / demo data" in heading
+    # Not the demo: no demo mark; filters are said; a title given replaces the workspace's.
+    real = synthetic_assessment(demo=False)
+    html = export_bytes(real, "html", filters=Filters(grades=("red",)), title="煤矿专题图").decode("utf-8")
+    heading = re.search(r'<div class="riskmap-html-heading".*?</div></div>', html, re.S).group(0)
+    assert "示例数据" not in heading and "煤矿专题图" in heading and "筛选：等级：重大风险" in heading
+    assert "<title>煤矿专题图 · 2026-10-31</title>" in html
+
+
+def test_html_title_is_text_never_markup_or_a_template(small):
+    hostile = synthetic_assessment()
+    hostile.info.title = "<script>alert(1)</script>{{ 7*7 }}"
+    html = export_bytes(hostile, "html").decode("utf-8")
+    assert "<script>alert(1)</script>" not in html and "49" not in re.findall(r"<title>(.*?)</title>", html)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#123;&#123; 7*7 &#125;&#125;" in html

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from riskmap.errors import InputError
-from riskmap.export.register import sheet_name, write_register
+from riskmap.export.register import HEADER_ROW, sheet_name, write_register
 from riskmap.grades import DEFAULT_COLOURS
 from test_export import synthetic_assessment
 
@@ -23,12 +23,12 @@ def workbook(tmp_path_factory):
 
 
 def _rows(ws) -> list[dict]:
-    header = [c.value for c in ws[1]]
-    return [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=2)]
+    header = [c.value for c in ws[HEADER_ROW]]
+    return [dict(zip(header, [c.value for c in row])) for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
 
 
 def _column(ws, title: str) -> int:
-    return [c.value for c in ws[1]].index(title) + 1
+    return [c.value for c in ws[HEADER_ROW]].index(title) + 1
 
 
 def test_sheets_in_chinese(workbook):
@@ -36,17 +36,17 @@ def test_sheets_in_chinese(workbook):
 
 
 def test_headers_are_chinese_labels(workbook):
-    header = [c.value for c in workbook["区县"][1]]
+    header = [c.value for c in workbook["区县"][HEADER_ROW]]
     assert header[:8] == ["区划代码", "区县", "风险等级", "风险值", "企业得分", "道路得分", "隐患得分", "事故得分"]
     assert "主要因素" in header
-    assert [c.value for c in workbook["未分配"][1]] == ["数据集", "编号", "原因"]
+    assert [c.value for c in workbook["未分配"][HEADER_ROW]] == ["数据集", "编号", "原因"]
 
 
 def test_every_sheet_has_frozen_header_filter_and_widths(workbook):
     for ws in workbook.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
+        assert ws.freeze_panes == f"A{HEADER_ROW + 1}", ws.title
         last = openpyxl.utils.get_column_letter(ws.max_column)
-        assert ws.auto_filter.ref == f"A1:{last}{max(ws.max_row, 2)}", ws.title
+        assert ws.auto_filter.ref == f"A{HEADER_ROW}:{last}{max(ws.max_row, HEADER_ROW + 1)}", ws.title
         for col in range(1, ws.max_column + 1):
             width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
             assert width and width >= 8, (ws.title, col)
@@ -56,7 +56,7 @@ def test_grade_cells_show_the_label_in_the_grade_colour(workbook):
     ws = workbook["区县"]
     col = _column(ws, "风险等级")
     seen = {}
-    for row in range(2, ws.max_row + 1):
+    for row in range(HEADER_ROW + 1, ws.max_row + 1):
         cell = ws.cell(row, col)
         seen[cell.value] = cell
     assert set(seen) == {"重大风险", "较大风险", "一般风险", "低风险"}
@@ -98,7 +98,7 @@ def test_hazards_open_ones_overdue_first_with_dates(workbook):
     assert rows[0]["挂牌督办"] == "省级" and rows[0]["隐患等级"] == "重大" and rows[0]["逾期"] == "是"
     assert rows[0]["整改期限"] == dt.datetime(2026, 7, 1)
     ws = workbook["隐患"]
-    assert ws.cell(2, _column(ws, "整改期限")).number_format == "yyyy-mm-dd"
+    assert ws.cell(HEADER_ROW + 1, _column(ws, "整改期限")).number_format == "yyyy-mm-dd"
 
 
 def test_unassigned_listed_with_reasons(workbook):
@@ -123,8 +123,8 @@ def test_accidents_sheet_lists_fatal_and_injury_accidents_of_the_window(tmp_path
 def test_all_rows(tmp_path):
     path = write_register(synthetic_assessment(), tmp_path / "all.xlsx", all_rows=True)
     wb = openpyxl.load_workbook(path)
-    assert wb["企业"].max_row - 1 == 17
-    assert wb["道路单元"].max_row - 1 == 16
+    assert wb["企业"].max_row - HEADER_ROW == 17
+    assert wb["道路单元"].max_row - HEADER_ROW == 16
     hazards = _rows(wb["隐患"])
     assert len(hazards) == 6 and hazards[-1]["状态"] == "已销号"  # closed ones last
 
@@ -133,7 +133,7 @@ def test_english_register(tmp_path):
     path = write_register(synthetic_assessment(), tmp_path / "en.xlsx", lang="en")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["counties", "enterprises", "road units", "hazards", "accidents", "unassigned"]
-    assert [c.value for c in wb["counties"][1]][:3] == ["county code", "county", "grade"]
+    assert [c.value for c in wb["counties"][HEADER_ROW]][:3] == ["county code", "county", "grade"]
     rows = _rows(wb["road units"])
     assert rows[0]["accident-prone"] == "yes" and rows[0]["grade"] == "major risk"
     assert _rows(wb["enterprises"])[0]["sector"] == "coal mines"
@@ -146,8 +146,9 @@ def test_empty_datasets_still_get_their_sheet(tmp_path):
     a.hazards = gpd.GeoDataFrame(a.hazards.iloc[0:0], geometry="geometry", crs="EPSG:4326")
     a.unassigned = pd.DataFrame(columns=["dataset", "id", "reason"])
     wb = openpyxl.load_workbook(write_register(a, tmp_path / "empty.xlsx"))
-    assert wb["道路单元"].max_row == 1 and wb["道路单元"]["A1"].value == "单元编号"
-    assert wb["隐患"].max_row == 1
+    assert wb["道路单元"].max_row == HEADER_ROW and wb["道路单元"][f"A{HEADER_ROW}"].value == "单元编号"
+    assert wb["隐患"].max_row == HEADER_ROW
+    assert "共 0 项" in wb["隐患"]["A3"].value  # the note says the sheet is empty, not that it is broken
 
 
 def test_identifiers_stay_text(tmp_path):
@@ -166,9 +167,62 @@ def test_bad_language():
 def test_the_demo_register(demo_assessment, tmp_path):
     wb = openpyxl.load_workbook(write_register(demo_assessment, tmp_path / "demo.xlsx"))
     summary = demo_assessment.summary
-    assert wb["区县"].max_row - 1 == summary["counties"]["count"]
+    assert wb["区县"].max_row - HEADER_ROW == summary["counties"]["count"]
     by_grade = summary["enterprises"]["by_grade"]
-    assert wb["企业"].max_row - 1 == by_grade["red"] + by_grade["orange"]
-    assert wb["隐患"].max_row - 1 == summary["hazards"]["open"]
+    assert wb["企业"].max_row - HEADER_ROW == by_grade["red"] + by_grade["orange"]
+    assert wb["隐患"].max_row - HEADER_ROW == summary["hazards"]["open"]
     overdue = [r["逾期"] for r in _rows(wb["隐患"])]
     assert overdue == sorted(overdue, key=lambda v: v != "是")  # overdue ones first
+
+
+# --- the layout an office files: title, date and note rows, print setup -------------------
+def test_each_sheet_has_a_title_a_date_row_and_a_note_on_its_rows(workbook):
+    for ws in workbook.worksheets:
+        title, dates, note = (ws.cell(r, 1).value for r in (1, 2, 3))
+        assert title == f"示例市安全风险清单（{ws.title}）", ws.title
+        assert "评估日期：2026-10-31" in dates and "制表日期：" in dates
+        assert note.startswith("本表收录："), note
+        # Merged across the table, so they read as headings, not as a first column.
+        last = openpyxl.utils.get_column_letter(ws.max_column)
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        if ws.max_column > 1:
+            assert {f"A1:{last}1", f"A2:{last}2", f"A3:{last}3"} <= merged, ws.title
+    notes = {ws.title: ws["A3"].value for ws in workbook.worksheets}
+    assert "重大风险和较大风险（红色和橙色）企业，共 8 家" in notes["企业"]
+    assert "另有一般风险和低风险企业" in notes["企业"] and "未列入" in notes["企业"]
+    assert "全部区县，共 4 个" in notes["区县"]
+    assert "未销号" in notes["隐患"] and "共 5 项" in notes["隐患"]
+
+
+def test_notes_follow_all_rows_and_count_what_was_left_out(tmp_path):
+    a = synthetic_assessment()
+    key = openpyxl.load_workbook(write_register(a, tmp_path / "key.xlsx"))["企业"]["A3"].value
+    every = openpyxl.load_workbook(write_register(a, tmp_path / "all.xlsx", all_rows=True))["企业"]["A3"].value
+    n_all = len(a.enterprises)
+    assert f"另有一般风险和低风险企业 {n_all - 8} 家未列入" in key
+    assert every == f"本表收录：全部企业，共 {n_all} 家，按风险等级、风险值从高到低排列。"
+    en = openpyxl.load_workbook(write_register(a, tmp_path / "en.xlsx", lang="en"))
+    assert en["enterprises"]["A3"].value.startswith("Rows: the red and orange")
+    assert en["enterprises"]["A1"].value == "Safety risk register of 示例市: enterprises"
+
+
+def test_print_setup_landscape_a4_fit_to_width_with_repeated_header_and_page_numbers(workbook):
+    for ws in workbook.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert str(setup.paperSize) == "9", ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0  # one page wide, any number long
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}", ws.title
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert ws.oddHeader.center.text == ws["A1"].value
+        assert ws.print_options.gridLines
+
+
+def test_a_title_with_an_ampersand_is_printed_as_typed(tmp_path):
+    a = synthetic_assessment()
+    a.info.region = "A&P市"
+    ws = openpyxl.load_workbook(write_register(a, tmp_path / "amp.xlsx"))["区县"]
+    # In a page header "&P" is the page number: the region's "&" is doubled to stay text.
+    assert ws.oddHeader.center.text == "A&&P市安全风险清单（区县）"
+    assert ws["A1"].value == "A&P市安全风险清单（区县）"

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from riskmap.errors import InputError
-from riskmap.export.cartography import nice_length_km
+from riskmap.export.furniture import nice_length_km
 from riskmap.export.page import check_layers, check_layout, page_pixels
 from riskmap.export.staticmap import render_map, save_figure
 from riskmap.filters import Filters

@@ -119,7 +119,7 @@ def _write(view: View, fmt: str, target, options: ExportOptions) -> None:
     elif fmt == "html":
         from riskmap.export.html import write_html
 
-        write_html(view, target, layers=options.layers)
+        write_html(view, target, layers=options.layers, title=options.title)
 
 
 def export_file(source: Assessment | View, fmt: str, out: str | Path, *, options: ExportOptions | None = None,

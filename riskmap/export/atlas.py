@@ -34,7 +34,8 @@ from riskmap.coords import local_metric_crs
 from riskmap.document import Table
 from riskmap.errors import InputError
 from riskmap.export import fonts
-from riskmap.export.cartography import HAZARD_COLOUR, _draw_north_arrow, _draw_scale_bar, _polygon_path, drawable, open_major
+from riskmap.export.cartography import HAZARD_COLOUR, _polygon_path, drawable, open_major, tint
+from riskmap.export.furniture import draw_north_arrow, draw_scale_bar
 from riskmap.export.flow import Flow
 from riskmap.export.page import Page
 from riskmap.export.trendchart import draw_score_trend
@@ -94,8 +95,8 @@ def _draw_map(ax, layers: _Layers, position: int, colours: dict, grade: str, lan
     ax.add_collection(PatchCollection([PathPatch(layers.paths[k]) for k in near], facecolor="#EDEDED", edgecolor="#9A9A9A",
                                       linewidth=0.5, zorder=1))
     if layers.paths[position] is not None:
-        ax.add_patch(PathPatch(layers.paths[position], facecolor=colours.get(grade, "#EDEDED"), alpha=0.35,
-                               edgecolor="none", zorder=2))
+        ax.add_patch(PathPatch(layers.paths[position], facecolor=tint(colours.get(grade, "#CCCCCC")), edgecolor="none",
+                               zorder=2))
         ax.add_patch(PathPatch(layers.paths[position], facecolor="none", edgecolor="#222222", linewidth=1.2, zorder=6))
     code = layers.codes[position]
     units = layers.units[layers.units["county_code"].astype(str) == code] if len(layers.units) else layers.units
@@ -114,8 +115,8 @@ def _draw_map(ax, layers: _Layers, position: int, colours: dict, grade: str, lan
     if len(major):
         ax.scatter(major["x"], major["y"], s=30, marker="^", facecolors="none", edgecolors=HAZARD_COLOUR, linewidths=1,
                    zorder=8)
-    _draw_north_arrow(ax, layers.crs, layers.wgs.iloc[[position]], lang, page)
-    _draw_scale_bar(ax, page)
+    draw_north_arrow(ax, layers.crs, layers.wgs.iloc[[position]], lang, page)
+    draw_scale_bar(ax, page)
 
 
 def _panel(fig, rect, row: pd.Series, colours: dict, lang: str, flow: Flow) -> None:

@@ -165,6 +165,8 @@ def summary_paragraphs(source: Assessment | View, *, filters: Filters | None = N
     paragraphs = [_grades_paragraph(view), _top_paragraph(view), _hazards_paragraph(view)]
     if view.filtered:
         paragraphs.append(t("brief_filtered", view.lang, desc=view.describe_filters()))
+    if view.regraded:
+        paragraphs.append(t("brief_regraded", view.lang))
     if view.info.demo:
         paragraphs.append(t("brief_demo", view.lang))
     return [p for p in paragraphs if p]
@@ -313,6 +315,9 @@ def _title_section(doc, view: View) -> None:
 
     lang, info = view.lang, view.info
     doc.add_paragraph(t("brief_title", lang, region=info.region), style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if view.regraded:  # a sector briefing: the sector map's title, and that the counties were graded again
+        doc.add_paragraph(f"{view.title}（{view.regraded_note}）" if lang == "zh" else f"{view.title} ({view.regraded_note})"
+                          ).alignment = WD_ALIGN_PARAGRAPH.CENTER
     std = view.standard
     std_name = getattr(std, "data", {}).get("title_zh" if lang == "zh" else "title_en") if std is not None else None
     meta = doc.add_paragraph(t("brief_meta", lang, as_of=_as_of(view), standard=std_name or info.standard,
@@ -353,9 +358,15 @@ def _county_section(doc, view: View) -> None:
     counties = county_rows(view.counties)
     rows = [[_text(r.county_name), grade_label(r.grade, lang), _fixed(r.score)]
             + [_fixed(getattr(r, c)) for c in _POINTS] for r in counties.itertuples()]
-    _add_table(doc, [L("county_name"), L("grade"), L("score")] + [L(c) for c in _POINTS], rows,
-               grade_col=1, grades=counties["grade"].tolist(), numeric=range(2, 7), colours=grade_colours(view),
-               widths_cm=[3.0, 2.6, 2.0, 2.2, 2.2, 2.2, 2.2])
+    headers, widths, numeric = [L("county_name"), L("grade"), L("score")] + [L(c) for c in _POINTS], \
+        [3.0, 2.6, 2.0, 2.2, 2.2, 2.2, 2.2], range(2, 7)
+    if "grade_all" in counties:  # a sector view: the all-sector grade beside the sector grade
+        for row, grade in zip(rows, counties["grade_all"]):
+            row.insert(3, grade_label(grade, lang))
+        headers.insert(3, L("grade_all"))
+        widths, numeric = [2.6, 2.2, 1.8, 2.2, 1.9, 1.9, 1.9, 1.9], [2, 4, 5, 6, 7]
+    _add_table(doc, headers, rows, grade_col=1, grades=counties["grade"].tolist(), numeric=numeric,
+               colours=grade_colours(view), widths_cm=widths)
 
 
 def _enterprise_section(doc, view: View, ents: pd.DataFrame) -> None:

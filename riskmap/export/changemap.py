@@ -19,16 +19,8 @@ from matplotlib.patches import Patch, PathPatch
 from riskmap.coords import local_metric_crs
 from riskmap.errors import InputError
 from riskmap.export import fonts
-from riskmap.export.cartography import (
-    CONTEXT_FILL,
-    OUTLINE,
-    _draw_county_names,
-    _draw_north_arrow,
-    _draw_scale_bar,
-    _frame,
-    _polygon_path,
-    drawable,
-)
+from riskmap.export.cartography import CONTEXT_FILL, OUTLINE, _frame, _polygon_path, drawable
+from riskmap.export.furniture import draw_north_arrow, draw_scale_bar, halo_text
 from riskmap.export.page import ExportOptions, Page
 from riskmap.export.staticmap import _draw_footer
 from riskmap.i18n import t
@@ -104,8 +96,12 @@ def _draw(ax, view, rising: set, page: Page):
         ax.scatter(marked.geometry.x, marked.geometry.y, s=page.pt(28), c=RISING_COLOUR, edgecolors="white",
                    linewidths=page.pt(0.6), zorder=8)
     _frame(ax, base.total_bounds)
-    _draw_county_names(ax, shown, page)
-    _draw_north_arrow(ax, crs, everything, view.lang, page)
-    _draw_scale_bar(ax, page)
+    size = page.pt(10 if len(shown) <= 20 else (7 if len(shown) <= 60 else 5))
+    for point, name in zip(shown.geometry.representative_point(), shown["county_name"]):
+        if point is not None and not point.is_empty and isinstance(name, str):
+            halo_text(ax, point.x, point.y, name, halo=page.pt(2.4), zorder=9, fontsize=size, ha="center", va="center",
+                      color="#111111", fontweight="bold", clip_on=True)
+    draw_north_arrow(ax, crs, everything, view.lang, page)
+    draw_scale_bar(ax, page)
     counts = {c: int((shown["change"] == c).sum()) for c in CHANGES}
     return crs, counts, len(marked)

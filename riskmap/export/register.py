@@ -14,12 +14,20 @@ One sheet per dataset, in the view's language, with the rows and columns of
 Headers are Chinese for ``zh`` and English for ``en``.  The grade column shows the
 grade's label in a cell filled with the grade colour; codes (sector, status, level,
 supervision) are shown as labels, booleans as 是/否 (yes/no) and dates as Excel dates.
-Each sheet has its header row frozen, filters on and column widths set.
+
+Each sheet is laid out as an office files it: a title row (``大同市安全风险清单（企业）``),
+a date row (the assessment date, the day it was made, the filters and the demo mark),
+a note saying which rows the sheet holds and how many were left out (``本表收录：重大风险和
+较大风险（红色和橙色）企业，共 117 家；另有……483 家未列入``), then the header
+(:data:`HEADER_ROW`, frozen, with filters) and the rows.  Printing is set up: A4
+landscape, fit to one page wide, the header row repeated on every page, the title in
+the page header and ``第 1 页，共 3 页`` in the footer, gridlines printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,14 @@ from riskmap.view import View
 GRADE_TEXT = {"red": "#FFFFFF", "orange": "#000000", "yellow": "#000000", "blue": "#FFFFFF"}
 
 SHEETS = ("counties", "enterprises", "road_units", "hazards", "accidents", "unassigned")
+
+TITLE_ROWS = 3
+"""Rows above the header: the title, the dates and the note on which rows the sheet holds."""
+
+HEADER_ROW = TITLE_ROWS + 1
+"""The header's row as Excel numbers it (1-based); the first record is on the next row."""
+
+A4_PAPER = 9  # Excel's paper code for A4
 
 
 def grade_colours(source: Assessment | View | None = None) -> dict[str, str]:
@@ -120,9 +136,16 @@ def write_register(
                 fmt_num[code] = workbook.add_format({**base, "num_format": code or "0"})
             return fmt_num[code]
 
+        heading = {
+            "title": workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center"}),
+            "meta": workbook.add_format({**base, "font_size": 10, "font_color": "#404040"}),
+            "note": workbook.add_format({**base, "font_size": 10, "text_wrap": True, "valign": "top",
+                                         "bg_color": "#FFF8E1", "font_color": "#5D4037"}),
+        }
         for sheet in SHEETS:
-            _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
-                         fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+            ws, widths = _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
+                              fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+            _lay_out(ws, widths, sheet, view, tables[sheet], all_rows, heading)
     finally:
         workbook.close()
     return Path(path) if isinstance(path, (str, Path)) else path
@@ -132,8 +155,8 @@ WIDTH_SAMPLE = 2000
 
 
 def _write_column(ws, j: int, series: pd.Series, col: Col, words: tuple, fmt_text, fmt_wrap, fmt_date,
-                  fmt_grade, fmt_number) -> list[str]:
-    """Write one column below the header; return the displayed texts (for widths).
+                  fmt_grade, fmt_number, *, top: int) -> list[str]:
+    """Write one column from row ``top`` (0-based) down; return the displayed texts (for widths).
 
     ``words`` is the language and the standard's sectors (for sector labels).
     """
@@ -149,30 +172,30 @@ def _write_column(ws, j: int, series: pd.Series, col: Col, words: tuple, fmt_tex
         pattern = "{:,.2f}" if col.kind == "float" else "{:,.0f}"
         for i in range(len(values)):
             if finite[i]:
-                ws.write_number(i + 1, j, float(numbers[i]), fmt_number)
+                ws.write_number(top + i, j, float(numbers[i]), fmt_number)
                 if len(texts) < WIDTH_SAMPLE:
                     texts.append(pattern.format(numbers[i]))
             elif not missing[i] and not isinstance(values[i], float):
                 # Text in a number column (e.g. "n/a" in an input file): shown as is.
-                ws.write_string(i + 1, j, str(values[i]), fmt_text)
+                ws.write_string(top + i, j, str(values[i]), fmt_text)
                 texts.append(str(values[i]))
             else:
-                ws.write_blank(i + 1, j, None, fmt_text)
+                ws.write_blank(top + i, j, None, fmt_text)
         return texts
     if col.kind == "date":
         stamps = pd.to_datetime(series, errors="coerce")
         for i, stamp in enumerate(stamps):
             if pd.isna(stamp):
-                ws.write_blank(i + 1, j, None, fmt_text)
+                ws.write_blank(top + i, j, None, fmt_text)
             else:
-                ws.write_datetime(i + 1, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
+                ws.write_datetime(top + i, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
         return ["2026-10-31"] if len(stamps) else []
     # Text-like columns: translate each distinct value once.
     cache: dict[Any, str] = {}
     cell_format = fmt_wrap if col.width is not None else fmt_text
     for i, value in enumerate(values):
         if missing[i]:
-            ws.write_blank(i + 1, j, None, fmt_text)
+            ws.write_blank(top + i, j, None, fmt_text)
             continue
         try:
             text = cache[value]
@@ -181,32 +204,34 @@ def _write_column(ws, j: int, series: pd.Series, col: Col, words: tuple, fmt_tex
         except TypeError:  # an unhashable value
             text = display_text(value, col.kind, lang, sectors)
         if col.kind == "grade":
-            ws.write_string(i + 1, j, text, fmt_grade.get(value, fmt_text))
+            ws.write_string(top + i, j, text, fmt_grade.get(value, fmt_text))
         else:
             # Long free text (reasons, descriptions) wraps in a fixed-width column
             # instead of spilling over its neighbours.
-            ws.write_string(i + 1, j, text, cell_format)
+            ws.write_string(top + i, j, text, cell_format)
         if len(texts) < WIDTH_SAMPLE:
             texts.append(text)
     return texts
 
 
 def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
-                 fmt_date, fmt_grade, number_format: Callable) -> None:
+                 fmt_date, fmt_grade, number_format: Callable):
+    """Write the header and the rows of one sheet; return the worksheet and its column widths."""
     ws = workbook.add_worksheet(name)
     lang = words[0]
     cols = [c for c in cols if c.key in frame.columns or frame.empty]
     widths = []
+    top = HEADER_ROW - 1  # 0-based row of the header
     for j, col in enumerate(cols):
         head = header(col.key, lang)
-        ws.write_string(0, j, head, fmt_header)
+        ws.write_string(top, j, head, fmt_header)
         widths.append(max(_text_width(head) + 2, 8.0))
-    ws.set_row(0, 30)
+    ws.set_row(top, 30)
 
     for j, col in enumerate(cols):
         series = frame[col.key] if col.key in frame.columns else pd.Series([], dtype=object)
         texts = _write_column(ws, j, series, col, words, fmt_text, fmt_wrap, fmt_date, fmt_grade,
-                              number_format(col.fmt if col.kind == "float" else "0"))
+                              number_format(col.fmt if col.kind == "float" else "0"), top=top + 1)
         if col.width is not None:
             widths[j] = col.width
         else:
@@ -217,5 +242,58 @@ def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_he
 
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + max(len(frame), 1), len(cols) - 1)
+    return ws, widths
+
+
+def _sheet_note(sheet: str, view: View, frame: pd.DataFrame, all_rows: bool) -> str:
+    """Which rows the sheet holds, and how many of the view's were left out."""
+    n = len(frame)
+    totals = {"enterprises": view.enterprises, "road_units": view.road_units, "hazards": view.hazards,
+              "accidents": view.accidents}
+    if sheet in ("counties", "unassigned"):
+        return t(f"reg_note_{sheet}", view.lang, n=f"{n:,}")
+    left_out = max(len(totals[sheet]) - n, 0)
+    if sheet == "accidents":
+        return t("reg_note_accidents", view.lang, n=f"{n:,}", m=f"{left_out:,}")
+    key = f"reg_note_{sheet}_{'all' if all_rows else 'key'}"
+    return t(key, view.lang, n=f"{n:,}", m=f"{left_out:,}")
+
+
+def _header_footer_text(text: str) -> str:
+    """Data in an Excel page header is text: ``&`` starts a code (``&P`` = page number)."""
+    return text.replace("&", "&&")[:200]
+
+
+def _lay_out(ws, widths: list[float], sheet: str, view: View, frame: pd.DataFrame, all_rows: bool, heading: dict) -> None:
+    """The title, date and note rows above the header, and the print setup."""
+    lang, info = view.lang, view.info
+    as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
+    title = t("reg_title", lang, region=info.region or "", sheet=sheet_name(sheet, lang))
+    dates = t("reg_dates", lang, as_of=as_of, today=date.today().isoformat())
+    if view.filtered:
+        dates += t("reg_filters", lang, desc=view.describe_filters())
+    if info.demo:
+        dates += t("reg_demo", lang)
+    note = _sheet_note(sheet, view, frame, all_rows)
+    last = max(len(widths) - 1, 0)
+    for row, text, fmt in ((0, title, heading["title"]), (1, dates, heading["meta"]), (2, note, heading["note"])):
+        if last > 0:
+            ws.merge_range(row, 0, row, last, text, fmt)
+        else:
+            ws.write_string(row, 0, text, fmt)
+    ws.set_row(0, 30)
+    # The note wraps in the merged cell: give it the lines it needs.
+    lines = max(1, int(np.ceil(_text_width(note) / max(sum(widths) * 0.95, 1.0))))
+    ws.set_row(2, 15 * lines + 4)
+
+    ws.set_paper(A4_PAPER)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.hide_gridlines(0)  # gridlines on screen and on paper
+    ws.set_header("&C" + _header_footer_text(title), {"margin": 0.3})
+    ws.set_footer("&C" + t("reg_footer", lang), {"margin": 0.3})

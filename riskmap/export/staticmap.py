@@ -31,7 +31,20 @@ from riskmap._version import __version__
 from riskmap.assessment import Assessment
 from riskmap.errors import InputError
 from riskmap.export import fonts
-from riskmap.export.cartography import CONTEXT_FILL, HAZARD_COLOUR, OUTLINE, draw_map, enterprises_shown
+from riskmap.export.cartography import (
+    CONTEXT_FILL,
+    HAZARD_COLOUR,
+    OUTLINE,
+    POINT_EDGE,
+    PRONE_CASING,
+    PRONE_WIDTH,
+    ROAD_STYLE,
+    Drawn,
+    draw_map,
+    road_colours,
+    tint,
+)
+from riskmap.export.furniture import renderer_of
 from riskmap.export.page import ExportOptions, Page, check_layers
 from riskmap.export.truetype import truetype_text
 from riskmap.filters import Filters
@@ -82,16 +95,16 @@ def render_map(source: Assessment | View, *, options: ExportOptions | None = Non
         else:
             map_rect, panel = page.rect(7, 27, 7, 86), page.rect(7, 216, 7, 18)
         ax = fig.add_axes(map_rect)
-        crs = draw_map(ax, view, layer_set, page)
-        _draw_titles(fig, ax, view, options.title, page)
-        _draw_panel(fig, view, layer_set, page, panel)
+        crs, drawn = draw_map(ax, view, layer_set, page)
+        _draw_titles(fig, view, options.title, page)
+        _draw_panel(fig, view, drawn, layer_set, page, panel)
         _draw_footer(fig, view, crs, page)
     return fig
 
 
-def _draw_titles(fig, ax, view: View, title: str | None, page: Page) -> None:
+def _draw_titles(fig, view: View, title: str | None, page: Page) -> None:
     info, lang = view.info, view.lang
-    fig.text(0.5, page.y(7), title or info.title or t("app_title", lang), fontsize=page.pt(20),
+    fig.text(0.5, page.y(7), title or view.title, fontsize=page.pt(20),
              fontweight="bold", ha="center", va="top")
     as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
     parts = [info.region, f"{t('as_of', lang)} {as_of}"]
@@ -99,71 +112,100 @@ def _draw_titles(fig, ax, view: View, title: str | None, page: Page) -> None:
         parts.append(f"{t('filters_applied', lang)}{view.describe_filters()}")
     subtitle = "  ·  ".join(p for p in parts if p)
     fig.text(0.5, page.y(17.5), subtitle, fontsize=page.pt(11), ha="center", va="top", color="#333333")
-    if info.demo:
-        # Inside the map frame, top left: never collides with the title, whatever
-        # its length, and stays with the map if the page is cropped.
-        ax.text(0.012, 0.985, t("demo_data", lang), transform=ax.transAxes, fontsize=page.pt(12),
-                fontweight="bold", ha="left", va="top", color="#B00010", zorder=30,
-                bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#B00010",
-                      "linewidth": page.pt(1.2)})
 
 
-def _draw_panel(fig, view: View, layers, page: Page, rect) -> None:
+def _legend_sections(drawn: Drawn, colours, layers, page: Page, lang: str) -> list[tuple[str, list]]:
+    """The legend's sections: only what the map draws, each entry with its count."""
+    n = lambda v: f"{v:,}"  # noqa: E731
+    sections = []
+    counties = [Patch(facecolor=tint(colours[g]), edgecolor=OUTLINE, linewidth=page.pt(0.6),
+                      label=f"{grade_label(g, lang)}  {n(drawn.counties[g])}") for g in GRADES if drawn.counties[g]]
+    if drawn.context:
+        counties.append(Patch(facecolor=CONTEXT_FILL, edgecolor="#9A9A9A", linewidth=page.pt(0.5),
+                              label=f"{t('legend_context' if 'counties' in layers else 'legend_boundaries', lang)}  "
+                                    f"{n(drawn.context)}"))
+    if counties:
+        sections.append((t("legend_county_grades", lang), counties))
+    ents = [Line2D([], [], marker="o", linestyle="none", markersize=drawn.marker_pt * 1.15, markerfacecolor=colours[g],
+                   markeredgecolor=POINT_EDGE, markeredgewidth=page.pt(0.5),
+                   label=f"{grade_label(g, lang)}  {n(drawn.enterprises[g])}") for g in GRADES if drawn.enterprises[g]]
+    if ents:
+        sections.append((t("legend_enterprises_high" if drawn.only_high else "legend_enterprises", lang), ents))
+    shades = road_colours(colours)
+    roads = []
+    for g in GRADES:
+        if not drawn.roads[g]:
+            continue
+        width, muted = ROAD_STYLE[g]
+        effects = [] if muted else [patheffects.Stroke(linewidth=page.pt(width + 0.9), foreground=POINT_EDGE),
+                                    patheffects.Normal()]
+        roads.append(Line2D([], [], color=shades[g], linewidth=page.pt(width), path_effects=effects,
+                            label=f"{grade_label(g, lang)}  {n(drawn.roads[g])}"))
+    if drawn.prone:
+        roads.append(Line2D([], [], color=colours["red"], linewidth=page.pt(PRONE_WIDTH),
+                            path_effects=[patheffects.Stroke(linewidth=page.pt(PRONE_WIDTH + PRONE_CASING),
+                                                             foreground="#000000"), patheffects.Normal()],
+                            label=t("legend_prone", lang, n=n(drawn.prone))))
+    if roads:
+        sections.append((t("legend_roads", lang), roads))
+    others = []
+    if drawn.hazards:
+        others.append(Line2D([], [], marker="^", linestyle="none", markersize=page.pt(9), markerfacecolor="none",
+                             markeredgecolor=HAZARD_COLOUR, markeredgewidth=page.pt(1.3),
+                             label=t("legend_major_hazard", lang, n=n(drawn.hazards))))
+    if drawn.accidents:
+        others.append(Line2D([], [], marker=".", linestyle="none", markersize=page.pt(5), color="#222222",
+                             label=t("legend_accidents_n", lang, n=n(drawn.accidents))))
+    if drawn.inset is not None:
+        others.append(Patch(facecolor="none", edgecolor="#111111", linewidth=page.pt(0.8),
+                            label=t("legend_inset", lang)))
+    if others:
+        sections.append((t("legend_symbols", lang), others))
+    return sections
+
+
+def _stack_legends(fig, sections, columns, page: Page, fs: float) -> float:
+    """Lay the sections out top-down in ``columns`` [(x, top), ...]; return the lowest bottom (figure fraction)."""
+    renderer = _renderer(fig)
+    per_column = max(1, -(-len(sections) // len(columns)))
+    lowest = 1.0
+    for c, (x, top) in enumerate(columns):
+        y = top
+        for title, handles in sections[c * per_column:(c + 1) * per_column]:
+            legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, y), bbox_transform=fig.transFigure,
+                                title=title, fontsize=fs, title_fontsize=fs * 1.1, frameon=False, handlelength=2.2,
+                                handleheight=1.1, borderaxespad=0, labelspacing=0.45, alignment="left")
+            legend.get_title().set_fontweight("bold")
+            legend.set_gid("riskmap-legend")
+            box = legend.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            y = box.y0 - page.pt(4) / 72 / fig.get_size_inches()[1]
+            lowest = min(lowest, box.y0)
+    return lowest
+
+
+def _draw_panel(fig, view: View, drawn: Drawn, layers, page: Page, rect) -> None:
     shown, colours, lang = view.shown, view.colours, view.lang
     figures = view.headline
     counties_by = figures["counties_by_grade"]
     ents_by = figures["enterprises_by_grade"]
     roads_by = count_by_grade(shown.road_units["grade"]) if not shown.road_units.empty else count_by_grade([])
     x, y, w, h = rect
+    sections = _legend_sections(drawn, colours, layers, page, lang)
+    if page.landscape:
+        columns, table_rect = [(x, y + h)], (x, y, w, h * 0.36)
+    else:
+        columns, table_rect = [(x, y + h), (x + w * 0.32, y + h)], (x + w * 0.64, y, w * 0.36, h)
+    table_top = table_rect[1] + table_rect[3] if page.landscape else y
     fs = page.pt(9.5)
-
-    # Legend 1: the county fill colours, with how many counties have each grade.
-    grade_handles = [Patch(facecolor=colours[g], edgecolor=OUTLINE, linewidth=page.pt(0.6),
-                           label=f"{grade_label(g, lang)}  {counties_by[g]}") for g in GRADES]
-    if page.landscape:
-        anchor1, anchor2 = (x, y + h), (x, y + h * 0.73)
-    else:
-        anchor1, anchor2 = (x, y + h), (x + w * 0.30, y + h)
-    leg1 = fig.legend(handles=grade_handles, loc="upper left", bbox_to_anchor=anchor1,
-                      bbox_transform=fig.transFigure, title=t("legend_county_grades", lang),
-                      fontsize=fs, title_fontsize=page.pt(10.5), frameon=False,
-                      handlelength=2.2, handleheight=1.3, borderaxespad=0, labelspacing=0.55,
-                      alignment="left")
-    leg1.get_title().set_fontweight("bold")
-
-    # Legend 2: what the symbols are.
-    symbols = []
-    if "enterprises" in layers:
-        symbols.append(Line2D([], [], marker="o", linestyle="none", markersize=page.pt(6),
-                              markerfacecolor="#9E9E9E", markeredgecolor="#1A1A1A",
-                              label=t("legend_enterprise_high" if enterprises_shown(shown.enterprises)[1]
-                                      else "legend_enterprise", lang)))
-    if "road_units" in layers:
-        symbols.append(Line2D([], [], color="#9E9E9E", linewidth=page.pt(2.2),
-                              path_effects=[patheffects.Stroke(linewidth=page.pt(3.4), foreground="#202020"),
-                                            patheffects.Normal()],
-                              label=t("legend_road", lang)))
-    if "hazards" in layers:
-        symbols.append(Line2D([], [], marker="^", linestyle="none", markersize=page.pt(9),
-                              markerfacecolor="none", markeredgecolor=HAZARD_COLOUR,
-                              markeredgewidth=page.pt(1.3),
-                              label=t("legend_major_hazard", lang, n=figures["open_major_hazards"])))
-    if "accidents" in layers:
-        symbols.append(Line2D([], [], marker=".", linestyle="none", markersize=page.pt(5),
-                              color="#222222", label=t("legend_accident", lang)))
-    symbols.append(Patch(facecolor=CONTEXT_FILL, edgecolor="#9A9A9A", linewidth=page.pt(0.5),
-                         label=t("legend_context", lang)))
-    leg2 = fig.legend(handles=symbols, loc="upper left", bbox_to_anchor=anchor2,
-                      bbox_transform=fig.transFigure, title=t("legend_symbols", lang),
-                      fontsize=fs, title_fontsize=page.pt(10.5), frameon=False,
-                      handlelength=2.2, borderaxespad=0, labelspacing=0.55, alignment="left")
-    leg2.get_title().set_fontweight("bold")
-
-    # Inset table: counts by grade for counties, enterprises and road units.
-    if page.landscape:
-        table_rect = (x, y, w, h * 0.42)
-    else:
-        table_rect = (x + w * 0.64, y, w * 0.36, h)
+    # Shrink the type until the legend clears the table (a long English legend, many layers).
+    while True:
+        count = len(fig.legends)
+        bottom = _stack_legends(fig, sections, columns, page, fs)
+        if bottom >= table_top + 0.01 or fs <= page.pt(6.5):
+            break
+        for legend in fig.legends[count:]:
+            legend.remove()
+        fs = max(fs * 0.9, page.pt(6.5))
     _draw_count_table(fig, table_rect, counties_by, ents_by, roads_by, colours, lang, page)
 
 
@@ -224,10 +266,7 @@ def _draw_count_table(fig, rect, counties_by, ents_by, roads_by, colours, lang, 
 
 
 def _renderer(fig):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    return canvas.get_renderer()
+    return renderer_of(fig)
 
 
 def _wrap(text: str, width_px: float, fontsize: float, renderer, *, weight: str = "normal") -> list[str]:

@@ -55,6 +55,8 @@ def legend_html(view: View, specs: Sequence[LayerSpec]) -> str:
     if "enterprises" in drawn and view.headline.get("located_by_county"):
         # Counted in their counties (and in the counts above) but without a point to draw.
         extra.append(f'<div class="rm-note">{e(t("located_by_county_note", lang, n=view.headline["located_by_county"]))}</div>')
+    if view.regraded:  # a sector map: its counties are graded on those sectors' records
+        extra.insert(0, f'<div class="rm-note">{e(view.regraded_note)}</div>')
     return (f'<div class="rm-legend-title">{e(t("legend_title", lang))}</div>'
             f'<table><tr><td></td>{head}</tr>{"".join(rows)}</table>{"".join(extra)}')
 

@@ -1,0 +1,183 @@
+"""Sector views: the counties graded again on the records of some sectors (issue 10).
+
+A sector filter does not only hide records.  A county's colour, score and "why" on a
+map of 危险化学品 must come from the hazardous-chemicals records alone, so the same
+standard is applied to the records of the sectors chosen:
+
+* the enterprises of those sectors;
+* the road units (and the traffic accidents) only when a road-traffic sector
+  (``road_traffic = true`` in the standard) is among them;
+* the hazards and the production accidents of those sectors, by their enterprise's
+  sector or, for a record of no known enterprise, its own ``sector``.
+
+The spatial work is not done again.  The :class:`~riskmap.timeline.Basis` of the
+prepared workspace is copied with the county position of every other record set to
+-1 (it counts for no county), and :func:`riskmap.pipeline.grade_at` grades that copy
+at the same date.  An enterprise's or a road unit's grade is its own and does not
+change; the counties' components, scores, grades, reasons and top contributors do.
+Each county of a sector view also carries its all-sector grade and score
+(``grade_all``, ``score_all``: 综合等级), so nobody takes one for the other.
+
+:func:`regraded` is kept per prepared workspace, sector set and date (the last
+:data:`KEEP`), so a page that goes back to a sector grades it once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from riskmap.assessment import Assessment, Origin
+from riskmap.filters import Filters, apply_filters, shown_summary
+from riskmap.grades import RANK
+from riskmap.pipeline import grade_at
+from riskmap.spatial import Prepared
+from riskmap.timeline import basis, state_at
+
+KEEP = 24
+"""How many sector views are kept per prepared workspace."""
+
+_LOCK = threading.Lock()
+
+ID_COLUMNS = {"enterprises": "enterprise_id", "hazards": "hazard_id", "accidents": "accident_id"}
+
+
+def sector_key(sectors: Iterable[str]) -> tuple[str, ...]:
+    """The sectors as a sorted tuple without repeats (what a sector view is kept by)."""
+    return tuple(sorted(set(sectors)))
+
+
+def roads_count(prepared: Prepared, sectors: tuple[str, ...]) -> bool:
+    """Whether road units and traffic accidents count: a road-traffic sector is among ``sectors``."""
+    return any(s in prepared.standard.sectors.road_traffic for s in sectors)
+
+
+def masked_prepared(prepared: Prepared, sectors: tuple[str, ...]) -> Prepared:
+    """The prepared workspace whose records outside ``sectors`` count for no county.
+
+    A shallow copy: the frames and the road work are shared, only the Basis (the
+    county positions) differs.
+    """
+    prepared.wait_for_roads()  # the copy must not start the road worker again
+    b = basis(prepared)
+    wanted = list(sectors)
+    enterprise_in = prepared.enterprises.frame["sector"].isin(wanted).to_numpy(dtype=bool)
+    hazard_in = prepared.hazards["sector"].isin(wanted).to_numpy(dtype=bool) if len(prepared.hazards) else np.zeros(0, bool)
+    accidents = prepared.accidents
+    if len(accidents):
+        traffic = (accidents["kind"] == "traffic").to_numpy(dtype=bool)
+        accident_in = (traffic & roads_count(prepared, sectors)) | (~traffic & accidents["sector"].isin(wanted).to_numpy(bool))
+    else:
+        accident_in = np.zeros(0, dtype=bool)
+    unit_county = b.unit_county if roads_count(prepared, sectors) else np.full_like(b.unit_county, -1)
+    masked = dataclasses.replace(
+        b, enterprise_county=np.where(enterprise_in, b.enterprise_county, -1),
+        hazard_county=np.where(hazard_in, b.hazard_county, -1),
+        accident_county=np.where(accident_in, b.accident_county, -1), unit_county=unit_county)
+    return dataclasses.replace(prepared, cache={"basis": masked})
+
+
+def _change_columns(counties: pd.DataFrame, previous: pd.Series | None) -> dict[str, np.ndarray]:
+    """``grade_previous``, ``grade_change`` and ``change`` (as :meth:`riskmap.history.History.with_change`)."""
+    now = counties["grade"].map(RANK).to_numpy(dtype=int)
+    before = previous.map(RANK).to_numpy(dtype=int) if previous is not None else now
+    steps = now - before
+    change = np.select([steps >= 2, steps == 1, steps == 0, steps == -1], ["up2", "up1", "same", "down1"], "down2")
+    grades = previous.to_numpy(dtype=object) if previous is not None else counties["grade"].to_numpy(dtype=object)
+    return {"grade_previous": grades, "grade_change": steps, "change": change}
+
+
+def _sector_records(assessment: Assessment, table: pd.DataFrame, sectors: tuple[str, ...], roads: bool) -> pd.DataFrame:
+    """The rows of ``unassigned`` or ``notes`` about records of the sector view."""
+    if not len(table):
+        return table
+    keep = np.ones(len(table), dtype=bool)
+    datasets = table["dataset"].astype(str).to_numpy()
+    ids = table["id"].astype(str).to_numpy()
+    shown = apply_filters(assessment, Filters(sectors=sectors))
+    for dataset, column in ID_COLUMNS.items():
+        rows = datasets == dataset
+        if rows.any():
+            known = set(getattr(shown, dataset)[column].astype(str))
+            keep[rows] = np.isin(ids[rows], list(known))
+    keep[np.isin(datasets, ["roads", "road_units"])] = roads
+    return table[keep].reset_index(drop=True)
+
+
+def _grade(assessment: Assessment, sectors: tuple[str, ...]) -> Assessment:
+    origin = assessment.origin
+    prepared, as_of = origin.prepared, assessment.info.as_of
+    masked = masked_prepared(prepared, sectors)
+    graded = grade_at(masked, as_of, known_until=origin.known_until)
+    everyone = assessment.counties.set_index("county_code")
+    counties = graded.counties
+    codes = counties["county_code"]
+    extra = {"grade_all": codes.map(everyone["grade"]).to_numpy(dtype=object),
+             "score_all": codes.map(everyone["score"]).to_numpy(dtype=float)}
+    if "grade_change" in assessment.counties:
+        previous = None
+        if origin.previous is not None:
+            known = min(origin.known_until or origin.previous, origin.previous)
+            before = state_at(masked, origin.previous, known_until=known).county["grade"]
+            previous = pd.Series(np.asarray(before, dtype=object), index=counties.index)
+        extra |= _change_columns(counties, previous)
+    roads = roads_count(prepared, sectors)
+    regraded = dataclasses.replace(
+        graded, counties=counties.assign(**extra), origin=origin, sectors_graded=sectors,
+        unassigned=_sector_records(graded, graded.unassigned, sectors, roads),
+        notes=_sector_records(graded, graded.notes, sectors, roads), problems=list(assessment.problems))
+    shown = apply_filters(regraded, Filters(sectors=sectors))
+    summary = shown_summary(shown, assessment.summary, unassigned=regraded.unassigned, notes=regraded.notes,
+                            roads_whole=roads)
+    summary["view"] = {"sectors": list(sectors), "regraded": True, "roads_counted": roads}
+    return dataclasses.replace(regraded, summary=summary)
+
+
+def regraded(assessment: Assessment, sectors: Iterable[str]) -> Assessment:
+    """The assessment graded again on the records of ``sectors`` (see the module docstring).
+
+    Its counties carry the sector grade and score (``grade``, ``score``, the four
+    ``points_*``, reasons and contributors of those records) and the all-sector
+    ``grade_all`` and ``score_all``; its ``summary`` counts the records of those
+    sectors and says so (``view``: ``sectors``, ``regraded``); its ``unassigned`` and
+    ``notes`` list the records of those sectors.  Every record stays in its frames
+    (the filter hides the others).
+
+    Raises
+    ------
+    ValueError
+        For an assessment without an :class:`~riskmap.assessment.Origin` (made by
+        hand, not by :func:`riskmap.pipeline.grade_at`), or no sector.
+    """
+    key_sectors = sector_key(sectors)
+    if not key_sectors:
+        raise ValueError("a sector view needs at least one sector")
+    if assessment.origin is None:
+        raise ValueError("this assessment was not graded from a prepared workspace; it cannot be graded again by sector")
+    if assessment.sectors_graded is not None:
+        raise ValueError("this assessment is a sector view already; grade its all-sector assessment")
+    origin: Origin = assessment.origin
+    # The same prepared workspace, sectors and dates grade the same: the key needs nothing else.
+    changed = "grade_change" in assessment.counties
+    previous: date | None = origin.previous if changed else None
+    key = (key_sectors, assessment.info.as_of, origin.known_until, changed, previous)
+    kept = origin.prepared.cache.setdefault("sector_views", OrderedDict())
+    with _LOCK:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    view = _grade(assessment, key_sectors)
+    with _LOCK:
+        kept[key] = view
+        while len(kept) > KEEP:
+            kept.popitem(last=False)
+    return view
+
+
+__all__ = ["KEEP", "masked_prepared", "regraded", "roads_count", "sector_key"]

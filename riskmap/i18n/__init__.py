@@ -17,12 +17,9 @@ from typing import Any
 
 from riskmap.i18n import alerts as _alerts
 from riskmap.i18n import ledgers
-<<<<<<< HEAD
 from riskmap.i18n import pack as _pack
-=======
 from riskmap.i18n import prints as _prints
 from riskmap.i18n import views as _views
->>>>>>> main
 from riskmap.i18n.alerts import KIND_LABELS, LEVEL_LABELS
 from riskmap.i18n.labels import (
     ACCIDENT_KIND_LABELS,
@@ -54,15 +51,12 @@ _merge(COLUMN_LABELS, ledgers.COLUMN_LABELS, "COLUMN_LABELS")
 _merge(MESSAGES, _alerts.MESSAGES, "MESSAGES")
 _merge(STRINGS, _alerts.STRINGS, "STRINGS")
 _merge(COLUMN_LABELS, _alerts.COLUMN_LABELS, "COLUMN_LABELS")
-<<<<<<< HEAD
 _merge(MESSAGES, _pack.MESSAGES, "MESSAGES")
 _merge(STRINGS, _pack.STRINGS, "STRINGS")
-=======
 _merge(MESSAGES, _views.MESSAGES, "MESSAGES")
 _merge(STRINGS, _views.STRINGS, "STRINGS")
 _merge(COLUMN_LABELS, _views.COLUMN_LABELS, "COLUMN_LABELS")
 _merge(STRINGS, _prints.STRINGS, "STRINGS")
->>>>>>> main
 
 
 __all__ = [

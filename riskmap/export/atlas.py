@@ -49,6 +49,9 @@ from riskmap.view import View
 SIMPLIFY_M = 25.0
 """Outlines are simplified to 25 m: invisible at an atlas page's scale, and much lighter in the PDF."""
 LIST_ROWS = 4
+DENSE = 400
+"""A county's roads or enterprises above this many are drawn as an image in the PDF (at :data:`RASTER_DPI`)."""
+RASTER_DPI = 200
 """Rows of each list on a page (warnings, open hazards, enterprises); the rest are counted."""
 COMPONENTS = ("points_enterprises", "points_roads", "points_hazards", "points_accidents")
 
@@ -71,6 +74,10 @@ class _Layers:
         self.hazards = self._points(open_major(view.hazards))
         units = drawable(view.road_units)
         self.units = units.to_crs(self.crs) if len(units) else units
+        # Each county's rows, found once (a province's pages would otherwise scan 200,000 rows each).
+        self.ent_rows = _groups(self.ents["county_code"])
+        self.hazard_rows = _groups(self.hazards["county_code"])
+        self.unit_rows = _groups(self.units["county_code"]) if len(self.units) else {}
 
     def _points(self, frame: gpd.GeoDataFrame) -> pd.DataFrame:
         frame = drawable(frame)
@@ -79,6 +86,15 @@ class _Layers:
         pts = shapely.get_coordinates(shapely.point_on_surface(frame.to_crs(self.crs).geometry.to_numpy()))
         return pd.DataFrame({"x": pts[:, 0], "y": pts[:, 1], "grade": frame["grade"].to_numpy(),
                              "county_code": frame["county_code"].astype(str).to_numpy()})
+
+
+def _groups(codes: pd.Series) -> dict[str, np.ndarray]:
+    """County code → the positions of its rows."""
+    return {str(k): v for k, v in pd.Series(codes.astype(str).to_numpy()).groupby(codes.astype(str).to_numpy()).indices.items()}
+
+
+def _rows(frame: pd.DataFrame, groups: dict[str, np.ndarray], code: str) -> pd.DataFrame:
+    return frame.iloc[groups.get(code, np.zeros(0, dtype=int))]
 
 
 def _draw_map(ax, layers: _Layers, position: int, colours: dict, grade: str, lang: str, page: Page) -> None:
@@ -99,19 +115,22 @@ def _draw_map(ax, layers: _Layers, position: int, colours: dict, grade: str, lan
                                zorder=2))
         ax.add_patch(PathPatch(layers.paths[position], facecolor="none", edgecolor="#222222", linewidth=1.2, zorder=6))
     code = layers.codes[position]
-    units = layers.units[layers.units["county_code"].astype(str) == code] if len(layers.units) else layers.units
+    units = _rows(layers.units, layers.unit_rows, code) if len(layers.units) else layers.units
     if len(units):
         parts, owner = shapely.get_parts(units.geometry.to_numpy(), return_index=True)
-        lines = [np.asarray(p.coords)[:, :2] for p in parts]
+        coords, part = shapely.get_coordinates(parts, return_index=True)
+        lines = np.split(coords, np.cumsum(np.bincount(part, minlength=len(parts)))[:-1])
+        # Dense networks are drawn as an image inside the page (text and outlines stay vector): writing
+        # thousands of vector paths is most of a province page's time.
         ax.add_collection(LineCollection(lines, colors=[colours.get(g, "#777777") for g in units["grade"].to_numpy()[owner]],
-                                         linewidths=1.3, zorder=4))
-    ents = layers.ents[layers.ents["county_code"] == code]
+                                         linewidths=1.3, zorder=4, rasterized=len(lines) > DENSE))
+    ents = _rows(layers.ents, layers.ent_rows, code)
     for g in reversed(GRADES):
-        sub = ents[ents["grade"] == g]
+        sub = ents[ents["grade"].to_numpy() == g]
         if len(sub):
-            ax.scatter(sub["x"], sub["y"], s=9 if len(ents) < 2000 else 3, c=colours[g], edgecolors="#1A1A1A",
-                       linewidths=0.3 if len(ents) < 2000 else 0, zorder=5 + RANK[g] * 0.1, rasterized=len(ents) > 5000)
-    major = layers.hazards[layers.hazards["county_code"] == code]
+            ax.scatter(sub["x"], sub["y"], s=9 if len(ents) < 2000 else 4, c=colours[g], edgecolors="#1A1A1A",
+                       linewidths=0.3 if len(ents) < 2000 else 0.15, zorder=5 + RANK[g] * 0.1, rasterized=len(ents) > DENSE)
+    major = _rows(layers.hazards, layers.hazard_rows, code)
     if len(major):
         ax.scatter(major["x"], major["y"], s=30, marker="^", facecolors="none", edgecolors=HAZARD_COLOUR, linewidths=1,
                    zorder=8)
@@ -145,12 +164,8 @@ def _panel(fig, rect, row: pd.Series, colours: dict, lang: str, flow: Flow) -> N
     fig.text(x, top - 4 * 0.022 - 0.01, "\n".join(lines[:14]), fontsize=8, va="top", linespacing=1.35, color="#222222")
 
 
-def _lists(view: View, code: str, warnings: pd.DataFrame, hazards: pd.DataFrame, lang: str) -> list[tuple[str, Table]]:
-    w = warnings[warnings["county_code"].astype(str) == code]
-    h = hazards[hazards["county_code"].astype(str) == code]
-    ents = view.enterprises
-    e = ents[(ents["county_code"].astype(str) == code) & ents["grade"].isin(["red", "orange"])]
-    e = e.assign(_r=e["grade"].map(RANK)).sort_values(["_r", "score"], ascending=False, kind="stable")
+def _lists(view: View, code: str, lists: dict, lang: str) -> list[tuple[str, Table]]:
+    w, h, e = (_rows(frame, groups, code) for frame, groups in lists.values())
     counts = (len(w), len(h), len(e))
     w, h, e = w.head(LIST_ROWS), h.head(LIST_ROWS), e.head(LIST_ROWS)
     tables = [
@@ -176,8 +191,7 @@ def _lists(view: View, code: str, warnings: pd.DataFrame, hazards: pd.DataFrame,
     return tables
 
 
-def _page(flow: Flow, view: View, history: History, layers: _Layers, position: int, row: pd.Series,
-          warnings: pd.DataFrame, hazards: pd.DataFrame) -> None:
+def _page(flow: Flow, view: View, history: History, layers: _Layers, position: int, row: pd.Series, lists: dict) -> None:
     lang, colours, code = view.lang, view.colours, str(row["county_code"])
     fig = flow.new_page()
     flow.heading(t("atlas_page_title", lang, county=row["county_name"]), size=15)
@@ -192,7 +206,7 @@ def _page(flow: Flow, view: View, history: History, layers: _Layers, position: i
     flow.paragraph(t("atlas_trend", lang), size=8.5, indent=False)
     flow.box(27, lambda f, r: draw_score_trend(f.add_axes((r[0] + 0.05 * r[2], r[1] + 0.12 * r[3], 0.93 * r[2], 0.86 * r[3])),
                                                history.county_trend(code), view.standard, colours=colours, lang=lang))
-    for title, table in _lists(view, code, warnings, hazards, lang):
+    for title, table in _lists(view, code, lists, lang):
         if flow.room() < 18 or flow.fig is not fig:
             break
         flow.paragraph(title, size=9, indent=False)
@@ -249,6 +263,11 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
     warnings = warning_rows(history.warnings, view)
     hazards = hazard_rows(view.hazards)
     hazards = hazards[hazards["is_open"].fillna(False).astype(bool)] if not hazards.empty else hazards
+    ents = view.enterprises
+    ents = pd.DataFrame(ents[ents["grade"].isin(["red", "orange"])].drop(columns="geometry"))
+    ents = ents.assign(_r=ents["grade"].map(RANK)).sort_values(["_r", "score"], ascending=False, kind="stable")
+    lists = {name: (frame, _groups(frame["county_code"]) if len(frame) else {})
+             for name, frame in (("warnings", warnings), ("hazards", hazards), ("enterprises", ents))}
     info = view.info
     flow = Flow(header=t("atlas_title", lang, region=info.region) + (f"  ·  {t('demo_data', lang)}" if info.demo else ""),
                 footer=t("pack_footer", lang, source=info.source or info.region, d=info.as_of.isoformat()),
@@ -259,11 +278,11 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
     with matplotlib.rc_context(rc), PdfPages(target, metadata={"Title": t("atlas_title", lang, region=info.region),
                                                                "Creator": "RiskMap", "CreationDate": None}) as pdf:
         for number, ((_, row), position) in enumerate(zip(counties.iterrows(), positions), start=1):
-            _page(flow, view, history, layers, int(position), row, warnings, hazards)
+            _page(flow, view, history, layers, int(position), row, lists)
             page = flow.fig
             flow.stamp(page, number, total)
             with truetype_text(page, extra_chars=chars):  # one TrueType subset for every page: Type 42, never Type 3
-                pdf.savefig(page)
+                pdf.savefig(page, dpi=RASTER_DPI)
             flow.release()
             if progress is not None:
                 progress(number, total)

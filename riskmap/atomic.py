@@ -14,8 +14,22 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+STALE_S = 24 * 3600
+"""A temporary file left by a run that was killed outright (SIGKILL, a power cut) is removed by the next run
+writing the same target once it is this old (a run still writing it is never that slow)."""
+
+
+def _sweep(target: Path) -> None:
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > STALE_S:
+                part.unlink()
+        except OSError:  # gone already, or not ours to remove
+            pass
 
 
 def _file_mode() -> int:
@@ -38,7 +52,9 @@ def replacing(target: str | Path) -> Iterator[Path]:
     ------
     pathlib.Path
         A fresh, empty file beside ``target`` (``.NAME.XXXX.part``).  On an exception the
-        file is removed and ``target`` is left as it was.
+        file is removed and ``target`` is left as it was (``riskmap`` turns SIGTERM into an exit, so a
+        ``timeout`` or ``systemctl stop`` cleans up too; a temporary file of a run killed outright is
+        removed by a later run once a day old).
 
     Examples
     --------
@@ -47,6 +63,7 @@ def replacing(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)

@@ -555,10 +555,21 @@ def _language_of(args) -> str:
         return "zh"
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM (``timeout``, ``systemctl stop``, a scheduler's kill) exits through Python, so every file
+    being written is removed rather than left half-written (:mod:`riskmap.atomic`)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _exit_on_sigterm()
     if args.command is None:
         parser.print_help()
         return 2

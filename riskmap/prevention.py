@@ -16,7 +16,7 @@ today's, :func:`preventions` asks which open hazards, had they been closed at
 The candidates are the subject's open hazards at ``as_of``: an enterprise's own, a
 county's located in it.  An enterprise's grade depends only on its own hazards, so
 each is re-graded with the rules' arrays (no re-assessment); a county's by
-:func:`riskmap.timeline.state_at` with the hazards ``rectified``.
+:func:`riskmap.timeline.counties_rectified` (the hazards' part of the grading done again).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from riskmap.grading import enterprise_ranks
-from riskmap.timeline import basis, day_number, grade_rank, hazards_state, state_at
+from riskmap.timeline import basis, counties_rectified, day_number, grade_rank, hazards_state, state_at
 
 if TYPE_CHECKING:
     from riskmap.history import History
@@ -115,9 +115,9 @@ def _outcome(dataset: str, position: int, now: int, forecast: int, hazards: list
     return Prevention(dataset, position, now, forecast, "none")
 
 
-def _county_rank(history: History, mask: np.ndarray, county: int) -> int:
-    state = state_at(history.prepared, history.forecast_end, known_until=history.as_of, rectified=mask)
-    return int(grade_rank(state.county["grade"][county:county + 1])[0])
+def _county_rank(history: History, outlook, mask: np.ndarray, county: int) -> int:
+    grade = counties_rectified(history.prepared, outlook, mask)["grade"]
+    return int(grade_rank(grade[county:county + 1])[0])
 
 
 def _county_preventions(history: History, rising: np.ndarray) -> list[Prevention]:
@@ -126,6 +126,7 @@ def _county_preventions(history: History, rising: np.ndarray) -> list[Prevention
     b = basis(history.prepared)
     now, later = history.periods[-1].ranks["counties"], history.outlook.ranks["counties"]
     open_now, order, _ = _candidates(history)
+    outlook = state_at(history.prepared, history.forecast_end, known_until=history.as_of) if len(rising) else None
     found = []
     for k in rising:
         mine = [int(h) for h in order if b.hazard_county[h] == k and open_now[h]]
@@ -134,7 +135,7 @@ def _county_preventions(history: History, rising: np.ndarray) -> list[Prevention
         def prevents(chosen: list[int], k: int = int(k), target: int = target) -> bool:
             mask = np.zeros(len(b.found), dtype=bool)
             mask[chosen] = True
-            return _county_rank(history, mask, k) <= target
+            return _county_rank(history, outlook, mask, k) <= target
 
         if not mine or not prevents(mine):
             found.append(Prevention("counties", int(k), target, int(later[k]), "none"))

@@ -329,6 +329,21 @@ def _county_state(b: Basis, ranks: EnterpriseRanks, unit_rank: np.ndarray, is_op
     return parts
 
 
+def counties_rectified(prepared: Prepared, state: DateState, rectified: np.ndarray) -> dict[str, np.ndarray]:
+    """The counties of ``state`` had the hazards ``rectified`` (a mask) been closed by its ``known_until``.
+
+    The same as ``state_at(..., rectified=rectified).county`` for the hazards' part of the grading (the
+    enterprises' open-major and overdue counts, the county hazard points and the major-hazard floor), without
+    grading the accidents and road units again: a what-if asked many times (:mod:`riskmap.prevention`).
+    """
+    b = basis(prepared)
+    is_open, overdue = state.is_open & ~rectified, state.overdue & ~rectified
+    n = b.n_enterprises
+    ranks = enterprise_ranks(state.base.base_rank, b.standard, open_major=_per_enterprise(b.hazard_enterprise, is_open & b.major, n),
+                             overdue=_per_enterprise(b.hazard_enterprise, overdue, n), fatal_12m=state.fatal_12m)
+    return _county_state(b, ranks, grade_rank(state.unit_grade), is_open, overdue, state.in_12m)
+
+
 def grade_rank(grades) -> np.ndarray:
     """Ranks (0 blue … 3 red) of grade keys (each distinct key looked up once)."""
     codes, uniques = pd.factorize(np.asarray(grades, dtype=object))
@@ -336,5 +351,5 @@ def grade_rank(grades) -> np.ndarray:
     return table[codes]
 
 
-__all__ = ["Basis", "DateState", "COUNTY_HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",
-           "hazards_state", "state_at"]
+__all__ = ["Basis", "DateState", "COUNTY_HAZARD_KINDS", "NEVER", "basis", "counties_rectified", "day_number", "day_numbers",
+           "grade_rank", "hazards_state", "state_at"]

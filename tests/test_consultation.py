@@ -196,3 +196,16 @@ def test_a_pack_without_warnings_says_so_plainly(tmp_path):
     english = build_consultation(history, lang="en")
     assert english.section("warnings").blocks == ["There are no warnings this period."]
     assert TOML  # the factory's workspace: zh
+
+
+def test_the_counties_regraded_with_hazards_rectified_are_those_of_a_full_grading(demo_history):
+    from riskmap.timeline import counties_rectified, state_at
+
+    history, rng = demo_history, np.random.default_rng(12)
+    outlook = state_at(history.prepared, history.forecast_end, known_until=history.as_of)
+    for share in (0.0, 0.1, 0.5, 1.0):
+        mask = rng.random(len(outlook.is_open)) < share
+        quick = counties_rectified(history.prepared, outlook, mask)
+        full = state_at(history.prepared, history.forecast_end, known_until=history.as_of, rectified=mask).county
+        assert list(quick["grade"]) == list(full["grade"])
+        assert np.allclose(quick["score"], full["score"])

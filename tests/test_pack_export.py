@@ -172,3 +172,35 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary_one(tmp_pat
     with replacing(target) as tmp:
         tmp.write_text("new", encoding="utf-8")
     assert target.read_text(encoding="utf-8") == "new" and oct(target.stat().st_mode & 0o777) != "0o600"
+
+
+def test_a_run_stopped_by_sigterm_leaves_no_temporary_file(workspace, tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "packs"
+    child = subprocess.Popen([sys.executable, "-m", "riskmap.cli", "export", str(workspace), "--report", "consultation",
+                              "--format", "pdf", "--out", f"{out}/", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob(".*.part")):
+        if child.poll() is not None:
+            pytest.skip("the pack was written before it could be stopped")
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGTERM)
+    assert child.wait(timeout=60) == 128 + signal.SIGTERM
+    assert not list(out.glob(".*.part")) and not list(out.glob("*.pdf"))
+
+
+def test_a_temporary_file_a_day_old_is_swept(tmp_path):
+    import os
+    import time
+
+    stale, fresh = tmp_path / ".pack.pdf.abc.part", tmp_path / ".pack.pdf.def.part"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)
+    with replacing(tmp_path / "pack.pdf") as tmp:
+        tmp.write_bytes(b"pdf")
+    assert not stale.exists() and fresh.exists() and (tmp_path / "pack.pdf").read_bytes() == b"pdf"

@@ -35,8 +35,8 @@ from riskmap.document import Table
 from riskmap.errors import InputError
 from riskmap.export import fonts
 from riskmap.export.cartography import HAZARD_COLOUR, _polygon_path, drawable, open_major, tint
-from riskmap.export.furniture import draw_north_arrow, draw_scale_bar
 from riskmap.export.flow import Flow
+from riskmap.export.furniture import draw_north_arrow, draw_scale_bar
 from riskmap.export.page import Page
 from riskmap.export.trendchart import draw_score_trend
 from riskmap.export.truetype import truetype_text

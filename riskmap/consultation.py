@@ -49,6 +49,9 @@ from riskmap.view import View, translated
 
 LIMIT = 40
 """How many rows a list of the pack shows (the register and warnings.csv have them all)."""
+FULL_LIMIT = 500
+"""The red and orange warnings are listed in full up to this many (a city's are; a province's thousands
+would make a pack of hundreds of pages: the rest are counted, and warnings.csv has them all)."""
 
 SUPERVISED = ("county", "city", "province")
 WATCHED = ("counties", "enterprises", "road_units")
@@ -183,13 +186,15 @@ def _warnings(rows: pd.DataFrame, lang: str) -> Section:
     if high.empty:
         section.blocks.append(t("pack_no_high_warnings", lang))
     else:
+        n_high, high = len(high), high.head(FULL_LIMIT)
         section.blocks.append(Table(
             [t("pack_ref", lang), t("warning_level", lang), t("warning_kind", lang), t("warning_name", lang),
              t("county_name", lang), t("warning_message", lang), t("warning_since", lang)],
             [[r.ref, label_of("warning_level", r.level, lang), label_of("warning_kind", r.kind, lang), str(r.name),
               str(r.county_name) if pd.notna(r.county_name) else "—", str(r.message), str(r.since)]
              for r in high.itertuples()],
-            widths=(0.8, 1.2, 1.5, 2.4, 1.4, 5.2, 1.5), grade_col=1, grades=high["level"].tolist()))
+            widths=(0.8, 1.2, 1.5, 2.4, 1.4, 5.2, 1.5), grade_col=1, grades=high["level"].tolist(),
+            note=t("pack_high_more", lang, n=n_high - len(high)) if n_high > len(high) else ""))
     rest = rows[~rows["level"].isin(["red", "orange"])]
     if not rest.empty:
         counts = rest.groupby(["kind", "level"]).size().unstack(fill_value=0)

@@ -269,12 +269,13 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
     lists = {name: (frame, _groups(frame["county_code"]) if len(frame) else {})
              for name, frame in (("warnings", warnings), ("hazards", hazards), ("enterprises", ents))}
     info = view.info
-    flow = Flow(header=t("atlas_title", lang, region=info.region) + (f"  ·  {t('demo_data', lang)}" if info.demo else ""),
-                footer=t("pack_footer", lang, source=info.source or info.region, d=info.as_of.isoformat()),
-                lang=lang, colours=view.colours)
+    rc = fonts.rc_params(fonts.cjk_font())
+    with matplotlib.rc_context(rc):  # the typesetter measures text in the CJK font
+        flow = Flow(header=t("atlas_title", lang, region=info.region) + (f"  ·  {t('demo_data', lang)}" if info.demo else ""),
+                    footer=t("pack_footer", lang, source=info.source or info.region, d=info.as_of.isoformat()),
+                    lang=lang, colours=view.colours)
     total = len(counties)
     chars = _characters(view, warnings, hazards, flow)
-    rc = fonts.rc_params(fonts.cjk_font())
     with matplotlib.rc_context(rc), PdfPages(target, metadata={"Title": t("atlas_title", lang, region=info.region),
                                                                "Creator": "RiskMap", "CreationDate": None}) as pdf:
         for number, ((_, row), position) in enumerate(zip(counties.iterrows(), positions), start=1):

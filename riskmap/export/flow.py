@@ -75,7 +75,9 @@ class Measure:
         return advance
 
     def width(self, text: str, size: float, weight: str = "normal") -> float:
-        return sum(self._char(ch, weight) for ch in text) * size * PT_TO_MM
+        # 5 % over the font's own advances: matplotlib lays text out with advances hinted to whole pixels
+        # of a 72 dpi page, up to 4 % wider at 6-8 pt.
+        return sum(self._char(ch, weight) for ch in text) * size * PT_TO_MM * 1.05
 
     def wrap(self, text: str, width_mm: float, size: float, weight: str = "normal", *, first_mm: float = 0.0) -> list[str]:
         """Greedy line breaking of ``text`` (its own line breaks kept) into lines of at most ``width_mm``
@@ -250,9 +252,10 @@ class Flow:
                                           transform=self.fig.transFigure, facecolor=face, edgecolor="#8A8A8A",
                                           linewidth=0.4))
             right = c in numeric
-            for i, line in enumerate(lines):
-                self._text(x + (w - pad if right else pad), self.y + pad + i * line_h, line, size,
-                           ha="right" if right else "left", color=colour, fontweight=bold)
+            if any(lines):  # one text a cell (its lines joined): half the texts to write on a long table
+                self._text(x + (w - pad if right else pad), self.y + pad, "\n".join(lines), size,
+                           ha="right" if right else "left", color=colour, fontweight=bold,
+                           linespacing=line_h / (size * PT_TO_MM), multialignment="right" if right else "left")
             x += w
         self.y += height
 

@@ -58,6 +58,8 @@ STRINGS = {
     "pack_rest_note": ("黄色、蓝色预警全文见 warnings.csv 或 riskmap warn。", "The yellow and blue warnings in full: warnings.csv "
                        "or riskmap warn."),
     "pack_ref": ("编号", "ref"),
+    "pack_high_more": ("另有红色、橙色预警 {n} 条未列出，全文见 warnings.csv 或 riskmap warn --level orange。",
+                       "{n} more red and orange warnings are not listed: warnings.csv or riskmap warn --level orange has them."),
     "pack_no_previous": ("历史只有一期，无法与上期比较。", "The history has one period only: nothing to compare with."),
     "pack_no_changes": ("与上期（{previous}）相比，没有区县、企业或道路单元的风险等级发生变化。",
                         "No county, enterprise or road unit changed grade since the previous period end ({previous})."),

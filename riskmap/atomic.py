@@ -74,3 +74,14 @@ def replacing(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM (``timeout``, ``systemctl stop``, a scheduler's kill) exit through Python, so that every file
+    being written by :func:`replacing` is removed rather than left behind (the ``riskmap`` command calls it)."""
+    import signal
+    import sys
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -509,16 +509,13 @@ def _cmd_warn(args) -> int:
 def _cmd_report(args) -> int:
     from riskmap.export.reports import check_report, export_report
 
-    progress = _Progress(not args.quiet)
+    progress, start = _Progress(not args.quiet), time.perf_counter()
     check_report(args.report, args.format)  # before the work
     history = _history(args, language=args.lang)
-    filters = filters_from_args(args, history.assessment)
-    start = time.perf_counter()
-    progress(f"{args.report} {args.format}", None)
     pages = (lambda done, total: progress(f"atlas: page {done} of {total}", None)) if args.report == "atlas" else None
-    path = export_report(history, args.report, args.format, args.out, filters=filters, lang=args.lang, progress=pages)
+    print(export_report(history, args.report, args.format, args.out, filters=filters_from_args(args, history.assessment),
+                        lang=args.lang, progress=pages))
     progress(f"{args.report} {args.format}", time.perf_counter() - start)
-    print(path)
     return 0
 
 
@@ -555,21 +552,13 @@ def _language_of(args) -> str:
         return "zh"
 
 
-def _exit_on_sigterm() -> None:
-    """SIGTERM (``timeout``, ``systemctl stop``, a scheduler's kill) exits through Python, so every file
-    being written is removed rather than left half-written (:mod:`riskmap.atomic`)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    _exit_on_sigterm()
+    from riskmap.atomic import exit_on_sigterm
+
+    exit_on_sigterm()
     if args.command is None:
         parser.print_help()
         return 2

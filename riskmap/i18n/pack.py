@@ -115,7 +115,7 @@ STRINGS = {
     "pack_figure_next": ("{caption}（见下页）", "{caption} (next page)"),
     # --- the page ---
     "ui_reports": ("研判会商材料与区县图册（按当前筛选和时点）", "Consultation pack and county atlas (current filters and period)"),
-    "ui_report_consultation_docx": ("生成会商材料（Word）", "Make the pack (Word)"),
+    "ui_report_consultation_docx": ("生成会商材料（DOCX）", "Make the pack (DOCX)"),
     "ui_report_consultation_pdf": ("生成会商材料（PDF）", "Make the pack (PDF)"),
     "ui_report_atlas_pdf": ("生成区县图册（PDF）", "Make the county atlas (PDF)"),
     "ui_report_making": ("正在生成 {name} …", "Making {name} …"),

@@ -11,8 +11,8 @@ process; then every writer writes every layer, each write in a forked child of t
 assessed process (so its peak memory is its own and nothing it imports or caches
 helps the next one).  Writers, interleaved layer by layer and round by round:
 
-* ``old``        ``riskmap.outputs.write_geojson`` (shapely.to_geojson + pandas ``to_json``);
-* ``new``        ``riskmap.geojson.write_geojson`` (ragged coordinate text + polars, streamed);
+* ``old``        the writer before issue 13, kept as ``tests/geojson_reference.py`` (shapely.to_geojson + pandas ``to_json``);
+* ``new``        ``riskmap.geojson.write_geojson`` (ragged coordinate text + polars, streamed; the outputs' writer);
 * ``geoparquet`` ``riskmap.outputs.write_geoparquet``;
 * ``gpkg``       GeoPackage by pyogrio (``engine="pyogrio"``), Arrow path (``use_arrow=True``);
 * ``gpkg-rows``  the same without Arrow (pyogrio's feature-by-feature path).
@@ -76,7 +76,8 @@ def _prepare(writer: str) -> None:
 
 def _write(writer: str, frame, path: Path) -> None:
     if writer == "old":
-        from riskmap.outputs import write_geojson
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from geojson_reference import write_geojson  # the writer before issue 13, kept by the tests
 
         write_geojson(frame, path)
     elif writer == "new":

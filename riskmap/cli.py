@@ -235,8 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="out", help="output folder (default: ./out)")
     run.add_argument("--register", choices=["key", "all"], default="key",
                      help="key: red/orange enterprises, accident-prone and red road units, open hazards (default); all: every row")
-    run.add_argument("--layers-as", choices=["geojson", "geoparquet"], default="geojson", dest="layer_format",
-                     help="file format of the graded layers: geojson (default) or geoparquet (compact, fast at province scale)")
+    run.add_argument("--layers-as", choices=["geojson", "geoparquet", "geopackage"], default="geojson", dest="layer_format",
+                     help="file format of the graded layers: geojson (default), geoparquet (compact, fast at province "
+                          "scale) or geopackage (one layers.gpkg holding the five layers, for QGIS/ArcGIS)")
     _add_time_options(run)
     _add_view_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")

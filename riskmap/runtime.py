@@ -52,6 +52,12 @@ class Settings:
         refused as a likely zip bomb (env ``RISKMAP_MAX_COMPRESSION_RATIO``, default 100).
     upload_max_age_s
         Upload folders older than this are removed when the app starts (default a day).
+    register_max_rows
+        Rows of one sheet of ``risk_register.xlsx``, header included (Excel's limit,
+        1,048,576); a longer table goes on as ``企业 (2)``, ``企业 (3)``, ...
+    write_threads
+        Threads writing the outputs of ``riskmap assess`` (the layers and the register at
+        the same time); 1 writes one file after another.
     """
 
     border_tolerance_m: float = 100.0
@@ -63,6 +69,8 @@ class Settings:
     max_upload_members: int = field(default_factory=lambda: int(_env_number("RISKMAP_MAX_UPLOAD_MEMBERS", 2000)))
     max_compression_ratio: float = field(default_factory=lambda: _env_number("RISKMAP_MAX_COMPRESSION_RATIO", 100))
     upload_max_age_s: float = 86_400.0
+    register_max_rows: int = 1_048_576
+    write_threads: int = 2
 
 
 settings = Settings()

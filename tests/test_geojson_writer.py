@@ -201,7 +201,7 @@ def _same_value(old, new) -> bool:
 
 
 def test_same_features_as_todays_writer_on_the_demo(demo_assessment, tmp_path):
-    from riskmap.outputs import write_geojson as todays_writer
+    from geojson_reference import write_geojson as todays_writer
 
     for layer in ("counties", "enterprises", "road_units", "hazards", "accidents"):
         frame = getattr(demo_assessment, layer)

@@ -168,3 +168,19 @@ def test_missing_columns_say_what_was_found_and_where(ledger, tmp_path):
         load_workspace(ws)
     problem = next(p for p in info.value.problems if p.column == "sector")
     assert "在工作表 '企业台账' 第 3 行找到的列：序号, 单位名称, 统一社会信用代码, 门类" in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_large_csv_whose_64_kib_mark_falls_inside_a_character_is_read(encoding):
+    # The header is searched in the file's first 64 KiB: a Chinese character cut there
+    # must not make the file read as "neither UTF-8 nor GBK".
+    from riskmap.io.readers import csv_head, read_csv
+
+    lines = ["hazard_id,description"] + [f"H{i:06d},消防设施损坏{i}" for i in range(6000)]
+    raw = "\n".join(lines).encode(encoding)
+    cut = 1 << 16
+    assert len(raw) > cut
+    head = csv_head(raw, "hazards.csv", sep=",", lang="zh")
+    assert head.rows[0] == ["hazard_id", "description"]
+    frame = read_csv(raw, "hazards.csv", sep=",", lang="zh")
+    assert len(frame) == 6000 and frame["description"].iat[-1] == "消防设施损坏5999"

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.assessment import Assessment
+from riskmap.export.cellblock import BlockColumn, BlockSheet, excel_serial
 from riskmap.grades import DEFAULT_COLOURS, GRADES
 from riskmap.i18n import DATASET_LABELS, label, t
 from riskmap.tables import COLUMNS, Col, display_text, header, register_tables
@@ -143,9 +144,10 @@ def write_register(
                                          "bg_color": "#FFF8E1", "font_color": "#5D4037"}),
         }
         for sheet in SHEETS:
-            ws, widths = _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
-                              fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
-            _lay_out(ws, widths, sheet, view, tables[sheet], all_rows, heading)
+            parts = _write_sheet(workbook, sheet_name(sheet, lang), tables[sheet], COLUMNS[sheet], (lang, view.sectors),
+                                 fmt_header, fmt_text, fmt_wrap, fmt_date, fmt_grade, number_format)
+            for ws, widths in parts:  # every part of a long table says what the whole sheet holds
+                _lay_out(ws, widths, sheet, view, tables[sheet], all_rows, heading)
     finally:
         workbook.close()
     return Path(path) if isinstance(path, (str, Path)) else path
@@ -154,70 +156,99 @@ def write_register(
 WIDTH_SAMPLE = 2000
 
 
-def _write_column(ws, j: int, series: pd.Series, col: Col, words: tuple, fmt_text, fmt_wrap, fmt_date,
-                  fmt_grade, fmt_number, *, top: int) -> list[str]:
-    """Write one column from row ``top`` (0-based) down; return the displayed texts (for widths).
+def _write_column(series: pd.Series, col: Col, words: tuple, fmt_text, fmt_wrap, fmt_date,
+                  fmt_grade, fmt_number) -> tuple[BlockColumn, list[str]]:
+    """One column below the header as a block column; and the displayed texts of its first rows (for widths).
 
-    ``words`` is the language and the standard's sectors (for sector labels).
+    ``words`` is the language and the standard's sectors (for sector labels).  Column-wise: the values
+    are converted at once and each distinct code is translated once (:mod:`riskmap.export.cellblock`).
     """
     lang, sectors = words
-    values = series.tolist()
+    n = len(series)
+    values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy(dtype=bool)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         missing = missing | (series == "").fillna(False).to_numpy(dtype=bool)
-    texts: list[str] = []
     if col.kind in ("int", "float"):
         numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
         finite = np.isfinite(numbers)
+        # Text in a number column (e.g. "n/a" in an input file) is shown as it is.
+        odd = ~finite & ~missing & np.array([not isinstance(v, float) for v in values], dtype=bool)
+        texts = np.full(n, None, dtype=object)
+        texts[odd] = [str(v) for v in values[odd]]
         pattern = "{:,.2f}" if col.kind == "float" else "{:,.0f}"
-        for i in range(len(values)):
-            if finite[i]:
-                ws.write_number(top + i, j, float(numbers[i]), fmt_number)
-                if len(texts) < WIDTH_SAMPLE:
-                    texts.append(pattern.format(numbers[i]))
-            elif not missing[i] and not isinstance(values[i], float):
-                # Text in a number column (e.g. "n/a" in an input file): shown as is.
-                ws.write_string(top + i, j, str(values[i]), fmt_text)
-                texts.append(str(values[i]))
-            else:
-                ws.write_blank(top + i, j, None, fmt_text)
-        return texts
+        sample = [pattern.format(x) if ok else t for x, ok, t in
+                  zip(numbers[:WIDTH_SAMPLE], finite[:WIDTH_SAMPLE], texts[:WIDTH_SAMPLE]) if ok or t is not None]
+        return BlockColumn(texts, numbers, [fmt_text, fmt_number], np.where(finite, 1, 0).astype(np.int32)), sample
     if col.kind == "date":
-        stamps = pd.to_datetime(series, errors="coerce")
-        for i, stamp in enumerate(stamps):
-            if pd.isna(stamp):
-                ws.write_blank(top + i, j, None, fmt_text)
-            else:
-                ws.write_datetime(top + i, j, stamp.to_pydatetime().replace(tzinfo=None), fmt_date)
-        return ["2026-10-31"] if len(stamps) else []
+        serial = excel_serial(series)
+        dated = np.isfinite(serial)
+        return (BlockColumn(None, serial, [fmt_text, fmt_date], dated.astype(np.int32)),
+                ["2026-10-31"] if n else [])
     # Text-like columns: translate each distinct value once.
-    cache: dict[Any, str] = {}
-    cell_format = fmt_wrap if col.width is not None else fmt_text
-    for i, value in enumerate(values):
-        if missing[i]:
-            ws.write_blank(top + i, j, None, fmt_text)
-            continue
-        try:
-            text = cache[value]
-        except KeyError:
-            text = cache[value] = display_text(value, col.kind, lang, sectors)
-        except TypeError:  # an unhashable value
-            text = display_text(value, col.kind, lang, sectors)
-        if col.kind == "grade":
-            ws.write_string(top + i, j, text, fmt_grade.get(value, fmt_text))
-        else:
-            # Long free text (reasons, descriptions) wraps in a fixed-width column
-            # instead of spilling over its neighbours.
-            ws.write_string(top + i, j, text, cell_format)
-        if len(texts) < WIDTH_SAMPLE:
-            texts.append(text)
-    return texts
+    texts = np.full(n, None, dtype=object)
+    present = np.flatnonzero(~missing)
+    if col.kind == "text":  # shown as it is
+        texts[present] = [v if isinstance(v, str) else str(v) for v in values[present]]
+    else:
+        _translate(texts, present, values, col.kind, lang, sectors)
+    if col.kind == "grade":
+        formats = [fmt_text, *(fmt_grade[g] for g in GRADES)]
+        format_of = pd.Series(values).map({g: i + 1 for i, g in enumerate(GRADES)}).fillna(0).to_numpy(dtype=np.int32)
+        format_of[missing] = 0
+    else:
+        # Long free text (reasons, descriptions) wraps in a fixed-width column
+        # instead of spilling over its neighbours.
+        formats = [fmt_text, fmt_wrap if col.width is not None else fmt_text]
+        format_of = np.where(missing, 0, 1).astype(np.int32)
+    sample = [t for t in texts[:WIDTH_SAMPLE] if t is not None]
+    return BlockColumn(texts, None, formats, format_of), sample
+
+
+def _translate(texts: np.ndarray, present: np.ndarray, values: np.ndarray, kind: str, lang: str, sectors) -> None:
+    """Fill ``texts`` at ``present`` with the labels of ``values``, each distinct value translated once."""
+    try:
+        codes, distinct = pd.factorize(values[present])
+    except TypeError:  # unhashable values: one by one
+        texts[present] = [display_text(v, kind, lang, sectors) for v in values[present]]
+        return
+    texts[present] = np.array([display_text(v, kind, lang, sectors) for v in distinct] + [None], dtype=object)[codes]
+
+
+def sheet_parts(frame: pd.DataFrame, *, rows_above: int = 1) -> list[pd.DataFrame]:
+    """A table cut into the parts that fit a sheet each: Excel's 1,048,576 rows (``settings.register_max_rows``),
+    less the ``rows_above`` the table (its header)."""
+    from riskmap.runtime import settings
+
+    room = int(settings.register_max_rows) - rows_above
+    if room < 1:
+        raise ValueError(f"register_max_rows ({settings.register_max_rows}) leaves no row below the header")
+    if len(frame) <= room:
+        return [frame]
+    return [frame.iloc[start:start + room] for start in range(0, len(frame), room)]
+
+
+def part_name(name: str, part: int, parts: int) -> str:
+    """The sheet name of part ``part`` (from 1) of ``parts``: ``企业``, ``企业 (2)``, ... (31 characters at most)."""
+    if parts == 1:
+        return name
+    suffix = f" ({part})" if part > 1 else ""
+    return name[:31 - len(suffix)] + suffix
 
 
 def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
-                 fmt_date, fmt_grade, number_format: Callable):
+                 fmt_date, fmt_grade, number_format: Callable) -> list[tuple[Any, list[float]]]:
+    """Write one table as one sheet, or as several when it has more rows than a sheet holds (``--register all``:
+    ``企业``, ``企业 (2)``, ...); return each worksheet with its column widths."""
+    parts = sheet_parts(frame, rows_above=HEADER_ROW)
+    return [_write_part(workbook, part_name(name, k, len(parts)), rows, cols, words, fmt_header, fmt_text, fmt_wrap,
+                        fmt_date, fmt_grade, number_format) for k, rows in enumerate(parts, start=1)]
+
+
+def _write_part(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_header, fmt_text, fmt_wrap,
+                fmt_date, fmt_grade, number_format: Callable):
     """Write the header and the rows of one sheet; return the worksheet and its column widths."""
-    ws = workbook.add_worksheet(name)
+    ws = workbook.add_worksheet(name, worksheet_class=BlockSheet)
     lang = words[0]
     cols = [c for c in cols if c.key in frame.columns or frame.empty]
     widths = []
@@ -228,10 +259,12 @@ def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_he
         widths.append(max(_text_width(head) + 2, 8.0))
     ws.set_row(top, 30)
 
+    block = []
     for j, col in enumerate(cols):
         series = frame[col.key] if col.key in frame.columns else pd.Series([], dtype=object)
-        texts = _write_column(ws, j, series, col, words, fmt_text, fmt_wrap, fmt_date, fmt_grade,
-                              number_format(col.fmt if col.kind == "float" else "0"), top=top + 1)
+        cells, texts = _write_column(series, col, words, fmt_text, fmt_wrap, fmt_date, fmt_grade,
+                                     number_format(col.fmt if col.kind == "float" else "0"))
+        block.append(cells)
         if col.width is not None:
             widths[j] = col.width
         else:
@@ -239,6 +272,8 @@ def _write_sheet(workbook, name, frame: pd.DataFrame, cols, words: tuple, fmt_he
             # the ones read); measuring 200,000 rows would cost seconds for nothing.
             measured = max([widths[j] - 2, *(_text_width(x) for x in texts[:WIDTH_SAMPLE])])
             widths[j] = min(measured + 2, 50)
+
+    ws.write_block(top + 1, 0, block)
 
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)

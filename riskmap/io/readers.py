@@ -90,9 +90,10 @@ def read_workbook(path: Path, file: str, spec: dict, lang: str) -> list[Sheet]:
 def csv_head(raw: bytes, file: str, *, sep: str, lang: str) -> Sheet:
     """The first lines of a CSV file as rows of cells (to find a header below title lines)."""
     head = raw
-    if len(raw) > 1 << 16:  # the first 64 KiB, cut after a line break: never inside a multi-byte character
-        head = raw[:1 << 16]
-        head = head[:head.rfind(b"\n") + 1] or head
+    if len(raw) > 1 << 16:
+        # Cut at a line end: a cut inside a multi-byte character would read as neither UTF-8 nor GBK.
+        cut = raw.rfind(b"\n", 0, 1 << 16)
+        head = raw[:cut + 1] if cut > 0 else raw
     text, _encoding = decode_text(head, file, lang)
     lines = text.splitlines()[:HEADER_SEARCH_ROWS + 1]
     return Sheet(None, [row for row in csv.reader(lines, delimiter=sep)])

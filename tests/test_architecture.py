@@ -52,8 +52,9 @@ FLOORS: dict[str, int] = {
     "riskmap.mapview.frames": 13, "riskmap.mapview.elements": 14, "riskmap.mapview.legend": 15,
     "riskmap.mapview.offline": 15, "riskmap.mapview": 16,
     # 12-18 exports
-    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.labels": 12, "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.cellblock": 12,
-    "riskmap.export.cartography": 13,
+    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.labels": 12,
+    "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.docfonts": 12, "riskmap.export.docpage": 12,
+    "riskmap.export.cellblock": 12, "riskmap.export.cartography": 13,
     "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
     "riskmap.export.html": 17, "riskmap.export.changemap": 14, "riskmap.export.flow": 13,
     "riskmap.export.trendchart": 13, "riskmap.export.pack_docx": 16, "riskmap.export.pack_pdf": 16, "riskmap.export.atlas": 16, "riskmap.export.reports": 17,

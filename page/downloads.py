@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from page.reports import reports
 from page.text import ui
 from riskmap import View, outputs
 from riskmap.export.page import MAX_DPI, MIN_DPI, ORIENTATIONS, PAPERS_MM, ExportOptions
@@ -43,3 +44,4 @@ def downloads(view: View, layers: list, stem: str, history) -> None:
             label = ui("all_zip", lang) if plain == "outputs.zip" else (ui(f"fmt_{plain.rsplit('.', 1)[1]}", lang)
                                                                        if group is exports else plain)
             cols[i % width].download_button(label, data, file_name=name, mime=mime, key=f"dl_{plain}", on_click="ignore")
+    reports(view, history)

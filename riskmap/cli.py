@@ -1,8 +1,4 @@
-"""The ``riskmap`` command: validate, assess and export a workspace.
-
-Exit codes (DESIGN §7): 0 done (warnings allowed), 2 the input is wrong (the message
-says where), 1 an internal error.
-"""
+"""The ``riskmap`` command: validate, assess and export a workspace (exit codes of DESIGN §7: see EPILOG)."""
 
 from __future__ import annotations
 
@@ -15,6 +11,7 @@ from pathlib import Path
 
 from riskmap._version import __version__
 from riskmap.errors import InputError, Problem, RiskMapError
+from riskmap.i18n import t as _t
 
 EPILOG = """\
 examples:
@@ -24,6 +21,8 @@ examples:
   riskmap warn data/demo --level orange      the warnings, orange and red ones
   riskmap export data/demo --format png --out map.png --sector coal_mine
   riskmap export data/demo --format docx --out briefing.docx --lang zh
+  riskmap export data/demo --report consultation --format pdf --out packs/    (packs/研判会商_2026-10.pdf)
+  riskmap export data/demo --report atlas --format pdf --out atlas.pdf --county 平城区,云冈区
 
 A workspace is a folder holding riskmap.toml and the data files it names
 (counties are required; enterprises, roads, accidents and hazards are optional).
@@ -116,9 +115,8 @@ def summary_text(assessment) -> str:
         by = s[key]["by_grade"]
         total = sum(by.values())
         rows.append([names[key][0 if zh else 1], *[str(by[g]) for g in GRADES], str(total)])
-    title = getattr(assessment, "title", None) or assessment.info.title
+    title, described = getattr(assessment, "title", assessment.info.title), getattr(assessment, "describe_filters", str)()
     out = [f"{title} — {'评估日期' if zh else 'as of'} {s['as_of']} ({'标准' if zh else 'standard'}: {s['standard']})"]
-    described = assessment.describe_filters() if hasattr(assessment, "describe_filters") else ""
     out += [described, ""] if described else [""]
     out.append(format_table(["" , *labels, "合计" if zh else "total"], rows, right={1, 2, 3, 4, 5}))
     out.append("")
@@ -137,11 +135,8 @@ def summary_text(assessment) -> str:
                    f"{r['units']} units, {r['accident_prone_units']} accident-prone")
         out.append(f"accidents {a['input']}: {a['in_window']} in window, {a['snapped']} snapped, {a['unsnapped']} unsnapped")
         out.append(f"hazards {h['input']}: {h['open']} open, {h['major_open']} major open, {h['overdue']} overdue")
-    skipped = s.get("skipped", {}).get("rows", 0)
-    if skipped:
-        from riskmap.i18n import t
-
-        out.append(t("skipped_rows", lang, n=skipped))
+    if s.get("skipped", {}).get("rows", 0):
+        out.append(_t("skipped_rows", lang, n=s["skipped"]["rows"]))
     out.extend(history_lines(s, lang))
     out.append("")
     counties = county_rows(assessment.counties)
@@ -152,8 +147,7 @@ def summary_text(assessment) -> str:
             for c in counties.itertuples()]
     if "grade_all" in counties:  # a sector view: its sector grade beside the all-sector one
         header.insert(3, "综合等级" if zh else "all sectors")
-        for row, grade in zip(rows, counties["grade_all"]):
-            row.insert(3, grade_label(grade, lang))
+        [row.insert(3, grade_label(g, lang)) for row, g in zip(rows, counties["grade_all"])]
     out.append(format_table(header, rows, right={2, 4, 5, 6, 7} if "grade_all" in counties else {2, 3, 4, 5, 6}))
     if len(assessment.unassigned):
         out.append("")
@@ -201,15 +195,10 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_view_options(parser: argparse.ArgumentParser) -> None:
-    from riskmap.grades import GRADES
-
-    parser.add_argument("--sector", action="append", metavar="KEY",
-                        help="write the sector view: the counties graded again on the records of these sectors "
-                             "(by key or label; repeat or comma-separate), each county with its all-sector grade_all")
-    parser.add_argument("--county", action="append", metavar="CODE_OR_NAME",
-                        help="write only these counties' records (by code or name; never re-grades)")
-    parser.add_argument("--grade", action="append", metavar="GRADE",
-                        help=f"write only records of these grades ({', '.join(GRADES)}; never re-grades)")
+    parser.add_argument("--sector", action="append", metavar="KEY", help="write the sector view: the counties graded "
+                        "again on these sectors' records (key or label; repeat or comma-separate), with grade_all")
+    parser.add_argument("--county", action="append", metavar="CODE_OR_NAME", help="only these counties (never re-grades)")
+    parser.add_argument("--grade", action="append", metavar="GRADE", help="only these grades (never re-grades)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,10 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"riskmap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     skipping = argparse.ArgumentParser(add_help=False)
-    skipping.add_argument("--skip-bad-rows", action="store_true", dest="skip_bad_rows",
-                          help="leave out rows of enterprises, roads, accidents and hazards that have errors and go on; "
-                               "each is listed in unassigned.csv with its error and counted in the summary "
-                               "(default: a workspace with errors is not assessed, exit 2)")
+    skipping.add_argument("--skip-bad-rows", action="store_true", help="leave out rows with errors (each listed in "
+                          "unassigned.csv with its error) and go on; default: a workspace with errors exits 2")
 
     validate = sub.add_parser("validate", parents=[skipping], help="check a workspace and report every problem",
                               description="Read every dataset of a workspace and report errors and warnings, "
@@ -264,12 +251,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_options(warn)
     warn.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    export = sub.add_parser("export", parents=[skipping], help="export a map image, briefing, register or HTML map",
+    export = sub.add_parser("export", parents=[skipping],
+                            help="export a map image, briefing, register, HTML map, consultation pack or atlas",
                             description="Export the four-colour map (png/pdf/svg), a standalone HTML map, "
-                                        "the risk register (xlsx) or a briefing document (docx).")
+                                        "the risk register (xlsx), a briefing document (docx), or with --report the "
+                                        "consultation pack (研判会商, docx/pdf) or the county atlas (pdf).")
     export.add_argument("workspace", help="folder holding riskmap.toml")
     export.add_argument("--format", required=True, choices=["png", "pdf", "svg", "html", "xlsx", "docx"])
-    export.add_argument("--out", required=True, help="output file")
+    export.add_argument("--report", choices=["consultation", "atlas"],
+                        help="consultation: the periodic consultation pack of the period ending at as_of (docx or pdf); "
+                             "atlas: one page per county (pdf)")
+    export.add_argument("--out", required=True,
+                        help="output file; for --report, a folder (or a path ending in /) gets the period's name, "
+                             "e.g. 研判会商_2026-10.docx")
     _add_filter_options(export)
     export.add_argument("--lang", choices=["zh", "en"], help="language (default: the workspace's)")
     export.add_argument("--paper", choices=["A4", "A3"], default="A4")
@@ -280,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="for xlsx: key rows only (default) or every row")
     export.add_argument("--as-of", dest="as_of", metavar="DATE",
                         help="the workspace as it stood on this date (default: its as_of)")
+    export.add_argument("--periods", type=_periods, metavar="N",
+                        help="for --report: period ends in the history, 1-120 (default: the standard's [history], 12)")
+    export.add_argument("--period", choices=["month", "quarter"],
+                        help="for --report: length of a period (default: the standard's [history], month)")
     export.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -401,9 +399,7 @@ def _cmd_validate(args) -> int:
         print(f"{args.workspace}: OK — counties {s['counties']['count']}, enterprises {s['enterprises']['input']}, "
               f"road segments {s['roads']['segments_input']}, accidents {s['accidents']['input']}, hazards {s['hazards']['input']}")
     if s.get("skipped", {}).get("rows"):
-        from riskmap.i18n import t
-
-        print(t("skipped_rows", assessment.language, n=s["skipped"]["rows"]))
+        print(_t("skipped_rows", assessment.language, n=s["skipped"]["rows"]))
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language))
     else:
@@ -441,7 +437,6 @@ def _cmd_assess(args) -> int:
     assessment = history.assessment
     if args.sector or args.county or args.grade:
         from riskmap.view import View
-
         assessment = View(assessment, filters_from_args(args, assessment))
     start = time.perf_counter()
     progress("write outputs", None)
@@ -510,10 +505,25 @@ def _cmd_warn(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from riskmap.export.reports import check_report, export_report
+
+    progress, start = _Progress(not args.quiet), time.perf_counter()
+    check_report(args.report, args.format)  # before the work
+    history = _history(args, language=args.lang)
+    pages = (lambda done, total: progress(f"atlas: page {done} of {total}", None)) if args.report == "atlas" else None
+    print(export_report(history, args.report, args.format, args.out, filters=filters_from_args(args, history.assessment),
+                        lang=args.lang, progress=pages))
+    progress(f"{args.report} {args.format}", time.perf_counter() - start)
+    return 0
+
+
 def _cmd_export(args) -> int:
     from riskmap import View, assess
     from riskmap.export import ExportOptions, export_file
 
+    if args.report:
+        return _cmd_report(args)
     progress = _Progress(not args.quiet)
     # --lang puts the workspace's own messages in that language too.
     assessment = assess(args.workspace, as_of=as_of_from_args(args), progress=progress, language=args.lang,
@@ -550,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from riskmap.atomic import exit_on_sigterm
+
+    exit_on_sigterm()
     if args.command is None:
         parser.print_help()
         return 2

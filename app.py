@@ -20,7 +20,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the page package beside this file, however it is run
 
-from page import panels, sidebar, workspace  # noqa: E402
+from page import panels, sidebar, style, workspace  # noqa: E402
 from page.downloads import downloads  # noqa: E402
 from page.mapframe import show_map  # noqa: E402
 from page.text import ui  # noqa: E402
@@ -46,6 +46,7 @@ def _tabs(view: View, layers: list, history) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="RiskMap 安全风险空间分布图", page_icon="🗺️", layout="wide")
+    style.compact()
     lang = sidebar.language()
     history, notes = workspace.assessment(lang)
     if history is None:
@@ -64,14 +65,14 @@ def main() -> None:
         st.warning(ui("forecast_note", lang, d=end.isoformat()))
     st.caption(ui("as_of", lang, d=full.info.as_of.isoformat(), s=markdown_text(full.info.standard),
                   r=markdown_text(full.info.region)))
-    warnings = notes + view.warnings
-    if warnings:
-        with st.expander(ui("validation", lang, n=len(warnings))):
-            st.dataframe(tables.problem_table(warnings, lang), hide_index=True, width="stretch")
     panels.headline(view.headline, lang)
+    show_map(view, layers, basemap, mode)  # within the first screen: what the page leads with
     if view.headline.get("located_by_county"):
         st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))
-    show_map(view, layers, basemap, mode)
+    warnings = notes + view.warnings
+    if warnings:  # below the map, so the report never pushes it down
+        with st.expander(ui("validation", lang, n=len(warnings))):
+            st.dataframe(tables.problem_table(warnings, lang), hide_index=True, width="stretch")
     _tabs(view, layers, history)
 
 

@@ -17,6 +17,7 @@ from riskmap.mapview.change import change_layers
 # loads the files by a relative URL whatever the server's base path: no CDN.
 _STATIC = components.declare_component("riskmap_static", path=str(mapview.STATIC_DIR))
 ASSET_BASE = f"../{_STATIC.name}/"
+MAP_HEIGHT = 640  # px: with the compact head of the page, all of it shows in a 1000 px window
 
 
 def show_map(view: View, layers: list, basemap: str, mode: str = "grade") -> None:
@@ -24,15 +25,15 @@ def show_map(view: View, layers: list, basemap: str, mode: str = "grade") -> Non
         layers = change_layers(layers)
     focus = st.session_state.get("_focus")  # a warning's subject: its county code, or its point
     try:
-        m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=620, focus=focus)
+        m = mapview.build_map(view, layers=layers, basemap=basemap, asset_base=ASSET_BASE, height=MAP_HEIGHT, focus=focus)
     except InputError as exc:
         show_problems(exc.problems or [Problem("error", "map", str(exc))], view.lang, header=ui("map_error", view.lang))
         # Drawn again without the basemap and without the workspace's own layers (the
         # two things a workspace can get wrong), so the page stays usable.
         builtin = [s for s in layers if s.dataset in BUILTIN_DATASETS]
-        m = mapview.build_map(view, layers=builtin, basemap="none", asset_base=ASSET_BASE, height=620)
+        m = mapview.build_map(view, layers=builtin, basemap="none", asset_base=ASSET_BASE, height=MAP_HEIGHT)
     # Only clicks come back: panning and zooming do not rerun the page.
-    state = st_folium(m, key="riskmap", height=620, use_container_width=True, returned_objects=["last_object_clicked"])
+    state = st_folium(m, key="riskmap", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_object_clicked"])
     click = (state or {}).get("last_object_clicked")
     if click and click != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = click

@@ -13,12 +13,22 @@ from riskmap.sanitize import markdown_text
 
 
 def headline(figures: dict, lang: str) -> None:
-    for col, g in zip(st.columns(4), GRADES):
-        col.metric(ui("counties_by_grade", lang, g=f"{GRADE_MARK[g]} {grade_label(g, lang)}"),
-                   f"{figures['counties_by_grade'][g]} / {figures['enterprises_by_grade'][g]}")
-    for col, key, figure in zip(st.columns(4), ("open_major", "overdue", "accident_prone", "deaths_12m"),
-                                ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")):
-        col.metric(ui(key, lang), figures[figure])
+    """The headline figures in one compact row, each with a label of its own (重大风险区县 1 · 重大风险企业 29 …).
+
+    A row of content-wide figures (a flex row): it fits a 1600 px page and wraps, never
+    cuts a label, on a narrow one.
+    """
+    items = []
+    for g in GRADES:
+        name = grade_label(g, lang)
+        items.append((f"{GRADE_MARK[g]} {ui('counties_of_grade', lang, g=name)}", figures["counties_by_grade"][g]))
+        items.append((f"{GRADE_MARK[g]} {ui('enterprises_of_grade', lang, g=name)}", figures["enterprises_by_grade"][g]))
+    for key, figure in (("open_major", "open_major_hazards"), ("overdue", "overdue_hazards"),
+                        ("accident_prone", "accident_prone_units"), ("deaths_12m", "deaths_12m")):
+        items.append((ui(key, lang), figures[figure]))
+    row = st.container(horizontal=True, gap="small")
+    for label, value in items:
+        row.metric(label, value, width="content")
 
 
 def _why(view: View, code: str | None, history) -> None:

@@ -42,7 +42,7 @@ BUILTIN_DATASETS: tuple[str, ...] = ("counties", "enterprises", "road_units", "a
 
 _LAYER_KEYS = {
     "id", "title", "dataset", "path", "crs", "lon", "lat", "geometry", "show", "order",
-    "filters", "where", "date_column", "style", "tooltip", "popup",
+    "filters", "where", "date_column", "style", "tooltip", "popup", "search",
 }
 _FIELD_KEYS = {"column", "zh", "en", "format", "digits"}
 # Style keys allowed per geometry; values are checked loosely (numbers, colours, tables
@@ -120,6 +120,9 @@ class LayerSpec:
         Style table (see ``docs/layers.md``).
     tooltip, popup
         Fields shown on hover and on click.
+    search
+        Columns the map's search box matches (a name, an id); default the first popup
+        field's column (else the first tooltip field's), none for a heat map.
     source
         The file the spec came from (for messages).
     """
@@ -141,6 +144,7 @@ class LayerSpec:
     style: Mapping[str, Any] = field(default_factory=dict)
     tooltip: tuple[FieldSpec, ...] = ()
     popup: tuple[FieldSpec, ...] = ()
+    search: tuple[str, ...] = ()
     source: str = ""
 
     def title(self, lang: str = "zh") -> str:
@@ -368,6 +372,8 @@ def parse_layer(data: Mapping[str, Any], *, source: str = "<layer>", default_id:
     if not isinstance(where, Mapping):
         raise _err(source, "where", "must be a table { column = value or [values] }")
     style = _check_style(data.get("style"), geometry, source)
+    tooltip = _fields(data.get("tooltip"), source, "tooltip")
+    popup = _fields(data.get("popup"), source, "popup")
     return LayerSpec(
         id=layer_id,
         title_zh=zh,
@@ -384,10 +390,22 @@ def parse_layer(data: Mapping[str, Any], *, source: str = "<layer>", default_id:
         where=dict(where),
         date_column=_text(data, "date_column", source),
         style=style,
-        tooltip=_fields(data.get("tooltip"), source, "tooltip"),
-        popup=_fields(data.get("popup"), source, "popup"),
+        tooltip=tooltip,
+        popup=popup,
+        search=_search(data.get("search"), geometry, popup + tooltip, source),
         source=source,
     )
+
+
+def _search(columns: Any, geometry: str, fields: tuple[FieldSpec, ...], source: str) -> tuple[str, ...]:
+    """The columns the search box matches: as given, or the layer's title field."""
+    if columns is None:
+        return (fields[0].column,) if fields and geometry != "heatmap" else ()
+    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
+        raise _err(source, "search", f"must be a list of column names, got {columns!r}")
+    if columns and geometry == "heatmap":
+        raise _err(source, "search", "a heat map has nothing to find: leave 'search' out")
+    return tuple(columns)
 
 
 def load_layer(path: str | Path) -> LayerSpec:

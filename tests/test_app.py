@@ -36,7 +36,7 @@ def metrics(at) -> dict[str, str]:
 
 def expected_metrics(figures: dict) -> list[str]:
     """The metric values the page should show, in order."""
-    values = [f"{figures['counties_by_grade'][g]} / {figures['enterprises_by_grade'][g]}" for g in GRADES]
+    values = [str(figures[kind][g]) for g in GRADES for kind in ("counties_by_grade", "enterprises_by_grade")]
     values += [str(figures[k]) for k in ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")]
     return values
 
@@ -62,6 +62,10 @@ def test_demo_page(app, demo_assessment):
     assert demo_assessment.info.title in shown(app.title[0].value)
     assert any("示例数据 / demo data" in i.value for i in app.info)
     assert [m.value for m in app.metric] == expected_metrics(headline(demo_assessment))
+    # Each figure says what it counts: no "1 / 29" to decode.
+    labels = [m.label.split("] ")[-1] for m in app.metric]
+    assert labels[:4] == ["重大风险区县", "重大风险企业", "较大风险区县", "较大风险企业"]
+    assert labels[8:] == ["未销号重大隐患", "逾期隐患", "事故多发路段单元", "近 12 个月死亡人数"]
     ranking = table(app, "区划代码")
     assert len(ranking) == len(demo_assessment.counties)
     assert not app.error
@@ -178,5 +182,5 @@ def test_upload_without_toml_gets_one_from_file_names(app, demo_assessment):
     data = counties.to_json(drop_id=True).encode("utf-8")
     _upload(app, [("区县.geojson", data, "application/json")])
     assert not app.error, [e.value for e in app.error]
-    assert len(app.metric) == 8
+    assert len(app.metric) == 12
     json.loads(data)  # sanity: the upload was real GeoJSON

@@ -48,7 +48,7 @@ def frame(at, column: str):
 
 def figures(view: View) -> list[str]:
     f = headline(view.shown)
-    return [f"{f['counties_by_grade'][g]} / {f['enterprises_by_grade'][g]}" for g in ("red", "orange", "yellow", "blue")] + \
+    return [str(f[kind][g]) for g in ("red", "orange", "yellow", "blue") for kind in ("counties_by_grade", "enterprises_by_grade")] + \
         [str(f[k]) for k in ("open_major_hazards", "overdue_hazards", "accident_prone_units", "deaths_12m")]
 
 

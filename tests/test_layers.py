@@ -56,6 +56,8 @@ def _write(tmp_path, text, name="bad.toml"):
         ('[layer]\ndataset = "x"\ngeometry = "point"\n[[tooltip]]\nzh = "名称"\n', "tooltip[1].column"),
         ('[layer]\ndataset = "x"\ngeometry = "point"\n[[popup]]\ncolumn = "a"\nformat = "money"\n', "popup[1].format"),
         ('[layer]\npath = "../../etc/passwd"\ngeometry = "point"\n', "path"),
+        ('[layer]\ndataset = "x"\ngeometry = "point"\nsearch = "name"\n', "search"),
+        ('[layer]\ndataset = "x"\ngeometry = "heatmap"\nsearch = ["name"]\n', "search"),
     ],
 )
 def test_mistakes_name_file_and_key(tmp_path, text, key):
@@ -96,3 +98,13 @@ def test_default_dir_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("RISKMAP_LAYERS", str(tmp_path))
     assert default_layers_dir() == tmp_path
     assert load_layers() == []
+
+
+def test_search_columns_default_to_the_title_field(tmp_path):
+    specs = {s.id: s for s in load_layers()}
+    assert specs["enterprises"].search == ("name", "enterprise_id")
+    assert specs["counties"].search == ("county_name", "county_code")
+    assert specs["accidents"].search == ()  # a heat map has nothing to find
+    spec = parse_layer({"dataset": "schools", "geometry": "point", "popup": [{"column": "名称"}]})
+    assert spec.search == ("名称",)
+    assert parse_layer({"dataset": "x", "geometry": "point", "search": []}).search == ()

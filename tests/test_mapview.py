@@ -309,3 +309,37 @@ def test_grade_colours_of_the_standard_reach_the_map_and_legend(tmp_path):
     html_text = map_html(build_map(assess(ws)))
     assert 'background:#B00000' in html_text  # the legend swatch
     assert html_text.count("#B00000") > 1  # and the features
+
+
+def test_the_search_box_reads_the_shown_fields_and_sends_nothing_twice(assessment):
+    from riskmap.mapview.elements import Controls
+
+    m = build_map(assessment)
+    payloads = _payloads(m)
+    ents = payloads["企业"]
+    # The name and the id are the popup's own fields: found through them, not sent again.
+    assert [ents["labels"][i] for i in ents["find"]] == ["企业名称", "企业编号"]
+    assert len(ents["labels"]) == len(set(ents["tip"]) | set(ents["pop"]))  # no field beyond those shown
+    assert ents["title"] == "企业"
+    i, row = ents["find"][1], ents["rows"][0][3]
+    value = row[i] if ents["dicts"][i] is None else ents["dicts"][i][row[i]]
+    assert value in set(assessment.enterprises["enterprise_id"])
+    counties = payloads["区县风险等级"]
+    assert [counties["labels"][i] for i in counties["find"]] == ["区县", "区划代码"]
+    # A search column no field shows is added once, unlabelled in tooltip and popup.
+    spec = next(s for s in load_layers() if s.id == "enterprises")
+    extra = dataclasses.replace(spec, search=("name", "address", "enterprise_id"),
+                                popup=tuple(f for f in spec.popup if f.column != "address"))
+    found = _payloads(build_map(assessment, layers=[extra]))["企业"]
+    address = found["find"][1]
+    assert address not in found["tip"] and address not in found["pop"]
+    # The controls: the region's bounds (as the map opened) and their words, in the page's language.
+    controls = next(e for e in offline.walk(m) if isinstance(e, Controls))
+    options = json.loads(controls.options)
+    assert options["gate"] is True and options["strings"]["hint"] == "点击地图后可用滚轮缩放"
+    (south, west), (north, east) = options["bounds"]
+    minx, miny, maxx, maxy = assessment.counties.total_bounds
+    assert (south, west, north, east) == pytest.approx((miny, minx, maxy, maxx))
+    english = json.loads(next(e for e in offline.walk(build_map(assessment, lang="en")) if isinstance(e, Controls)).options)
+    assert english["strings"]["reset"] == "Reset view to the whole region"
+    assert "{n}" in english["strings"]["more"]

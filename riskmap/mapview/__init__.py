@@ -4,7 +4,9 @@
 and a language) through the layer specs of :mod:`riskmap.layers`: counties filled by
 grade, road units, enterprises, hidden hazards, an accident heat map and any extra
 point layer, with a legend of the grades and their counts, a layer control, a scale,
-a full-screen button, and the view fitted to the region.  :func:`save_standalone`
+a full-screen button, the page's controls (the wheel scrolls the page until the map is
+clicked, with a hint; a reset button back to the region; a search box over the layers'
+``search`` columns), and the view fitted to the region.  :func:`save_standalone`
 writes it as one HTML file that opens from disk with no network.
 
 The package, one job per module:
@@ -40,7 +42,7 @@ from riskmap.filters import Filters
 from riskmap.i18n import t
 from riskmap.layers import LayerSpec, load_layers
 from riskmap.mapview.basemaps import BASEMAPS, add_basemap
-from riskmap.mapview.elements import DataLayer, Helpers
+from riskmap.mapview.elements import Controls, DataLayer, Helpers
 from riskmap.mapview.encode import COORD_DECIMALS, encode_layer, format_value, layer_cache
 from riskmap.mapview.frames import county_at, layer_frame, region_bounds
 from riskmap.mapview.legend import Legend, legend_html
@@ -101,12 +103,20 @@ def _add_layers(m: folium.Map, view: View, specs: list[LayerSpec], shift: bool, 
             DataLayer(name + extra_name, builder, payload, show=spec.show, cluster=bool(payload.get("cluster"))).add_to(m)
 
 
-def _fit(m: folium.Map, view: View, shift: bool) -> None:
-    """Open the map on the counties shown (shifted into GCJ-02 on the ``gaode`` basemap)."""
+def _region(view: View, shift: bool) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the counties shown (in GCJ-02 on the ``gaode`` basemap)."""
     minx, miny, maxx, maxy = region_bounds(view)
     if shift:
         (minx, maxx), (miny, maxy) = coords.wgs84_to_gcj02(np.array([minx, maxx]), np.array([miny, maxy]))
-    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _controls(view: View, region: list[list[float]]) -> Controls:
+    """The wheel gate and its hint, the reset button and the search box, in the view's language."""
+    lang = view.lang
+    words = {"hint": "map_wheel_hint", "reset": "map_reset_view", "search": "map_search", "none": "map_search_none",
+             "more": "map_search_more"}
+    return Controls(region, {k: t(key, lang, n="{n}") if k == "more" else t(key, lang) for k, key in words.items()})
 
 
 def build_map(
@@ -176,8 +186,10 @@ def build_map(
     m.add_child(Legend(legend_html(view, specs)))
     folium.plugins.Fullscreen(position="topleft", title=t("map_full_screen", view.lang),
                               title_cancel=t("map_exit_full_screen", view.lang)).add_to(m)
+    region = _region(view, shift)
+    m.add_child(_controls(view, region))
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    _fit(m, view, shift)
+    m.fit_bounds(region)
     if focus is not None and np.isfinite(np.asarray(focus, dtype=float)).all():
         _focus(m, focus, shift)
     localize_assets(m, asset_base)

@@ -29,6 +29,9 @@ class Raw(branca.element.Element):
 class Helpers(folium.elements.JSCSSMixin, branca.element.MacroElement):
     """RiskMap's layer builders and styles (``riskmap/static/riskmap.js`` and ``.css``), once per map.
 
+    Added before the layers: its script makes the county labels' pane and starts the
+    search box's list afresh (``RiskMap.prepare``).
+
     They are assets like the vendored Leaflet files (:mod:`riskmap.mapview.offline`
     points them at the files, a server or inlines them), so streamlit-folium loads the
     script before the map's own and a standalone page inlines it.  Only the map's
@@ -37,6 +40,7 @@ class Helpers(folium.elements.JSCSSMixin, branca.element.MacroElement):
 
     _template = Template("""
 {% macro header(this, kwargs) %}<style>.leaflet-container { background: {{ this.background }}; }</style>{% endmacro %}
+{% macro script(this, kwargs) %}window.RiskMap.prepare({{ this._parent.get_name() }});{% endmacro %}
 """)
 
     def __init__(self, background: str):
@@ -76,3 +80,29 @@ var {{ this.get_name() }} = window.RiskMap.{{ this.builder }}({{ this.payload }}
             figure.header.add_child(branca.element.CssLink(url), name=name)
         script = self._template.module.__dict__["script"]
         figure.script.add_child(Raw(script(self, kwargs)), name=self.get_name())
+
+
+class Controls(branca.element.MacroElement):
+    """The page's map controls, added after the layers (``RiskMap.controls`` in ``riskmap.js``).
+
+    The wheel scrolls the page until the map is clicked or focused (with a hint that
+    says so), a button returns to ``bounds`` (the region), and a search box finds a
+    feature of any layer that lists ``search`` columns, zooms to it and opens its popup.
+
+    Parameters
+    ----------
+    bounds
+        ``[[south, west], [north, east]]`` of the region, as the map first showed it.
+    strings
+        The controls' words in the page's language: ``hint``, ``reset``, ``search``,
+        ``none`` and ``more`` (with ``{n}``).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}window.RiskMap.controls({{ this._parent.get_name() }}, {{ this.options }});{% endmacro %}
+""")
+
+    def __init__(self, bounds: list[list[float]], strings: dict[str, str]):
+        super().__init__()
+        self._name = "RiskMapControls"
+        self.options = js_text({"bounds": bounds, "gate": True, "strings": strings, "limit": 8})

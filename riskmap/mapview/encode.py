@@ -30,7 +30,7 @@ import shapely
 from riskmap import coords
 from riskmap.assessment import Assessment
 from riskmap.i18n import grade_label, label_of, t
-from riskmap.layers import LayerSpec
+from riskmap.layers import FieldSpec, LayerSpec
 from riskmap.mapview.style import colour_table, feature_styles, match
 from riskmap.sanitize import jinja_inert
 
@@ -171,11 +171,13 @@ def simplified_counties(counties: gpd.GeoDataFrame) -> pd.Series:
 # --- fields ------------------------------------------------------------------------------
 
 def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str, sectors=None
-                  ) -> tuple[list[str], list[int], list[int], list[list], list[list[str] | None]]:
-    """Escaped labels, tooltip and popup indices, values per row and value tables.
+                  ) -> tuple[list[str], list[int], list[int], list[list], list[list[str] | None], list[int]]:
+    """Escaped labels, tooltip, popup and search indices, values per row and value tables.
 
     A field with few distinct values (grades, sectors, county names) is sent as a table
-    of its escaped strings plus an index per row; other fields as escaped strings.
+    of its escaped strings plus an index per row; other fields as escaped strings.  The
+    search box's columns (``spec.search``) reuse a shown field of the same column, so a
+    name or an id shown in the popup is not sent twice.
     """
     fields = []
     seen: dict[tuple, int] = {}
@@ -190,6 +192,15 @@ def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str, sectors=None
                 seen[ident] = len(fields)
                 fields.append(f)
             target.append(seen[ident])
+    find_idx: list[int] = []
+    for column in spec.search:
+        if column not in frame.columns:
+            continue
+        shown = [i for i, f in enumerate(fields) if f.column == column and f.format == "text"]
+        if not shown:
+            shown = [len(fields)]
+            fields.append(FieldSpec(column, column, column))
+        find_idx.append(shown[0])
     labels = _escape(f.label(lang) for f in fields)
     columns: list[list] = []
     dicts: list[list[str] | None] = []
@@ -203,7 +214,7 @@ def _field_values(frame: pd.DataFrame, spec: LayerSpec, lang: str, sectors=None
             columns.append(text.tolist())
             dicts.append(None)
     values = [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(frame))]
-    return labels, tip_idx, pop_idx, values, dicts
+    return labels, tip_idx, pop_idx, values, dicts, find_idx
 
 
 # --- payloads ----------------------------------------------------------------------------
@@ -266,7 +277,7 @@ def _geo_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: boo
     if spec.geometry == "polygon" and selected_county is not None and "county_code" in frame:
         selected = (frame["county_code"].astype(str) == str(selected_county)).to_numpy()
     style_idx, styles = feature_styles(frame, spec, selected=selected)
-    labels, tip, pop, values, dicts = _field_values(frame, spec, lang, sectors)
+    labels, tip, pop, values, dicts, find = _field_values(frame, spec, lang, sectors)
     geoms = frame.geometry.to_numpy()
     if simplified is not None:
         geoms = simplified.reindex(frame.index).to_numpy()
@@ -295,6 +306,8 @@ def _geo_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: boo
         "dicts": dicts,
         "tip": tip,
         "pop": pop,
+        "find": find,
+        "title": html.escape(spec.title(lang)),
         "casing": any(s.get("casing") for s in styles),
         "thinned": aggregated and bool(style.get("aggregate_keep")),
     }
@@ -368,7 +381,7 @@ def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: 
         if rest.any():
             cells = _cells(frame[rest], xy[rest], style_idx[rest], styles, spec, bounds, lang)
     sub = frame[individual]
-    labels, tip, pop, values, dicts = _field_values(sub, spec, lang, sectors)
+    labels, tip, pop, values, dicts, find = _field_values(sub, spec, lang, sectors)
     xs, ys, sidx = xy[individual, 0], xy[individual, 1], style_idx[individual]
     rows = [[float(y), float(x), int(s), v] for x, y, s, v in zip(xs, ys, sidx, values)]
     cluster_above = style.get("cluster_above")
@@ -381,6 +394,8 @@ def _points_payload(frame: gpd.GeoDataFrame, spec: LayerSpec, lang: str, shift: 
         "dicts": dicts,
         "tip": tip,
         "pop": pop,
+        "find": find,
+        "title": html.escape(spec.title(lang)),
         "cluster": {"radius": int(style.get("cluster_radius", 45)),
                     "disable_at": int(style["disable_clustering_at_zoom"]) if "disable_clustering_at_zoom" in style else None}
         if cluster else None,

@@ -509,6 +509,10 @@ def _cmd_export(args) -> int:
     progress(f"export {args.format}", None)
     path = export_file(view, args.format, args.out, options=options)
     progress(f"export {args.format}", time.perf_counter() - start)
+    from riskmap.export import export_notes
+
+    for note in export_notes(args.format, view.lang):
+        print(note, file=sys.stderr)
     print(path)
     return 0
 

@@ -50,8 +50,9 @@ FLOORS: dict[str, int] = {
     "riskmap.mapview.frames": 13, "riskmap.mapview.elements": 14, "riskmap.mapview.legend": 15,
     "riskmap.mapview.offline": 15, "riskmap.mapview": 16,
     # 12-18 exports
-    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.labels": 12, "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.cellblock": 12,
-    "riskmap.export.cartography": 13,
+    "riskmap.export.page": 12, "riskmap.export.fonts": 12, "riskmap.export.truetype": 12, "riskmap.export.labels": 12,
+    "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.docfonts": 12, "riskmap.export.docpage": 12,
+    "riskmap.export.cellblock": 12, "riskmap.export.cartography": 13,
     "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
     "riskmap.export.html": 17, "riskmap.export": 18,
     # 19 output files; 20 faces: the command line and the package's own face

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 import docx
 import pytest
@@ -54,8 +56,8 @@ def test_summary_paragraph_is_written_from_the_figures(document):
 def test_the_map_image_is_in(document):
     assert len(document.inline_shapes) == 1
     shape = document.inline_shapes[0]
-    assert shape.width.cm == pytest.approx(16.0, abs=0.1)
-    assert shape.height.cm > 10  # landscape A4 proportions
+    assert shape.width.mm == pytest.approx(156.0, abs=0.2)  # the GB/T 9704 text block
+    assert shape.height.mm > 120
     assert "图1" in _text(document)
 
 
@@ -87,9 +89,12 @@ def test_grade_cells_are_shaded(document):
 
 
 def test_chinese_font_named_for_word(document):
-    for name in ("Normal", "Title", "Heading 1", "Table Grid"):
+    from riskmap.export.briefing import briefing_fonts
+
+    named = set(briefing_fonts().fonts.values())
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         fonts = document.styles[name].element.rPr.rFonts
-        assert fonts.get(qn("w:eastAsia")) in ("宋体", "黑体"), name
+        assert fonts.get(qn("w:eastAsia")) in named, name
 
 
 def test_english_briefing():
@@ -152,3 +157,120 @@ def _tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (297, 210), "white").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# --- as offices file it: page, header, footer, fonts, the map at its printed size ----------
+def _xml(part) -> str:
+    from lxml import etree
+
+    return etree.tostring(part._element, encoding="unicode")
+
+
+def test_gbt9704_page_with_a_running_header_and_a_page_number_field(document):
+    section = document.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.bottom_margin.mm) == 35
+    assert round(section.left_margin.mm) == 28 and round(section.right_margin.mm) == 26
+    header = "".join(p.text for p in section.header.paragraphs)
+    assert "示例市安全风险形势简报" in header and "2026年10月31日" in header and "示例数据" in header
+    footer = _xml(section.footer)
+    assert 'w:fldCharType="begin"' in footer and 'w:fldCharType="end"' in footer
+    assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footer)
+    assert "— " in footer and " —" in footer  # — 1 —, as GB/T 9704 sets it
+
+
+def test_english_footer_says_page_of_pages():
+    buffer = io.BytesIO()
+    write_briefing(synthetic_assessment(), buffer, lang="en", map_png=_tiny_png())
+    footer = _xml(docx.Document(io.BytesIO(buffer.getvalue())).sections[0].footer)
+    assert "Page " in footer and " PAGE " in footer and " NUMPAGES " in footer
+
+
+def _style_font(doc, name: str) -> str:
+    fonts = doc.styles[name].element.rPr.rFonts
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
+        assert fonts.get(qn(theme)) is None, (name, theme)  # a theme font would override the name
+    return fonts.get(qn("w:eastAsia"))
+
+
+def test_official_fonts_when_installed(monkeypatch):
+    from riskmap.export import briefing, docfonts
+
+    every = frozenset(n.lower() for n in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"))
+    monkeypatch.setattr(briefing, "briefing_fonts", lambda: docfonts.official_fonts(every))
+    buffer = io.BytesIO()
+    write_briefing(synthetic_assessment(), buffer, map_png=_tiny_png())
+    doc = docx.Document(io.BytesIO(buffer.getvalue()))
+    assert _style_font(doc, "Title") == "方正小标宋简体"
+    assert _style_font(doc, "Normal") == "仿宋_GB2312"
+    assert _style_font(doc, "Heading 1") == "黑体"
+    assert _style_font(doc, "Heading 2") == "楷体_GB2312"
+    assert doc.styles["Normal"].font.size.pt == 16 and doc.styles["Title"].font.size.pt == 22
+    assert doc.core_properties.comments == ""  # nothing to report
+
+
+def test_fallback_fonts_are_named_and_reported():
+    from riskmap.export import docfonts
+
+    # English names count (SimHei is 黑体); 仿宋 stands in for 仿宋_GB2312.
+    chosen = docfonts.official_fonts(frozenset({"simhei", "fangsong", "kaiti", "noto serif cjk sc"}))
+    assert chosen.fonts == {"title": "Noto Serif CJK SC", "body": "仿宋", "heading1": "黑体", "heading2": "楷体"}
+    note = chosen.note("zh")
+    assert "正文用 仿宋（未安装 仿宋_GB2312）" in note and "标题用 Noto Serif CJK SC（未安装 方正小标宋简体）" in note
+    assert "一级标题" not in note  # SimHei is 黑体: no fallback there
+    assert "Briefing fonts (GB/T 9704)" in chosen.note("en")
+    # Nothing installed at all: the official names are still written, and that is said.
+    none = docfonts.official_fonts(frozenset())
+    assert none.fonts == docfonts.OFFICIAL
+    assert "本机未安装该字体及替代字体" in none.note("zh")
+
+
+def test_this_machines_fallback_is_in_the_document_and_on_stderr(document, tmp_path, demo_path, capsys):
+    from riskmap.cli import main
+    from riskmap.export.briefing import briefing_fonts
+
+    chosen = briefing_fonts()
+    assert _style_font(document, "Normal") == chosen.fonts["body"]
+    assert _style_font(document, "Heading 1") == chosen.fonts["heading1"]
+    assert document.core_properties.comments == chosen.note("zh")[:255]
+    assert main(["export", str(demo_path), "--format", "docx", "--out", str(tmp_path / "b.docx"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    if chosen.fallbacks:  # the test machines have no GB/T 9704 fonts: say what was used instead
+        assert chosen.note("zh") in err and "简报公文字体" in err
+    else:
+        assert "简报公文字体" not in err
+
+
+@pytest.fixture(scope="module")
+def small_docx_bytes():
+    from riskmap.export import export_bytes
+
+    return export_bytes(synthetic_assessment(), "docx")
+
+
+def test_the_map_is_drawn_at_the_size_it_is_printed(small_docx_bytes):
+    from PIL import Image
+
+    from riskmap.export import BRIEFING_MAP_DPI
+    from riskmap.export.docpage import text_width_mm
+
+    doc = docx.Document(io.BytesIO(small_docx_bytes))
+    (shape,) = doc.inline_shapes
+    assert shape.width.mm == pytest.approx(text_width_mm("zh"), abs=0.2)
+    with zipfile.ZipFile(io.BytesIO(small_docx_bytes)) as z:
+        (name,) = [n for n in z.namelist() if n.startswith("word/media/")]
+        image = Image.open(io.BytesIO(z.read(name)))
+    # Pixels ÷ dpi = the printed width: one figure millimetre is one paper millimetre.
+    assert image.size[0] / BRIEFING_MAP_DPI * 25.4 == pytest.approx(shape.width.mm, rel=0.01)
+
+
+def test_the_figure_s_type_is_legible_at_its_printed_size():
+    from matplotlib.text import Text
+
+    from riskmap.export.staticmap import render_map
+
+    fig = render_map(synthetic_assessment(), dpi=100, width_mm=156)
+    assert fig.get_size_inches()[0] * 25.4 == pytest.approx(156, abs=0.3)
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert min(sizes) >= 6.0  # the source line included: 6 pt and up once printed
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "数据来源" in texts and "重大风险" in texts

@@ -211,7 +211,8 @@ def test_docx_holds_a_map_rendered_for_the_page(small):
         media = [n for n in z.namelist() if n.startswith("word/media/")]
         assert len(media) == 1
         image = Image.open(io.BytesIO(z.read(media[0])))
-        assert image.size == (1754, 1240)  # A4 landscape at 150 dpi: sharp at 16 cm, quick
+        # Drawn at the width it is printed (the English text block, 166 mm) at 200 dpi.
+        assert image.size == (1307, 1438)
         assert "Safety risk briefing" in z.read("word/document.xml").decode("utf-8")
 
 

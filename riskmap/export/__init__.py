@@ -16,7 +16,8 @@ format    what
 ``html``  the interactive map as one file that opens offline (:mod:`riskmap.export.html`)
 ``xlsx``  the risk register (:func:`riskmap.export.register.write_register`) of the view
 ``docx``  the briefing (:func:`riskmap.export.briefing.write_briefing`) with the map drawn
-          at :data:`BRIEFING_MAP_DPI` (a 16 cm picture needs no more, and it is 4× faster)
+          at the width it is printed (the text block, 156 mm in Chinese) and
+          :data:`BRIEFING_MAP_DPI` (200 dpi), so its type prints at its true size
 ========  ===========================================================================
 
 The package: :mod:`~riskmap.export.page` (options and page layout),
@@ -43,11 +44,11 @@ from riskmap.export.page import LAYER_ALIASES, LAYERS, ExportOptions
 from riskmap.filters import Filters
 from riskmap.view import View
 
-__all__ = ["FORMATS", "MIME_TYPES", "BRIEFING_MAP_DPI", "ExportOptions", "export_file", "export_bytes"]
+__all__ = ["FORMATS", "MIME_TYPES", "BRIEFING_MAP_DPI", "ExportOptions", "export_file", "export_bytes", "export_notes"]
 
 FORMATS: tuple[str, ...] = ("png", "pdf", "svg", "html", "xlsx", "docx")
 STATIC_FORMATS = ("png", "pdf", "svg")
-BRIEFING_MAP_DPI = 150
+BRIEFING_MAP_DPI = 200
 
 MIME_TYPES = {
     "png": "image/png",
@@ -111,9 +112,11 @@ def _write(view: View, fmt: str, target, options: ExportOptions) -> None:
         register.write_register(view, target, all_rows=options.all_rows)
     elif fmt == "docx":
         from riskmap.export.briefing import write_briefing
+        from riskmap.export.docpage import text_width_mm
         from riskmap.export.staticmap import render_map, save_figure
 
-        page = dataclasses.replace(options, paper="A4", orientation="landscape", dpi=min(options.dpi, BRIEFING_MAP_DPI))
+        # Drawn at the size it is printed: the text block's width, at a fixed resolution.
+        page = dataclasses.replace(options, width_mm=text_width_mm(view.lang), dpi=BRIEFING_MAP_DPI)
         png = io.BytesIO()
         save_figure(render_map(view, options=page), png, fmt="png")
         write_briefing(view, target, map_png=png.getvalue())
@@ -184,3 +187,18 @@ def export_bytes(source: Assessment | View, fmt: str, *, options: ExportOptions 
     buffer = io.BytesIO()
     _write(view, fmt, buffer, options)
     return buffer.getvalue()
+
+
+def export_notes(fmt: str, lang: str = "zh") -> list[str]:
+    """What a user should know about an export made on this machine, in ``lang``.
+
+    For ``docx``: which GB/T 9704 fonts are not installed and what replaced them
+    (:func:`riskmap.export.briefing.briefing_fonts`); the CLI prints it on stderr and
+    the page shows it by the download.  Empty when there is nothing to say.
+    """
+    if _check_format(fmt) != "docx":
+        return []
+    from riskmap.export.briefing import briefing_fonts
+
+    note = briefing_fonts().note(lang)
+    return [note] if note else []

@@ -15,9 +15,19 @@
 
 Every figure and table comes from one :class:`~riskmap.view.View` (its headline
 figures and :mod:`riskmap.tables`), so the document, the map and the app agree and the
-assessment is filtered once.  Word needs an East Asian font named on each style
-(``w:eastAsia``) or it draws Chinese in whatever it finds; the styles here name 宋体
-for text and 黑体 for headings, the fonts every Chinese Windows has.
+assessment is filtered once.
+
+The document is set as an office files it (:mod:`riskmap.export.docpage`,
+:mod:`riskmap.export.docfonts`): the GB/T 9704 page (A4, 37/35/28/26 mm margins) with a
+running header and the page number (``— 1 —``, a ``PAGE`` field) in the footer; the
+title in 方正小标宋简体 22 pt, the body in 仿宋_GB2312 16 pt at a fixed 28 pt line, 一、
+headings in 黑体 and the second level in 楷体_GB2312, each when installed, else the
+nearest installed face, the fallback reported (:func:`briefing_fonts`) and kept in the
+document's properties.  Word draws Chinese in the font named by ``w:eastAsia``, and a
+theme font (``w:eastAsiaTheme``) would override it, so every style names its fonts
+and carries no theme attribute.  The map is drawn at the size it is printed (the width
+of the text block, at :data:`riskmap.export.BRIEFING_MAP_DPI`), so its 7 pt source
+line prints at 7 pt.
 """
 
 from __future__ import annotations
@@ -31,6 +41,8 @@ import pandas as pd
 
 from riskmap._version import __version__
 from riskmap.assessment import Assessment
+from riskmap.export.docfonts import OfficialFonts, official_fonts
+from riskmap.export.docpage import header_and_footer, set_up_page, text_width_mm
 from riskmap.export.register import GRADE_TEXT, grade_colours
 from riskmap.filters import Filters
 from riskmap.grades import GRADES
@@ -45,13 +57,15 @@ TOP_ROAD_UNITS = 20
 TOP_HAZARDS = 30
 TOP_COUNTIES_IN_SUMMARY = 3
 
-# Fonts named in the styles.  Word falls back sensibly when one is missing, but only if
-# an East Asian font is named at all.
-ZH_BODY_FONT, ZH_HEADING_FONT = "宋体", "黑体"
 LATIN_BODY_FONT, LATIN_HEADING_FONT = "Times New Roman", "Arial"
 
-MAP_DPI = 150
-"""Resolution of the map rendered when none is given: sharp at 16 cm, quick to draw."""
+MAP_DPI = 200
+"""Resolution of the map rendered when none is given (it is drawn at its printed width)."""
+
+
+def briefing_fonts() -> OfficialFonts:
+    """The fonts the briefing names, and the fallbacks from GB/T 9704's (see the module docstring)."""
+    return official_fonts()
 
 
 # --- the words ------------------------------------------------------------------------
@@ -179,6 +193,9 @@ def _set_fonts(style, latin: str, east_asia: str, lang: str) -> None:
     style.font.name = latin  # w:ascii and w:hAnsi
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
+    # A theme font overrides a named one: the template's headings carry them.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:cs"), latin)
     if lang == "zh":
@@ -189,25 +206,34 @@ def _set_fonts(style, latin: str, east_asia: str, lang: str) -> None:
         lang_el.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _setup_styles(doc, lang: str) -> None:
+# (style, role, size zh, size en, bold): GB/T 9704 sizes in Chinese (二号 22 pt, 三号 16 pt).
+STYLES = (("Title", "title", 22, 20, False), ("Heading 1", "heading1", 16, 15, False),
+          ("Heading 2", "heading2", 16, 13, False), ("Caption", "heading2", 12, 9.5, False))
+
+
+def _setup_styles(doc, lang: str, fonts: OfficialFonts) -> None:
     from docx.shared import Pt, RGBColor
 
+    zh = lang == "zh"
     normal = doc.styles["Normal"]
-    _set_fonts(normal, LATIN_BODY_FONT, ZH_BODY_FONT, lang)
-    normal.font.size = Pt(11 if lang == "en" else 12)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.25
-    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Caption", 9.5)):
+    _set_fonts(normal, LATIN_BODY_FONT, fonts.fonts["body"], lang)
+    normal.font.size = Pt(16 if zh else 11)
+    normal.paragraph_format.space_after = Pt(0 if zh else 4)
+    # GB/T 9704: 22 lines of 28 characters a page, a fixed line of about 28 pt.
+    normal.paragraph_format.line_spacing = Pt(28) if zh else 1.25
+    for name, role, size_zh, size_en, bold in STYLES:
         style = doc.styles[name]
         heading = name != "Caption"
-        _set_fonts(style, LATIN_HEADING_FONT if heading else LATIN_BODY_FONT,
-                   ZH_HEADING_FONT if heading else ZH_BODY_FONT, lang)
-        style.font.size = Pt(size)
-        style.font.color.rgb = RGBColor(0x11, 0x11, 0x11) if heading else RGBColor(0x44, 0x44, 0x44)
-        style.font.bold = heading
+        _set_fonts(style, LATIN_HEADING_FONT if heading else LATIN_BODY_FONT, fonts.fonts[role], lang)
+        style.font.size = Pt(size_zh if zh else size_en)
+        style.font.color.rgb = RGBColor(0x11, 0x11, 0x11) if heading else RGBColor(0x33, 0x33, 0x33)
+        # The official faces are heavy enough; English headings are bold.
+        style.font.bold = bold if zh else heading
+        if zh:
+            style.paragraph_format.line_spacing = Pt(28 if name != "Title" else 36)
     table = doc.styles["Table Grid"]
-    _set_fonts(table, LATIN_BODY_FONT, ZH_BODY_FONT, lang)
-    table.font.size = Pt(9.5)
+    _set_fonts(table, LATIN_BODY_FONT, fonts.fonts["body"], lang)
+    table.font.size = Pt(10.5)  # 五号
 
 
 def _shade(cell, colour: str) -> None:
@@ -292,19 +318,24 @@ def _date(value) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def _new_document(view: View):
+def _new_document(view: View, fonts: OfficialFonts):
     import docx
-    from docx.shared import Cm
 
+    lang = view.lang
     doc = docx.Document()
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    _setup_styles(doc, view.lang)
-    doc.core_properties.title = t("brief_title", view.lang, region=view.info.region)[:255]  # the property's limit
+    set_up_page(section, lang)
+    _setup_styles(doc, lang, fonts)
+    title = t("brief_title", lang, region=view.info.region)
+    header = f"{title}　{_as_of(view)}" if lang == "zh" else f"{title} · {_as_of(view)}"
+    if view.info.demo:
+        header += ("　" if lang == "zh" else " · ") + t("demo_data", lang)
+    header_and_footer(section, header_text=header, lang=lang)
+    doc.core_properties.title = title[:255]  # the property's limit
     doc.core_properties.author = "RiskMap"
-    doc.core_properties.language = "zh-CN" if view.lang == "zh" else "en"
+    doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
+    # Why the type differs from GB/T 9704, where it does.
+    doc.core_properties.comments = fonts.note(lang)[:255]
     return doc
 
 
@@ -335,7 +366,7 @@ def _title_section(doc, view: View) -> None:
 def _overview_and_map(doc, view: View, map_png: bytes) -> None:
     """2. The overview; 3. the map with its caption."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Mm, Pt
 
     lang = view.lang
     doc.add_paragraph(t("brief_h_overview", lang), style="Heading 1")
@@ -344,7 +375,8 @@ def _overview_and_map(doc, view: View, map_png: bytes) -> None:
         if lang == "zh":
             para.paragraph_format.first_line_indent = Pt(24)  # two characters, as Chinese prose is set
     doc.add_paragraph(t("brief_h_map", lang), style="Heading 1")
-    doc.add_picture(io.BytesIO(map_png), width=Cm(16.0))
+    # Printed at the width it was drawn for (the text block), so its type keeps its size.
+    doc.add_picture(io.BytesIO(map_png), width=Mm(text_width_mm(lang)))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(t("brief_map_caption", lang, region=view.info.region, as_of=_as_of(view)),
                       style="Caption").alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -431,7 +463,7 @@ def _map_png(view: View) -> bytes:
     from riskmap.export.staticmap import render_map, save_figure
 
     buffer = io.BytesIO()
-    save_figure(render_map(view, dpi=MAP_DPI), buffer, fmt="png")
+    save_figure(render_map(view, dpi=MAP_DPI, width_mm=text_width_mm(view.lang)), buffer, fmt="png")
     return buffer.getvalue()
 
 
@@ -453,7 +485,8 @@ def write_briefing(
     path
         The ``.docx`` file to write, or a binary file object.
     map_png
-        The map image to include; rendered with
+        The map image to include, drawn for the text block's width
+        (:func:`riskmap.export.docpage.text_width_mm`); rendered with
         :func:`riskmap.export.staticmap.render_map` at :data:`MAP_DPI` when omitted.
 
     Returns
@@ -471,7 +504,7 @@ def write_briefing(
     from docx.shared import Pt
 
     view = View.of(source, filters=filters, lang=lang)
-    doc = _new_document(view)
+    doc = _new_document(view, briefing_fonts())
     _title_section(doc, view)
     _overview_and_map(doc, view, map_png if map_png is not None else _map_png(view))
     tables = register_tables(view)

@@ -37,7 +37,7 @@ def page_title(view: View, title: str | None = None) -> str:
     """The page's title: the map's title and its date (``大同市安全风险空间分布图 · 2026-10-31``)."""
     info = view.info
     as_of = info.as_of.isoformat() if isinstance(info.as_of, date) else str(info.as_of)
-    return f"{title or info.title or t('app_title', view.lang)} · {as_of}"
+    return f"{title or view.title} · {as_of}"
 
 
 def heading_html(view: View, title: str | None = None) -> str:
@@ -47,8 +47,10 @@ def heading_html(view: View, title: str | None = None) -> str:
     parts = [p for p in (info.region, f"{t('as_of', lang)} {as_of}") if p]
     if view.filtered:
         parts.append(f"{t('filters_applied', lang)}{view.describe_filters()}")
+    if view.regraded:
+        parts.append(view.regraded_note)
     lines = [f'<div class="riskmap-html-title" style="font-size:17px;font-weight:bold;color:#111">'
-             f'{html_inert(title or info.title or t("app_title", lang))}</div>',
+             f'{html_inert(title or view.title)}</div>',
              f'<div class="riskmap-html-subtitle" style="font-size:12px;color:#333">'
              f'{html_inert("  ·  ".join(parts))}</div>']
     if info.demo:

@@ -33,6 +33,10 @@ LAYER_ALIASES = {"roads": "road_units", "road": "road_units", "county": "countie
 
 MIN_DPI, MAX_DPI = 50, 1200
 
+FIGURE_HEIGHT = 1.1
+"""Height of a document figure (``width_mm``) as a share of its width."""
+MIN_WIDTH_MM, MAX_WIDTH_MM = 60.0, 400.0
+
 
 @dataclass(frozen=True)
 class ExportOptions:
@@ -51,6 +55,11 @@ class ExportOptions:
         accepted), layer ids of :mod:`riskmap.layers` for html; all by default.
     all_rows
         For ``xlsx``: every enterprise, road unit and hazard, not only the key ones.
+    width_mm
+        Lay the map out as a figure of a document printed this wide (60–400 mm), with
+        its type at true size: the map, the legend below it and the source line, no
+        title (the document's caption gives it).  ``paper`` and ``orientation`` are
+        then not used.  The briefing's map is the width of its text block.
     """
 
     paper: str = "A4"
@@ -59,6 +68,7 @@ class ExportOptions:
     title: str | None = None
     layers: Iterable[str] | str | None = None
     all_rows: bool = False
+    width_mm: float | None = None
 
     @classmethod
     def of(cls, options: ExportOptions | None = None, **changes: Any) -> ExportOptions:
@@ -72,12 +82,21 @@ class ExportOptions:
     def checked(self) -> ExportOptions:
         """The options with paper, orientation and dpi checked and normalised (``a4`` → ``A4``)."""
         paper, orientation, dpi = check_layout(self.paper, self.orientation, self.dpi)
-        return dataclasses.replace(self, paper=paper, orientation=orientation, dpi=dpi)
+        width = self.width_mm
+        if width is not None:
+            try:
+                width = float(width)
+            except (TypeError, ValueError):
+                raise InputError(f"width_mm '{self.width_mm}' is not a number; allowed: "
+                                 f"{MIN_WIDTH_MM:g}–{MAX_WIDTH_MM:g}") from None
+            if not MIN_WIDTH_MM <= width <= MAX_WIDTH_MM:
+                raise InputError(f"width_mm {self.width_mm} is out of range; allowed: {MIN_WIDTH_MM:g}–{MAX_WIDTH_MM:g}")
+        return dataclasses.replace(self, paper=paper, orientation=orientation, dpi=dpi, width_mm=width)
 
     @property
     def pixels(self) -> tuple[int, int]:
         """The page's size in pixels."""
-        return page_pixels(self.paper, self.orientation, self.dpi)
+        return Page(self.paper, self.orientation, self.dpi, width_mm=self.width_mm).px
 
 
 def check_layout(paper: str, orientation: str, dpi: int) -> tuple[str, str, int]:
@@ -144,17 +163,25 @@ class Page:
     """Sizes of one page.  Layout is in millimetres of an A4 sheet and font sizes in
     points, both scaled with the paper (A3 is √2 larger), never with the dpi."""
 
-    def __init__(self, paper: str, orientation: str, dpi: int):
+    def __init__(self, paper: str, orientation: str, dpi: int, *, width_mm: float | None = None):
         self.paper, self.orientation, self.dpi = paper, orientation, dpi
-        self.px = page_pixels(paper, orientation, dpi)
+        self.figure = width_mm is not None
+        if width_mm is None:
+            self.px = page_pixels(paper, orientation, dpi)
+            w_mm, h_mm = PAPERS_MM[paper]
+            self.landscape = orientation == "landscape"
+            self.w_mm, self.h_mm = (w_mm, h_mm) if self.landscape else (h_mm, w_mm)
+            self.scale = min(w_mm, h_mm) / 210.0
+        else:
+            # A figure of a document, printed at this size: millimetres and points are true.
+            self.w_mm, self.h_mm = float(width_mm), float(width_mm) * FIGURE_HEIGHT
+            self.px = (round(self.w_mm / 25.4 * dpi), round(self.h_mm / 25.4 * dpi))
+            self.landscape = False
+            self.scale = 1.0
         # Inches from whole pixels so the PNG is exactly 3508 × 2480 at A4/300 dpi
         # (matplotlib truncates width × dpi; 297 mm is 3507.87 px).  The tiny epsilon
         # keeps floating error from truncating 3508 to 3507.
         self.size_in = ((self.px[0] + 0.01) / dpi, (self.px[1] + 0.01) / dpi)
-        w_mm, h_mm = PAPERS_MM[paper]
-        self.landscape = orientation == "landscape"
-        self.w_mm, self.h_mm = (w_mm, h_mm) if self.landscape else (h_mm, w_mm)
-        self.scale = min(w_mm, h_mm) / 210.0
 
     def pt(self, size: float) -> float:
         return size * self.scale

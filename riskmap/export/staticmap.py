@@ -85,21 +85,30 @@ def render_map(source: Assessment | View, *, options: ExportOptions | None = Non
     options = ExportOptions.of(options, **changes).checked()
     layer_set = set(check_layers(options.layers))
     font = fonts.cjk_font()
-    page = Page(options.paper, options.orientation, options.dpi)
+    page = Page(options.paper, options.orientation, options.dpi, width_mm=options.width_mm)
     with matplotlib.rc_context(fonts.rc_params(font)):
         fig = Figure(figsize=page.size_in, dpi=options.dpi, facecolor="white")
         # Remember how to save it: the export and the caller's own savefig agree.
         fig._riskmap_rc = fonts.rc_params(font)  # type: ignore[attr-defined]
-        if page.landscape:
+        if page.figure:
+            # A document's figure: the map, the legend in a band below, the notes.
+            band = FIGURE_BAND_MM
+            map_rect, panel = page.rect(1, 1, 1, band), page.rect(2, page.h_mm - band + 3, 2, 16)
+        elif page.landscape:
             map_rect, panel = page.rect(7, 27, 82, 18), page.rect(222, 27, 7, 18)
         else:
             map_rect, panel = page.rect(7, 27, 7, 86), page.rect(7, 216, 7, 18)
         ax = fig.add_axes(map_rect)
         crs, drawn = draw_map(ax, view, layer_set, page)
-        _draw_titles(fig, view, options.title, page)
+        if not page.figure:
+            _draw_titles(fig, view, options.title, page)
         _draw_panel(fig, view, drawn, layer_set, page, panel)
         _draw_footer(fig, view, crs, page)
     return fig
+
+
+FIGURE_BAND_MM = 46
+"""Below the map of a document figure: the legend and the notes."""
 
 
 def _draw_titles(fig, view: View, title: str | None, page: Page) -> None:
@@ -191,6 +200,11 @@ def _draw_panel(fig, view: View, drawn: Drawn, layers, page: Page, rect) -> None
     roads_by = count_by_grade(shown.road_units["grade"]) if not shown.road_units.empty else count_by_grade([])
     x, y, w, h = rect
     sections = _legend_sections(drawn, colours, layers, page, lang)
+    if page.figure:
+        # One section a column across the band; the document's tables give the counts by grade.
+        n = max(len(sections), 1)
+        _stack_legends(fig, sections, [(x + w * i / n, y + h) for i in range(n)], page, page.pt(7.5))
+        return
     if page.landscape:
         columns, table_rect = [(x, y + h)], (x, y, w, h * 0.36)
     else:

@@ -16,6 +16,16 @@ STRINGS = {
     "legend_accidents_n": ("事故（近36个月）  {n}", "Accident (36 months)  {n}"),
     "legend_inset": ("放大图范围", "Extent of the inset"),
     "map_inset": ("放大图（约 {m} 倍）", "Inset (×{m})"),
+    # --- the briefing's fonts (riskmap/export/docfonts.py) ---
+    "docfont_title": ("标题", "title"),
+    "docfont_body": ("正文", "body"),
+    "docfont_heading1": ("一级标题", "level-1 headings"),
+    "docfont_heading2": ("二级标题及图题", "level-2 headings and captions"),
+    "docfont_item": ("{role}用 {used}（未安装 {wanted}）", "{role} in {used} ({wanted} is not installed)"),
+    "docfont_item_missing": ("{role}仍标注 {wanted}（本机未安装该字体及替代字体，由打开文档的电脑决定）",
+                             "{role} still names {wanted} (neither it nor a substitute is installed here; the "
+                             "computer that opens the document decides)"),
+    "docfont_note": ("简报公文字体（GB/T 9704）：{items}。", "Briefing fonts (GB/T 9704): {items}."),
     # --- the register (riskmap/export/register.py) ---
     "reg_title": ("{region}安全风险清单（{sheet}）", "Safety risk register of {region}: {sheet}"),
     "reg_dates": ("评估日期：{as_of}　　制表日期：{today}", "As of {as_of}  ·  made on {today}"),

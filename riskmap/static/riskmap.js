@@ -316,6 +316,9 @@ window.RiskMap = window.RiskMap || (function () {
     // o: {bounds: [[s, w], [n, e]] of the region, gate: bool, strings: {hint, reset, search, none, more}}
     var entries = pending;
     pending = [];
+    // No "Leaflet" credit on a Chinese page (its licence asks for none on the map); a
+    // basemap's own attribution stays.
+    if (map.attributionControl) map.attributionControl.setPrefix(false);
     wheelGate(map, o);
     resetControl(map, o);
     searchControl(map, o, entries);

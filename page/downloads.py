@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from page.reports import reports
 from page.text import ui
 from riskmap import View, outputs
 
@@ -18,3 +19,4 @@ def downloads(view: View, layers: list, stem: str, history) -> None:
                 cols = st.columns(width)
             label = ui("all_zip", lang) if name.endswith("-outputs.zip") else (name.rsplit(".", 1)[1].upper() if group is exports else name)
             cols[i % width].download_button(label, data, file_name=name, mime=mime, key=f"dl_{name}", on_click="ignore")
+    reports(view, history)

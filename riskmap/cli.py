@@ -24,6 +24,8 @@ examples:
   riskmap warn data/demo --level orange      the warnings, orange and red ones
   riskmap export data/demo --format png --out map.png --sector coal_mine
   riskmap export data/demo --format docx --out briefing.docx --lang zh
+  riskmap export data/demo --report consultation --format pdf --out packs/    (packs/研判会商_2026-10.pdf)
+  riskmap export data/demo --report atlas --format pdf --out atlas.pdf --county 平城区,云冈区
 
 A workspace is a folder holding riskmap.toml and the data files it names
 (counties are required; enterprises, roads, accidents and hazards are optional).
@@ -254,12 +256,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_options(warn)
     warn.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    export = sub.add_parser("export", help="export a map image, briefing, register or HTML map",
+    export = sub.add_parser("export", help="export a map image, briefing, register, HTML map, consultation pack or atlas",
                             description="Export the four-colour map (png/pdf/svg), a standalone HTML map, "
-                                        "the risk register (xlsx) or a briefing document (docx).")
+                                        "the risk register (xlsx), a briefing document (docx), or with --report the "
+                                        "consultation pack (研判会商, docx/pdf) or the county atlas (pdf).")
     export.add_argument("workspace", help="folder holding riskmap.toml")
     export.add_argument("--format", required=True, choices=["png", "pdf", "svg", "html", "xlsx", "docx"])
-    export.add_argument("--out", required=True, help="output file")
+    export.add_argument("--report", choices=["consultation", "atlas"],
+                        help="consultation: the periodic consultation pack of the period ending at as_of (docx or pdf); "
+                             "atlas: one page per county (pdf)")
+    export.add_argument("--out", required=True,
+                        help="output file; for --report, a folder (or a path ending in /) gets the period's name, "
+                             "e.g. 研判会商_2026-10.docx")
     _add_filter_options(export)
     export.add_argument("--lang", choices=["zh", "en"], help="language (default: the workspace's)")
     export.add_argument("--paper", choices=["A4", "A3"], default="A4")
@@ -270,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="for xlsx: key rows only (default) or every row")
     export.add_argument("--as-of", dest="as_of", metavar="DATE",
                         help="the workspace as it stood on this date (default: its as_of)")
+    export.add_argument("--periods", type=_periods, metavar="N",
+                        help="for --report: period ends in the history, 1-120 (default: the standard's [history], 12)")
+    export.add_argument("--period", choices=["month", "quarter"],
+                        help="for --report: length of a period (default: the standard's [history], month)")
     export.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -495,10 +507,25 @@ def _cmd_warn(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from riskmap.export.reports import check_report, export_report
+
+    progress, start = _Progress(not args.quiet), time.perf_counter()
+    check_report(args.report, args.format)  # before the work
+    history = _history(args, language=args.lang)
+    pages = (lambda done, total: progress(f"atlas: page {done} of {total}", None)) if args.report == "atlas" else None
+    print(export_report(history, args.report, args.format, args.out, filters=filters_from_args(args, history.assessment),
+                        lang=args.lang, progress=pages))
+    progress(f"{args.report} {args.format}", time.perf_counter() - start)
+    return 0
+
+
 def _cmd_export(args) -> int:
     from riskmap import View, assess
     from riskmap.export import ExportOptions, export_file
 
+    if args.report:
+        return _cmd_report(args)
     progress = _Progress(not args.quiet)
     # --lang puts the workspace's own messages in that language too.
     assessment = assess(args.workspace, as_of=as_of_from_args(args), progress=progress, language=args.lang)
@@ -534,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from riskmap.atomic import exit_on_sigterm
+
+    exit_on_sigterm()
     if args.command is None:
         parser.print_help()
         return 2

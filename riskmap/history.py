@@ -183,6 +183,19 @@ class History:
             self._outlooks[index] = _graded(state_at(self.prepared, self.ends[index + 1], known_until=self.ends[index]))
         return self._outlooks[index]
 
+    def until(self, end: date) -> History:
+        """The history as it stood at one of its period ends: the period ends up to ``end``, the forecast made
+        then (:meth:`outlook_at`), the assessment at ``end``; its warnings are found again when read.  Made from the
+        numbers already graded (the consultation pack of an earlier period)."""
+        if end == self.as_of:
+            return self
+        if end not in self.ends:
+            allowed = ", ".join(d.isoformat() for d in self.ends)
+            raise KeyError(f"{end} is not a period end of the history; allowed: {allowed}")
+        index = self.ends.index(end)
+        return History(self.prepared, self.kind, self.ends[:index + 1], self.periods[:index + 1], self.outlook_at(index),
+                       self.at(end))
+
     def previous(self, end: date) -> date | None:
         """The period end before ``end`` (the last one, ``as_of``, before the forecast)."""
         dates = [*self.ends, self.forecast_end]

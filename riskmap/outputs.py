@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.assessment import Assessment
+from riskmap.atomic import replacing
 from riskmap.reasons import CODE_COLUMNS, json_column
 from riskmap.sanitize import write_csv as write_spreadsheet_csv
 from riskmap.view import View
@@ -254,7 +255,8 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
         tables = pool.submit(_write_tables, view, out, register_all=register_all, history=history)
         written = layers.result() + tables.result()
     summary = out / "summary.json"
-    summary.write_text(summary_json(view) + "\n", encoding="utf-8")
+    with replacing(summary) as tmp:
+        tmp.write_text(summary_json(view) + "\n", encoding="utf-8")
     return written + [summary]
 
 
@@ -262,18 +264,17 @@ def _write_layers(view: View, out: Path, layer_format: str) -> list[Path]:
     """The five layers, one after another, in ``layer_format``."""
     if layer_format == "geopackage":
         path = out / GEOPACKAGE_FILE
-        path.unlink(missing_ok=True)  # a layer is added to an existing file, not replaced
-        for dataset in LAYER_FILES:
-            write_geopackage(view.frame(dataset), path, dataset)
+        with replacing(path) as tmp:  # a new file each time: a layer is added to an existing one, not replaced
+            tmp.unlink()
+            for dataset in LAYER_FILES:
+                write_geopackage(view.frame(dataset), tmp, dataset)
         return [path]
     written = []
     for dataset, name in LAYER_FILES.items():
-        if layer_format == "geoparquet":
-            path = out / name.replace(".geojson", ".parquet")
-            write_geoparquet(view.frame(dataset), path)
-        else:
-            path = out / name
-            write_geojson(view.frame(dataset), path)
+        parquet = layer_format == "geoparquet"
+        path = out / (name.replace(".geojson", ".parquet") if parquet else name)
+        with replacing(path) as tmp:
+            (write_geoparquet if parquet else write_geojson)(view.frame(dataset), tmp)
         written.append(path)
     return written
 
@@ -283,16 +284,17 @@ def _write_tables(view: View, out: Path, *, register_all: bool, history) -> list
     from riskmap.export.register import write_register  # the register formats with xlsxwriter
 
     written = []
-    unassigned = out / "unassigned.csv"
-    write_csv(view.unassigned[UNASSIGNED_COLUMNS], unassigned)
-    written.append(unassigned)
-    notes = out / "notes.csv"
-    write_csv(view.notes[NOTE_COLUMNS], notes)
-    written.append(notes)
+    tables = {"unassigned.csv": view.unassigned[UNASSIGNED_COLUMNS], "notes.csv": view.notes[NOTE_COLUMNS]}
+    for name, table in tables.items():
+        with replacing(out / name) as tmp:
+            write_csv(table, tmp)
+        written.append(out / name)
     register = out / "risk_register.xlsx"
-    write_register(view, register, all_rows=register_all)
+    with replacing(register) as tmp:
+        write_register(view, tmp, all_rows=register_all)
     written.append(register)
     for name, table in (history_tables(history, view) if history is not None else {}).items():
-        write_csv(table, out / name)
+        with replacing(out / name) as tmp:
+            write_csv(table, tmp)
         written.append(out / name)
     return written

@@ -20,7 +20,7 @@ from typing import Any
 
 from riskmap.errors import Problem, StandardError
 from riskmap.grades import GRADES
-from riskmap.i18n import Msg, Pair, msg
+from riskmap.i18n import KIND_LABELS, Msg, Pair, msg
 from riskmap.sectors import Sectors
 
 BUILTIN = ("default",)
@@ -65,6 +65,11 @@ class Standard:
     def warnings(self) -> dict[str, Any]:
         """The ``[warnings]`` table: one table of thresholds per kind of warning."""
         return self.data["warnings"]
+
+    @property
+    def actions(self) -> dict[str, Any]:
+        """The ``[actions.<key>]`` tables: which warnings propose which action, and its wording."""
+        return self.data.get("actions", {})
 
     @property
     def colours(self) -> dict[str, str]:
@@ -202,6 +207,28 @@ _WATCHED = _Rule(msg("std_allowed_watched"),
                  lambda v: isinstance(v, list) and all(x in ("counties", "enterprises", "road_units") for x in v))
 _MEASURES = _Rule(msg("std_allowed_measures"), lambda v: isinstance(v, list) and all(x in ("accidents", "deaths") for x in v))
 _P_VALUE = _number(high=0.5, above=0)
+ACTION_FIELDS = ("name", "id", "county", "level", "kind", "since", "message", "prevent")
+"""The placeholders an action's wording may hold (filled as plain text, never evaluated)."""
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _is_template(value: Any) -> bool:
+    """Text whose ``{...}`` are known field names, nothing else in braces."""
+    if not isinstance(value, str) or not 0 < len(value) <= 500:
+        return False
+    if any(name not in ACTION_FIELDS for name in PLACEHOLDER.findall(value)):
+        return False
+    return "{" not in PLACEHOLDER.sub("", value) and "}" not in PLACEHOLDER.sub("", value)
+
+
+_TEMPLATE = _Rule(msg("std_allowed_template", fields=", ".join("{" + f + "}" for f in ACTION_FIELDS)), _is_template)
+_KINDS = _Rule(msg("std_allowed_kinds", kinds=", ".join(KIND_LABELS)),
+               lambda v: isinstance(v, list) and len(v) > 0 and all(x in KIND_LABELS for x in v))
+_DATASETS = _Rule(msg("std_allowed_action_datasets"),
+                  lambda v: isinstance(v, list) and all(x in ("counties", "enterprises", "road_units", "hazards") for x in v))
+_LEVELS = _Rule(msg("std_allowed_levels", grades=", ".join(GRADES)), lambda v: isinstance(v, list) and all(x in GRADES for x in v))
+ACTION_KEYS = ("kinds", "label_zh", "label_en", "text_zh", "text_en")
+"""What every ``[actions.<key>]`` table must give (``enabled``, ``datasets`` and ``levels`` are optional)."""
 _BAND = _Rule(msg("std_allowed_band"), lambda v: v == "auto" or (_is_number(v) and 0 < v <= 100_000))
 _THRESHOLDS = {g: _number() for g in ("red", "orange", "yellow")}
 _PER_GRADE = {g: _number(0) for g in GRADES}
@@ -250,6 +277,8 @@ SCHEMA: dict[str, Any] = {
         "repeated_hazards": {"enabled": _BOOL, "level": _GRADE, "days": _integer(1, 3650), "min_count": _integer(1, 10_000)},
         "hotspot": {"enabled": _BOOL, "level": _GRADE, "p": _P_VALUE, "band_m": _BAND, "min_epdo": _number(0)},
     },
+    "actions": (_SECTOR_KEY, {"enabled": _BOOL, "kinds": _KINDS, "datasets": _DATASETS, "levels": _LEVELS,
+                              "label_zh": _TEXT, "label_en": _TEXT, "text_zh": _TEMPLATE, "text_en": _TEMPLATE}),
 }
 """Every key a standard may hold, with what it may be; a tuple (key pattern, rule) is
 a table of free keys (the sectors, the baseline overrides).  Every key is read by the
@@ -344,6 +373,11 @@ def _check_whole(data: dict, problems: _Problems) -> None:
         for needed in ("zh", "en", "baseline"):
             if needed not in table:
                 problems.add(msg("std_sector_incomplete", value=key, where=needed), f"sectors.{key}.{needed}", key)
+    for key, table in data.get("actions", {}).items():
+        for needed in ACTION_KEYS:
+            if needed not in table:
+                problems.add(msg("std_action_incomplete", value=key, where=needed, needed=", ".join(ACTION_KEYS)),
+                             f"actions.{key}.{needed}", key)
     for key in data["enterprise"].get("baseline", {}):
         if key not in sectors:
             problems.add(msg("std_unknown_sector", where="enterprise.baseline", value=key, allowed=", ".join(sectors)),

@@ -21,6 +21,7 @@ closed after ``as_of``, old accidents leaving their windows).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -254,7 +255,8 @@ def hazards_state(b: Basis, today: int, known: int) -> tuple[np.ndarray, ...]:
     return exists, is_open, overdue, days_overdue
 
 
-def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) -> DateState:
+def state_at(prepared: Prepared, day: date, *, known_until: date | None = None,
+             rectified: np.ndarray | None = None) -> DateState:
     """Grade a prepared workspace at ``day``, as numbers.
 
     Parameters
@@ -266,11 +268,16 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None) 
     known_until
         Count only the records dated up to this day (default ``day``): a later
         ``day`` with ``known_until = as_of`` is the forecast.
+    rectified
+        A mask of hazards taken as closed on ``known_until`` (what-if: "had these been
+        rectified", :mod:`riskmap.prevention`).
     """
     b = basis(prepared)
     standard = b.standard
     known_until = min(known_until or day, day)
     today, known = day_number(day), day_number(known_until)
+    if rectified is not None and np.any(rectified):
+        b = dataclasses.replace(b, closed=np.where(rectified, np.minimum(b.closed, known), b.closed))
     exists, is_open, overdue, days_overdue = hazards_state(b, today, known)
     status = np.where(is_open, np.where(np.isin(b.ledger_status, OPEN_STATUSES), b.ledger_status, "open"),
                       np.where(exists, "closed", b.ledger_status)).astype(object)
@@ -322,6 +329,21 @@ def _county_state(b: Basis, ranks: EnterpriseRanks, unit_rank: np.ndarray, is_op
     return parts
 
 
+def counties_rectified(prepared: Prepared, state: DateState, rectified: np.ndarray) -> dict[str, np.ndarray]:
+    """The counties of ``state`` had the hazards ``rectified`` (a mask) been closed by its ``known_until``.
+
+    The same as ``state_at(..., rectified=rectified).county`` for the hazards' part of the grading (the
+    enterprises' open-major and overdue counts, the county hazard points and the major-hazard floor), without
+    grading the accidents and road units again: a what-if asked many times (:mod:`riskmap.prevention`).
+    """
+    b = basis(prepared)
+    is_open, overdue = state.is_open & ~rectified, state.overdue & ~rectified
+    n = b.n_enterprises
+    ranks = enterprise_ranks(state.base.base_rank, b.standard, open_major=_per_enterprise(b.hazard_enterprise, is_open & b.major, n),
+                             overdue=_per_enterprise(b.hazard_enterprise, overdue, n), fatal_12m=state.fatal_12m)
+    return _county_state(b, ranks, grade_rank(state.unit_grade), is_open, overdue, state.in_12m)
+
+
 def grade_rank(grades) -> np.ndarray:
     """Ranks (0 blue … 3 red) of grade keys (each distinct key looked up once)."""
     codes, uniques = pd.factorize(np.asarray(grades, dtype=object))
@@ -329,5 +351,5 @@ def grade_rank(grades) -> np.ndarray:
     return table[codes]
 
 
-__all__ = ["Basis", "DateState", "COUNTY_HAZARD_KINDS", "NEVER", "basis", "day_number", "day_numbers", "grade_rank",
-           "hazards_state", "state_at"]
+__all__ = ["Basis", "DateState", "COUNTY_HAZARD_KINDS", "NEVER", "basis", "counties_rectified", "day_number", "day_numbers",
+           "grade_rank", "hazards_state", "state_at"]

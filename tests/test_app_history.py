@@ -146,3 +146,46 @@ def test_filters_on_the_warnings_are_the_views(history):
     view = View(history.assessment, Filters(grades=("red",)), "en")
     rows = warning_rows(history.warnings, view)
     assert set(rows["level"]) == {"red"} and len(rows) == int((history.warnings["level"] == "red").sum())
+
+
+def statuses(node) -> list:
+    """The st.status boxes of a page (AppTest lists blocks only as a tree)."""
+    from streamlit.testing.v1.element_tree import Status
+
+    found = [node] if isinstance(node, Status) else []
+    for child in (getattr(node, "children", None) or {}).values():
+        found += statuses(child)
+    return found
+
+
+def test_the_downloads_tab_builds_the_pack_and_the_atlas_for_the_period_shown(app, history):
+    past = history.ends[-2]
+    app.sidebar.selectbox(key="f_period").set_value(past).run()
+    app.sidebar.multiselect(key="f_counties").set_value([history.assessment.counties["county_code"].iloc[0]]).run()
+    open_tab(app, "下载")
+    assert not app.exception
+    label = f"研判会商_{past.strftime('%Y-%m')}.docx"
+    assert not [b for b in app.get("download_button") if b.proto.label == label]
+    app.button(key="mk_consultation_docx").click().run()
+    assert not app.exception
+    made = [b for b in app.get("download_button") if b.proto.label == label]
+    assert made, [b.proto.label for b in app.get("download_button")]
+    status = statuses(app._tree)
+    assert status and status[0].state == "complete" and "已生成" in status[0].label  # the progress indication
+    assert [p.proto.value for p in app.get("progress")] == [100]
+    app.button(key="mk_atlas_pdf").click().run()
+    assert not app.exception
+    assert [b for b in app.get("download_button") if b.proto.label == f"区县图册_{past.strftime('%Y-%m')}.pdf"]
+
+
+def test_the_pack_of_an_earlier_period_end_is_that_periods(history):
+    from riskmap.consultation import build_consultation, period_of
+
+    past = history.ends[-3]
+    earlier = history.until(past)
+    assert earlier.as_of == past and earlier.forecast_end == history.ends[-2] and earlier.ends == history.ends[:-2]
+    assert period_of(earlier).label == past.strftime("%Y-%m")
+    overview = build_consultation(earlier).section("overview").tables()[0]
+    counties = history.at(past).counties["grade"].value_counts()
+    assert [int(r[2]) for r in overview.rows[:4]] == [int(counties.get(g, 0)) for g in ("red", "orange", "yellow", "blue")]
+    assert set(earlier.warnings["kind"]) <= set(history.warnings["kind"]) | {"grade_rise", "forecast_rise"}

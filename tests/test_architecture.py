@@ -21,7 +21,8 @@ FLOORS: dict[str, int] = {
     # 0 ground: words, grades, numbers of behaviour, nothing of ours below them
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
     "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0,
-    "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.io": 0, "riskmap.io.dates": 0,
+    "riskmap.i18n.pack": 0, "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.atomic": 0, "riskmap.document": 0,
+    "riskmap.io": 0, "riskmap.io.dates": 0,
     "riskmap.i18n.ledgers": 0, "riskmap.i18n.views": 0, "riskmap.sectors": 0, "riskmap.io.identifiers": 0,
     "riskmap.i18n.prints": 0,
     # 1 data contract and the words kept as data
@@ -42,7 +43,8 @@ FLOORS: dict[str, int] = {
     "riskmap.places": 6, "riskmap.snapshots": 6, "riskmap.roadwork": 7, "riskmap.spatial": 8, "riskmap.timeline": 9,
     "riskmap.pipeline": 9, "riskmap.clusters": 9,
     # 10 time: the history and forecast, and the warnings on them
-    "riskmap.alerts": 10, "riskmap.history": 10,
+    "riskmap.alerts": 10, "riskmap.history": 10, "riskmap.prevention": 11, "riskmap.actions": 11,
+    "riskmap.consultation": 12,
     # 10-11 what is shown: filters, the View, tables
     "riskmap.filters": 10, "riskmap.sectorview": 10, "riskmap.view": 10, "riskmap.tables": 11, "riskmap.charts": 11,
     # 12-16 the folium map
@@ -54,7 +56,9 @@ FLOORS: dict[str, int] = {
     "riskmap.export.inset": 12, "riskmap.export.furniture": 12, "riskmap.export.docfonts": 12, "riskmap.export.docpage": 12,
     "riskmap.export.cellblock": 12, "riskmap.export.cartography": 13,
     "riskmap.export.register": 13, "riskmap.export.staticmap": 14, "riskmap.export.briefing": 15,
-    "riskmap.export.html": 17, "riskmap.export": 18,
+    "riskmap.export.html": 17, "riskmap.export.changemap": 14, "riskmap.export.flow": 13,
+    "riskmap.export.trendchart": 13, "riskmap.export.pack_docx": 16, "riskmap.export.pack_pdf": 16, "riskmap.export.atlas": 16, "riskmap.export.reports": 17,
+    "riskmap.export": 18,
     # 19 output files; 20 faces: the command line and the package's own face
     "riskmap.outputs": 19, "riskmap.cli": 20, "riskmap": 20,
 }

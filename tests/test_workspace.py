@@ -115,6 +115,19 @@ def test_csv_encodings_are_detected(tmp_path, encoding):
     assert list(acc["date"].dt.date) == [date(2026, 5, 1), date(2026, 6, 1), date(2025, 7, 1), date(2026, 9, 1)]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_large_csv_whose_64_kib_head_ends_inside_a_character_is_read(tmp_path, encoding):
+    # The header is looked for in the first 64 KiB; a Chinese character across that boundary must not make
+    # the file look like neither UTF-8 nor GBK.
+    enterprises = pd.concat([wf.enterprise_frame()] * 1500, ignore_index=True)
+    enterprises["统一社会信用代码"] = [f"E{i}" for i in range(len(enterprises))]
+    for shift in range(3):
+        enterprises.loc[0, "企业名称"] = "甲" * (1 + shift)
+        ws = wf.write_workspace(tmp_path / f"ws{shift}", enterprises=enterprises, encoding=encoding)
+        assert (ws / "enterprises.csv").stat().st_size > 1 << 16
+        assert len(load_workspace(ws).datasets["enterprises"]) == len(enterprises)
+
+
 def test_csv_blank_lines_keep_spreadsheet_row_numbers(tmp_path):
     ws = wf.write_workspace(tmp_path / "ws")
     lines = (ws / "enterprises.csv").read_text("utf-8").splitlines()

@@ -33,12 +33,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from riskmap.assessment import Assessment
+from riskmap.atomic import replacing
 from riskmap.errors import InputError
 from riskmap.export.page import LAYER_ALIASES, LAYERS, ExportOptions
 from riskmap.filters import Filters
@@ -163,20 +162,8 @@ def export_file(source: Assessment | View, fmt: str, out: str | Path, *, options
     out = Path(out)
     if out.exists() and out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name such as {out / ('riskmap.' + fmt)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(out) as tmp:
         _write(view, fmt, tmp, options)
-        # mkstemp makes the file 0600; give it the usual permissions of a new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return out
 
 

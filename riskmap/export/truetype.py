@@ -122,7 +122,7 @@ def _plan(texts) -> tuple[dict[tuple[str, int], set[str]], list[tuple[object, li
 
 
 @contextlib.contextmanager
-def truetype_text(*figures) -> Iterator[dict[tuple[str, int], Path]]:
+def truetype_text(*figures, extra_chars: str = "") -> Iterator[dict[tuple[str, int], Path]]:
     """Draw the figures' text from TrueType subsets of their CFF fonts while active.
 
     Save the figures as PDF (or PostScript) inside the ``with`` block, with
@@ -134,6 +134,9 @@ def truetype_text(*figures) -> Iterator[dict[tuple[str, int], Path]]:
     ----------
     *figures
         :class:`matplotlib.figure.Figure` objects (every page of a multi-page PDF).
+    extra_chars
+        Characters to put in every subset besides those drawn: pages saved one at a
+        time (the atlas) then share one subset, made once, instead of one per page.
 
     Yields
     ------
@@ -144,6 +147,9 @@ def truetype_text(*figures) -> Iterator[dict[tuple[str, int], Path]]:
 
     texts = [t for fig in figures for t in fig.findobj(lambda a: isinstance(a, Text))]
     needed, chains = _plan(texts)
+    if extra_chars:
+        extra = {c for c in extra_chars if not c.isspace() or c == " "}
+        needed = {face: chars | {c for c in extra if ord(c) in _face_info(*face)[1]} for face, chars in needed.items()}
     subsets = {face: truetype_subset(Path(face[0]), face[1], "".join(sorted(chars)))
                for face, chars in needed.items()}
     families = {face: _register(path) for face, path in subsets.items()}

@@ -17,6 +17,7 @@ from typing import Any
 
 from riskmap.i18n import alerts as _alerts
 from riskmap.i18n import ledgers
+from riskmap.i18n import pack as _pack
 from riskmap.i18n import prints as _prints
 from riskmap.i18n import views as _views
 from riskmap.i18n.alerts import KIND_LABELS, LEVEL_LABELS
@@ -50,6 +51,8 @@ _merge(COLUMN_LABELS, ledgers.COLUMN_LABELS, "COLUMN_LABELS")
 _merge(MESSAGES, _alerts.MESSAGES, "MESSAGES")
 _merge(STRINGS, _alerts.STRINGS, "STRINGS")
 _merge(COLUMN_LABELS, _alerts.COLUMN_LABELS, "COLUMN_LABELS")
+_merge(MESSAGES, _pack.MESSAGES, "MESSAGES")
+_merge(STRINGS, _pack.STRINGS, "STRINGS")
 _merge(MESSAGES, _views.MESSAGES, "MESSAGES")
 _merge(STRINGS, _views.STRINGS, "STRINGS")
 _merge(COLUMN_LABELS, _views.COLUMN_LABELS, "COLUMN_LABELS")

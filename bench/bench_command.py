@@ -47,7 +47,9 @@ def run(cmd: list[str], log: Path, env: dict | None = None) -> dict:
     """Run ``cmd`` to the end; its wall seconds, exit code, peak RSS (MB) and stage seconds."""
     start = time.perf_counter()
     with open(log, "wb") as handle:
-        child = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        # Not from this tree's folder: ``python -c`` puts the working folder first on sys.path, which
+        # would run this tree's riskmap instead of ``--before``'s.
+        child = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=OUT, env=env)
         _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     return {"wall_s": round(wall, 2), "rc": os.waitstatus_to_exitcode(status),
@@ -73,7 +75,8 @@ def commands(ws: str, options: list[str], before: str | None, skip_baseline: boo
     python = sys.executable
     entry = "import sys; from riskmap.cli import main; sys.exit(main())"
     runs: dict[str, tuple] = {}
-    runs["command"] = ([python, "-c", entry, "assess", ws, "--out", str(OUT / "command"), *options], None)
+    runs["command"] = ([python, "-c", entry, "assess", ws, "--out", str(OUT / "command"), *options],
+                       dict(os.environ, PYTHONPATH=str(ROOT)))
     if before:
         env = dict(os.environ, PYTHONPATH=str(Path(before).resolve()))
         runs["before"] = ([python, "-c", entry, "assess", ws, "--out", str(OUT / "before"), *options], env)
@@ -97,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     runs = commands(ws, shlex.split(args.options), args.before, args.skip_baseline)
     results: dict[str, list[dict]] = {name: [] for name in runs}
+    for name, (cmd, env) in runs.items():  # which riskmap each run imports
+        if name != "baseline":
+            where = subprocess.run([cmd[0], "-c", "import riskmap; print(riskmap.__file__)"], capture_output=True,
+                                   text=True, cwd=OUT, env=env).stdout.strip()
+            print(f"{name}: {where}")
     for round_no in range(args.repeat):
         for name, (cmd, env) in runs.items():
             outcome = run(cmd, OUT / f"{name}-{round_no}.log", env)

@@ -82,7 +82,7 @@ def switch_language(page, frame, label: str) -> tuple[float, object]:
     frame.evaluate("() => { window.__seen = true; }")
     start = time.perf_counter()
     page.locator('[data-testid="stRadio"]').first.get_by_text(label, exact=True).click()
-    frame = map_frame(page, exclude=frame, timeout=120)
+    frame = map_frame(page, exclude=frame, timeout=600)
     return time.perf_counter() - start, frame
 
 
@@ -102,25 +102,29 @@ def measure_browser(workspace: Path, runs: int, *, startup_timeout: float = 900)
         frame = map_frame(page, timeout=startup_timeout)
         out["first_map_s"] = time.perf_counter() - start
         out["map_document_mb"] = _map_bytes(frame) / 1e6
+        print({k: out[k] for k in ("first_map_s", "map_document_mb")}, flush=True)
         second = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         start = time.perf_counter()
         second.goto(url)
         map_frame(second, timeout=startup_timeout)
         out["second_visitor_first_map_s"] = time.perf_counter() - start
+        print({"second_visitor_first_map_s": out["second_visitor_first_map_s"]}, flush=True)
         second.context.close()
         times = []
         # Each run adds one sector to the filter, so each one changes the map.
         for sector in ("危险化学品", "建筑施工", "城市建设", "工贸", "消防")[:runs]:  # unambiguous names
             frame.evaluate("() => { window.__seen = true; }")
             start = choose_sector(page, "行业领域", sector)
-            frame = map_frame(page, exclude=frame, timeout=120)
+            frame = map_frame(page, exclude=frame, timeout=600)
             times.append(time.perf_counter() - start)
+            print({"filter_redraw_s": times[-1]}, flush=True)
         out["filter_redraw_s"] = statistics.median(times)
         out["filter_redraw_all_s"] = [round(t, 2) for t in times]
         switches = []
         for label in ("English", "中文", "English", "中文")[:max(2, runs + runs % 2)]:
             seconds, frame = switch_language(page, frame, label)
             switches.append(seconds)
+            print({"language_switch_s": seconds}, flush=True)
         out["language_switch_s"] = statistics.median(switches)
         out["language_switch_all_s"] = [round(t, 2) for t in switches]
         browser.close()
@@ -137,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     for ws in workspaces:
         result = {"workspace": str(ws)}
         result.update(measure_html(ws))
+        print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}, flush=True)
         if not args.no_browser:
             result.update(measure_browser(ws, args.runs))
         print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}, flush=True)

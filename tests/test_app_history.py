@@ -161,7 +161,7 @@ def statuses(node) -> list:
 def test_the_downloads_tab_builds_the_pack_and_the_atlas_for_the_period_shown(app, history):
     past = history.ends[-2]
     app.sidebar.selectbox(key="f_period").set_value(past).run()
-    app.sidebar.multiselect(key="f_counties").set_value([history.assessment.counties["county_code"].iloc[0]]).run()
+    app.sidebar.button_group(key="f_counties").set_value([history.assessment.counties["county_code"].iloc[0]]).run()
     open_tab(app, "下载")
     assert not app.exception
     label = f"研判会商_{past.strftime('%Y-%m')}.docx"

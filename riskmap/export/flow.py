@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover
     from matplotlib.ft2font import LOAD_NO_HINTING as _NO_HINTING
 
 
-def _tokens(text: str) -> list[str]:
+def break_tokens(text: str) -> list[str]:
     """Break points of mixed Chinese and Latin text: after any CJK character, at spaces, never inside a word."""
     tokens, word = [], ""
     for ch in text:
@@ -85,7 +85,7 @@ class Measure:
         lines: list[str] = []
         for paragraph in str(text).split("\n"):
             line, used = "", 0.0
-            for token in _tokens(paragraph):
+            for token in break_tokens(paragraph):
                 step = self.width(token, size, weight)
                 limit = width_mm - (first_mm if not lines else 0.0)
                 if line and used + step > limit:

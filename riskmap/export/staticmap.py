@@ -44,6 +44,7 @@ from riskmap.export.cartography import (
     road_colours,
     tint,
 )
+from riskmap.export.flow import break_tokens
 from riskmap.export.furniture import renderer_of
 from riskmap.export.page import ExportOptions, Page, check_layers
 from riskmap.export.truetype import truetype_text
@@ -293,19 +294,8 @@ def _wrap(text: str, width_px: float, fontsize: float, renderer, *, weight: str 
     def width(s: str) -> float:
         return renderer.get_text_width_height_descent(s, prop, ismath=False)[0]
 
-    tokens, word = [], ""
-    for ch in text:
-        if ch == " " or ord(ch) > 0x2E80:
-            if word:
-                tokens.append(word)
-                word = ""
-            tokens.append(ch)
-        else:
-            word += ch
-    if word:
-        tokens.append(word)
     lines, line = [], ""
-    for token in tokens:
+    for token in break_tokens(text):
         candidate = line + token
         if line and width(candidate) > width_px:
             lines.append(line.rstrip())

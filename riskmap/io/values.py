@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
-from riskmap.io import dates
+from riskmap.io import cells, dates
 from riskmap.io.identifiers import credit_check_character, normal_codes
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
@@ -42,9 +44,10 @@ def one_text(value: Any) -> str | None:
 def text(series: pd.Series) -> pd.Series:
     """Values as stripped text with empties as None (numbers like 140212.0 lose .0).
 
-    Vectorised by dtype: text columns with pandas string methods, float columns with
-    numpy, anything else once per distinct value.  The result is an object Series so
-    that empties stay None (pandas 3 would infer a string dtype with NaN).
+    Vectorised by dtype: text columns in Arrow (:func:`arrow_text`), float columns
+    with numpy, datetimes as numpy prints them, anything else once per distinct value.
+    The result is an object Series so that empties stay None (pandas 3 would infer a
+    string dtype with NaN).
     """
     index = series.index
     if len(series) == 0:
@@ -54,10 +57,14 @@ def text(series: pd.Series) -> pd.Series:
         return _float_text(series)
     if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
         return pd.Series(series.astype(str).to_numpy(dtype=object), index=index, dtype=object)
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return _datetime_text(series)
+    array = arrow_text(series)
+    if array is not None:
+        return pd.Series(cells.objects(array), index=index, dtype=object)
     kind = pd.api.types.infer_dtype(series, skipna=True)
-    if kind in ("string", "empty"):
-        # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
-        stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+    if kind in ("string", "empty"):  # text with NaN for its empty cells
+        stripped = series.astype(object).str.strip()
         if kind == "string" and stripped.str.contains(CONTROL_CHARACTERS, regex=True, na=False).any():
             stripped = stripped.str.replace(CONTROL_CHARACTERS, "", regex=True)
         empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
@@ -67,6 +74,44 @@ def text(series: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.array([one_text(v) for v in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=index, dtype=object)  # code -1 picks the trailing None
+
+
+_EMPTY_ARROW = pa.array(sorted(EMPTY), type=pa.large_string())
+
+
+def arrow_text(series: pd.Series) -> pa.Array | None:
+    """:func:`text` of a column of strings, as an Arrow array (null where empty); None if not all strings.
+
+    Stripped as Python strips (Arrow's trim takes the same Unicode white space),
+    control characters removed, the spellings of "empty" (:data:`riskmap.schema.EMPTY`)
+    made null.
+    """
+    array = cells.arrow_strings(series)
+    if array is None:
+        return None
+    stripped = pc.utf8_trim_whitespace(array)
+    if pc.any(pc.match_substring_regex(stripped, CONTROL_CHARACTERS)).as_py():
+        stripped = pc.replace_substring_regex(stripped, CONTROL_CHARACTERS, "")
+    empty = pc.is_in(pc.utf8_lower(stripped), value_set=_EMPTY_ARROW.cast(stripped.type))
+    return pc.if_else(empty, pa.nulls(len(stripped), stripped.type), stripped)
+
+
+def _datetime_text(series: pd.Series) -> pd.Series:
+    """A datetime column as ``str(Timestamp)`` prints each cell (``2025-05-08 13:20:00``), None where NaT."""
+    values = series.to_numpy()
+    present = ~np.isnat(values)
+    whole = values[present].astype("datetime64[s]")
+    if (whole != values[present]).any():  # fractions of a second: as pandas prints them
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        mapped = np.array([one_text(v) for v in uniques] + [None], dtype=object)
+        return pd.Series(mapped[codes], index=series.index, dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    years = whole.astype("datetime64[Y]").astype("int64") + 1970
+    if len(whole) and (years.min() < 1000 or years.max() > 9999):  # printed with fewer or more digits
+        out[present] = [one_text(v) for v in series[present]]
+    else:
+        out[present] = cells.objects(pc.strftime(pa.array(whole), format="%Y-%m-%d %H:%M:%S"))
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _float_text(series: pd.Series) -> pd.Series:
@@ -94,7 +139,21 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 def parse_numbers(raw: pd.Series) -> pd.Series:
-    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping."""
+    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping.
+
+    Plain decimals are cast by pyarrow (:func:`riskmap.io.cells.plain_numbers`), the
+    other cells by pandas' ``to_numeric`` and the rules below.
+    """
+    array = cells.arrow_strings(raw) if len(raw) else None
+    if array is None:
+        return _parse_numbers_python(raw)
+    values, left = cells.plain_numbers(array)
+    if left.any():
+        values[left] = _parse_numbers_python(raw[left]).to_numpy()
+    return pd.Series(values, index=raw.index, dtype=float)
+
+
+def _parse_numbers_python(raw: pd.Series) -> pd.Series:
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     retry = raw.notna() & values.isna()
     if retry.any():

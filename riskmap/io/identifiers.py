@@ -49,9 +49,13 @@ def normal_code(value: str | None) -> str | None:
     return upper if _CREDIT_SHAPE.fullmatch(upper) else text
 
 
-def normal_codes(series: pd.Series) -> pd.Series:
-    """:func:`normal_code` of a column: ASCII text in Arrow (:mod:`riskmap.io.cells`), the rest each distinct value once."""
-    array = cells.arrow_strings(series) if len(series) else None
+def normal_codes(series: pd.Series, *, array: pa.Array | None = None) -> pd.Series:
+    """:func:`normal_code` of a column: ASCII text in Arrow (:mod:`riskmap.io.cells`), the rest each distinct value once.
+
+    ``array`` is ``series`` as Arrow, when the caller has it.
+    """
+    if array is None and len(series):
+        array = cells.arrow_strings(series)
     if array is not None:
         fast, left = cells.normal_codes_fast(array)
         out = cells.objects(fast)

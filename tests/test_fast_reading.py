@@ -70,6 +70,8 @@ def test_iso_dates_in_arrow_are_what_the_rules_read():
     assert fast.problem.tolist() == rule.problem.tolist()
     assert fast.placeholder.tolist() == rule.placeholder.tolist()
     assert "impossible" in fast.problem.tolist() and "out_of_range" in fast.problem.tolist()
+    every = dates.parse_dates(pd.Series(["2026-06-30", "2026-07-01"], dtype=object))  # all taken by pyarrow
+    assert every.problem.tolist() == [None, None] and dates.to_date("2026-06-30").isoformat() == "2026-06-30"
 
 
 def test_datetime_columns_keep_their_time_of_day_and_print_as_pandas_does():

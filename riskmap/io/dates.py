@@ -193,7 +193,7 @@ def parse_dates(series: pd.Series) -> ParsedDates:
     fast, taken = cells.iso_dates(array)
     index = series.index
     if taken.all():
-        return ParsedDates(pd.Series(fast, index=index), pd.Series(None, index=index, dtype=object),
+        return ParsedDates(pd.Series(fast, index=index), pd.Series(np.full(len(series), None, dtype=object), index=index),
                            pd.Series(False, index=index))
     rest = _parse_rules(series[~taken])
     problem = np.full(len(series), None, dtype=object)

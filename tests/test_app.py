@@ -135,6 +135,14 @@ def test_why_panel_and_charts_and_downloads(app, demo_assessment):
     open_tab(app, "统计图")
     open_tab(app, "下载")
     assert not app.exception
+    # The briefing's font fallback is said by the download, as the CLI prints it.
+    from riskmap.export import export_notes
+
+    notes = export_notes("docx", "zh")
+    captions = [c.value for c in app.caption]
+    assert all(note in captions for note in notes)
+    if notes:
+        assert any("GB/T 9704" in c for c in captions)
 
 
 def test_broken_workspace_shows_an_error(monkeypatch, tmp_path):

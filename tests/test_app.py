@@ -83,6 +83,12 @@ def test_sector_filter_changes_figures_and_tables(app, demo_assessment):
     assert set(enterprises["行业领域"]) == {"煤矿"}
     open_tab(app, "道路单元")
     assert any("没有符合条件的记录" in c.value for c in app.caption)  # road units belong to road transport
+    # The why panel's score trend is of all sectors (the history is not re-graded): it says so beside the sector grade.
+    trend_note = "风险值变化按全部行业计算"
+    open_tab(app, "区县排名")
+    assert any(trend_note in c.value for c in app.caption)
+    app.sidebar.button_group(key="f_sectors").set_value([]).run()
+    assert not any(trend_note in c.value for c in app.caption)
 
 
 def test_grade_and_county_filters(app, demo_assessment):

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from riskmap.errors import InputError
+from riskmap.errors import InputError, ProblemLog
 from riskmap.io import cells, dates, readers, values
 from riskmap.io.identifiers import normal_code, normal_codes
 from riskmap.io.workspace import load_workspace
@@ -187,3 +187,26 @@ def test_every_row_of_a_messy_workspace_is_read_or_listed(messy):
     enterprises = ws.datasets["enterprises"].set_index("enterprise_id")
     assert {"E7", "e14", "e21", "AB28", "e35"} <= set(enterprises.index)  # Ｅ7, e\x0b14, e21\u3000, ＡＢ28, " e35 "
     assert enterprises.loc["E11", "employees"] == 120  # １２０
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_control_characters_are_found_in_the_bytes_of_any_slice(kind):
+    import re
+
+    rng = np.random.default_rng(7)
+    pieces = ["a", "甲", "\x01", "\x0b", "\t", "\n", "\x7f", " ", "\x1f", "\x0e", "\r", "é"]
+    for _ in range(500):
+        cells_ = [None if rng.random() < 0.1 else "".join(rng.choice(pieces, rng.integers(0, 4))) for _ in range(rng.integers(0, 6))]
+        array = pa.array(cells_, type=kind)
+        for part in (array, array.slice(1), array.slice(0, max(len(array) - 1, 0))):
+            expected = any(v is not None and re.search(values.CONTROL_CHARACTERS, v) for v in part.to_pylist())
+            assert cells.has_control_characters(part) == expected
+
+
+def test_spellings_are_looked_up_in_the_order_pandas_gives():
+    check = values.Checker("x.csv", "row", pd.Series([2, 3, 4, 5, 6]), "en", ProblemLog())
+    frame = pd.DataFrame({"sector": pd.Series(["煤矿", None, "tea", "煤矿", "coffee"], dtype="str")})
+    codes, uniques, missing = check._factorized(frame, "sector")
+    expected_codes, expected_uniques = pd.factorize(values.text(frame["sector"]), use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist() and uniques == list(expected_uniques)
+    assert missing.tolist() == [False, True, False, False, False]

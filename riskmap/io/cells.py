@@ -58,6 +58,27 @@ def arrow_strings(values: Any) -> pa.Array | None:
     return array
 
 
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+
+
+def has_control_characters(array: pa.Array) -> bool:
+    """Whether any cell holds a control character of :data:`riskmap.io.values.CONTROL_CHARACTERS`.
+
+    In UTF-8 a byte below 0x80 is always that ASCII character, so the cells' bytes are
+    looked at all at once instead of matching a pattern cell by cell.
+    """
+    if len(array) == 0:
+        return False
+    offsets_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    buffers = array.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=offsets_type)[array.offset:array.offset + len(array) + 1]
+    if buffers[2] is None or offsets[-1] == offsets[0]:
+        return False
+    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return bool(_CONTROL_BYTES[data].any())
+
+
 def objects(array: pa.Array) -> np.ndarray:
     """An Arrow string array as an object array, None where null."""
     return array.to_numpy(zero_copy_only=False)
@@ -110,8 +131,9 @@ def iso_dates(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     chosen = pc.if_else(pa.array(shaped), array, pa.nulls(len(array), array.type))
     parsed = pc.strptime(chosen, format="%Y-%m-%d", unit="s", error_is_null=True)
     years = pc.year(parsed)
-    # strptime rolls 2026-02-30 over to March; a day that prints back differently is not one.
-    real = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), chosen)
+    # strptime rolls 2026-02-30 over to March: a day whose parts differ from the text's is not one.
+    real = pc.and_(pc.equal(pc.day(parsed), pc.cast(pc.utf8_slice_codeunits(chosen, 8, 10), pa.int64())),
+                   pc.equal(pc.month(parsed), pc.cast(pc.utf8_slice_codeunits(chosen, 5, 7), pa.int64())))
     good = mask(pc.and_(real, pc.and_(pc.greater_equal(years, 1900), pc.less_equal(years, 2100))))
     values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
     values[~good] = np.datetime64("NaT")

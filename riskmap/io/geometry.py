@@ -30,10 +30,11 @@ def is_geographic(crs: str) -> bool:
     return bool(pyproj.CRS.from_user_input(crs).is_geographic)
 
 
-def _warn_partial(frame: pd.DataFrame, check: Checker, lon_text: pd.Series, lat_text: pd.Series) -> None:
+def _warn_partial(frame: pd.DataFrame, check: Checker) -> None:
     """One coordinate given, the other empty (not merely unreadable: that is reported)."""
-    no_lon, no_lat = lon_text.isna(), lat_text.isna()
+    no_lon, no_lat = ~check.present(frame, "lon"), ~check.present(frame, "lat")
     if (no_lon ^ no_lat).any():
+        lon_text, lat_text = check.text(frame, "lon"), check.text(frame, "lat")
         texts = pd.Series([msg("ws_partial_location", lon=a or "", lat=b or "") for a, b in zip(lon_text, lat_text)],
                           index=frame.index)
         check.report("warning", "lon", no_lon & ~no_lat, texts, lon_text)
@@ -43,7 +44,6 @@ def _warn_partial(frame: pd.DataFrame, check: Checker, lon_text: pd.Series, lat_
 def _bad_degrees(frame: pd.DataFrame, check: Checker, x: np.ndarray, y: np.ndarray,
                  region: tuple[float, float, float, float] | None) -> np.ndarray:
     """Report swapped or out-of-range degrees; return the rows to drop."""
-    lon_text, lat_text = check.text(frame, "lon"), check.text(frame, "lat")
     finite = np.isfinite(x) & np.isfinite(y)
     swapped = finite & (np.abs(y) > 90) & (np.abs(x) <= 90)
     if region is not None:
@@ -52,11 +52,14 @@ def _bad_degrees(frame: pd.DataFrame, check: Checker, x: np.ndarray, y: np.ndarr
         inside = (x >= minx - margin) & (x <= maxx + margin) & (y >= miny - margin) & (y <= maxy + margin)
         inside_swapped = (y >= minx - margin) & (y <= maxx + margin) & (x >= miny - margin) & (x <= maxy + margin)
         swapped |= finite & ~inside & inside_swapped
+    lon_wrong = ~swapped & (np.abs(x) > 180)
+    lat_wrong = ~swapped & (np.abs(y) > 90)
+    if not (swapped.any() or lon_wrong.any() or lat_wrong.any()):
+        return swapped | lon_wrong | lat_wrong  # none: no cell is printed
+    lon_text, lat_text = check.text(frame, "lon"), check.text(frame, "lat")
     if swapped.any():
         texts = pd.Series([msg("lonlat_swapped", lon=a, lat=b) for a, b in zip(lon_text, lat_text)], index=frame.index)
         check.report("error", "lon", pd.Series(swapped, index=frame.index), texts, lon_text)
-    lon_wrong = ~swapped & (np.abs(x) > 180)
-    lat_wrong = ~swapped & (np.abs(y) > 90)
     check.report("error", "lon", pd.Series(lon_wrong, index=frame.index),
                  lambda v: msg("out_of_range", col=ColumnName("lon"), value=v, allowed="-180…180"), lon_text)
     check.report("error", "lat", pd.Series(lat_wrong, index=frame.index),
@@ -75,7 +78,7 @@ def points_from_lonlat(frame: pd.DataFrame, check: Checker, crs: str,
     lat = check.numbers(frame, "lat") if "lat" in frame else pd.Series(np.nan, index=frame.index)
     x, y = lon.to_numpy(float), lat.to_numpy(float)
     if "lon" in frame and "lat" in frame:
-        _warn_partial(frame, check, check.text(frame, "lon"), check.text(frame, "lat"))
+        _warn_partial(frame, check)
     if is_geographic(crs):
         bad = _bad_degrees(frame, check, x, y, region)
         x = np.where(bad, np.nan, x)

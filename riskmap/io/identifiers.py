@@ -57,12 +57,17 @@ def normal_codes(series: pd.Series, *, array: pa.Array | None = None) -> pd.Seri
     if array is None and len(series):
         array = cells.arrow_strings(series)
     if array is not None:
-        fast, left = cells.normal_codes_fast(array)
-        out = cells.objects(fast)
-        if len(left):
-            out[left] = _normal_codes_python(pd.Series(cells.objects(array.take(pa.array(left))), dtype=object))
-        return pd.Series(out, index=series.index, dtype=object)
+        return normal_codes_arrow(array, series.index)
     return pd.Series(_normal_codes_python(series), index=series.index, dtype=object)
+
+
+def normal_codes_arrow(array: pa.Array, index: pd.Index) -> pd.Series:
+    """:func:`normal_codes` of a text column given as Arrow (``index``: its frame's)."""
+    fast, left = cells.normal_codes_fast(array)
+    out = cells.objects(fast)
+    if len(left):
+        out[left] = _normal_codes_python(pd.Series(cells.objects(array.take(pa.array(left))), dtype=object))
+    return pd.Series(out, index=index, dtype=object)
 
 
 def _normal_codes_python(series: pd.Series) -> np.ndarray:

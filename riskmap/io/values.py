@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
 from riskmap.io import cells, dates
-from riskmap.io.identifiers import credit_check_character, normal_codes
+from riskmap.io.identifiers import credit_check_character, normal_codes, normal_codes_arrow
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
 
@@ -100,7 +100,7 @@ def arrow_text(series: pd.Series) -> pa.Array | None:
     if array is None:
         return None
     stripped = pc.utf8_trim_whitespace(array)
-    if pc.any(pc.match_substring_regex(stripped, CONTROL_CHARACTERS)).as_py():
+    if cells.has_control_characters(stripped):
         stripped = pc.replace_substring_regex(stripped, CONTROL_CHARACTERS, "")
     empty = pc.is_in(stripped, value_set=_EMPTY_ARROW.cast(stripped.type))
     return pc.if_else(empty, pa.nulls(len(stripped), stripped.type), stripped)
@@ -148,21 +148,23 @@ def integer_text(value: str) -> str | None:
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
-def parse_numbers(raw: pd.Series, *, array: pa.Array | None = None) -> pd.Series:
+def parse_numbers(raw: pd.Series | None, *, array: pa.Array | None = None, index: pd.Index | None = None) -> pd.Series:
     """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping.
 
     Plain decimals are cast by pyarrow (:func:`riskmap.io.cells.plain_numbers`), the
-    other cells by pandas' ``to_numeric`` and the rules below.  ``array`` is ``raw`` as
-    Arrow, when the caller has it.
+    other cells by pandas' ``to_numeric`` and the rules below.  ``array`` (with the
+    ``index`` of the cells) may be given instead of ``raw``: the text as Arrow.
     """
     if array is None and len(raw):
         array = cells.arrow_strings(raw)
     if array is None:
         return _parse_numbers_python(raw)
+    index = raw.index if index is None else index
     values, left = cells.plain_numbers(array)
     if left.any():
-        values[left] = _parse_numbers_python(raw[left]).to_numpy()
-    return pd.Series(values, index=raw.index, dtype=float)
+        rest = pd.Series(cells.objects(array.filter(pa.array(left))), index=index[left], dtype=object)
+        values[left] = _parse_numbers_python(rest).to_numpy()
+    return pd.Series(values, index=index, dtype=float)
 
 
 def _parse_numbers_python(raw: pd.Series) -> pd.Series:
@@ -206,30 +208,64 @@ class Checker:
         self._texts: dict[str, pd.Series] = {}
         self._arrows: dict[str, pa.Array] = {}  # the same texts as Arrow arrays, where the column is text
         self._datetimes: dict[str, pd.Series] = {}  # datetime columns read by dates(), printed only where quoted
+        self._indexes: dict[str, pd.Index] = {}  # the frame index of each Arrow text
         # Every row an error was found in (row number → column), also past the per-column limit of
         # messages: what leaving bad rows out (riskmap.io.skipping) leaves out.
         self.flagged: dict[int, str] = {}
 
-    def text(self, frame: pd.DataFrame, column: str) -> pd.Series:
-        """The column as text (see :func:`text`), computed once per column."""
+    def _read(self, frame: pd.DataFrame, column: str) -> None:
+        """Read a column's text once: as Arrow where it is a text column (printed only when asked), else as objects."""
+        if column in self._texts or column in self._arrows:
+            return
+        array = arrow_text(frame[column]) if column in frame else None
+        if array is not None:
+            self._arrows[column] = array
+            self._indexes[column] = frame.index
+        else:
+            self._texts[column] = (text(frame[column]) if column in frame
+                                   else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+
+    def text(self, frame: pd.DataFrame | None, column: str) -> pd.Series:
+        """The column as text (see :func:`text`), computed once per column (``frame`` may be None once read)."""
+        if frame is not None:
+            self._read(frame, column)
         if column not in self._texts:
-            array = arrow_text(frame[column]) if column in frame else None
-            if array is not None:
-                self._arrows[column] = array
-                self._texts[column] = pd.Series(cells.objects(array), index=frame.index, dtype=object)
-            else:
-                self._texts[column] = (text(frame[column]) if column in frame
-                                       else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+            self._texts[column] = pd.Series(cells.objects(self._arrows[column]), index=self._indexes[column], dtype=object)
         return self._texts[column]
+
+    def present(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Where a column's text is not empty (``text(...).notna()``, without printing every cell)."""
+        self._read(frame, column)
+        if column in self._texts:
+            return self._texts[column].notna()
+        return pd.Series(self._arrows[column].is_valid().to_numpy(zero_copy_only=False), index=frame.index)
+
+    def quoted(self, frame: pd.DataFrame | None, column: str, mask: pd.Series) -> pd.Series | None:
+        """The text of a column for the messages of the cells where ``mask`` holds (None when there are none)."""
+        if column in self._texts:
+            return self._texts[column]
+        if not np.asarray(mask, dtype=bool).any():
+            return None
+        if column in self._datetimes:
+            return text(self._datetimes[column][mask])
+        return self.text(frame, column)
 
     def arrow(self, column: str) -> pa.Array | None:
         """The text of a column read with :meth:`text`, as Arrow (None when it was not a text column)."""
         return self._arrows.get(column)
 
+    def codes(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """:func:`~riskmap.io.identifiers.normal_codes` of a column's text."""
+        self._read(frame, column)
+        if column in self._arrows:
+            return normal_codes_arrow(self._arrows[column], frame.index)
+        return normal_codes(self._texts[column])
+
     def forget(self, column: str) -> None:
         """Drop the text of a column (its cells were changed: it is read again)."""
         self._texts.pop(column, None)
         self._arrows.pop(column, None)
+        self._indexes.pop(column, None)
 
     def report(self, severity: str, column: str, mask, make_message: MessageFor | pd.Series,
                values: pd.Series | None = None) -> None:
@@ -257,33 +293,39 @@ class Checker:
     def numbers(self, frame: pd.DataFrame, column: str, *, allowed: str | None = None, low=None, high=None,
                 choices: tuple[float, ...] | None = None) -> pd.Series:
         """Numbers of a column; unreadable ones and those out of range are errors."""
-        raw = self.text(frame, column)
+        present = self.present(frame, column)
         col = ColumnName(column)
         if pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(frame[column].dtype):
             values = frame[column].astype(float)
+        elif column in self._arrows:
+            values = parse_numbers(None, array=self._arrows[column], index=frame.index)
         else:
-            values = parse_numbers(raw, array=self.arrow(column))
-        self.report("error", column, raw.notna() & values.isna(), lambda v: msg("bad_number", col=col, value=v), raw)
+            values = parse_numbers(self._texts[column])
+        bad = present & values.isna()
+        self.report("error", column, bad, lambda v: msg("bad_number", col=col, value=v), self.quoted(frame, column, bad))
         infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
         if infinite.any():  # inf, -inf, 1e999: never a count, a factor or a coordinate
+            raw = self.text(frame, column)
             self.report("error", column, infinite, lambda v: msg("not_finite", col=col, value=v),
                         raw.where(raw.notna(), values.astype(str)))
             values = values.where(~infinite)
         if choices is not None:
             allowed_values = np.asarray(choices, dtype=float)
             numbers_ = values.to_numpy(float)
-            present = ~np.isnan(numbers_)
+            given = ~np.isnan(numbers_)
             known = np.zeros(len(values), dtype=bool)
             if len(allowed_values):  # compared where there is a number (a factor is given for a few rows)
-                known[present] = np.isclose(numbers_[present, None], allowed_values[None, :], rtol=1e-9,
-                                            atol=1e-12).any(axis=1)
+                known[given] = np.isclose(numbers_[given, None], allowed_values[None, :], rtol=1e-9,
+                                          atol=1e-12).any(axis=1)
             wrong = values.notna() & ~pd.Series(known, index=values.index)
             words = allowed or ", ".join(f"{c:g}" for c in choices)
-            self.report("error", column, wrong, lambda v: msg("out_of_range", col=col, value=v, allowed=words), raw)
+            self.report("error", column, wrong, lambda v: msg("out_of_range", col=col, value=v, allowed=words),
+                        self.quoted(frame, column, wrong))
         elif low is not None or high is not None:
             wrong = values.notna() & ((values < (low if low is not None else -np.inf)) | (values > (high if high is not None else np.inf)))
             self.report("error", column, wrong,
-                        lambda v: msg("out_of_range", col=col, value=v, allowed=allowed or f"{low}–{high}"), raw)
+                        lambda v: msg("out_of_range", col=col, value=v, allowed=allowed or f"{low}–{high}"),
+                        self.quoted(frame, column, wrong))
         return values
 
     def choice(self, frame: pd.DataFrame, column: str, vocabulary: dict[str, Any], allowed: str | Msg, *,
@@ -297,7 +339,6 @@ class Checker:
         its first rows and the line of ``[table]`` (``datasets.X.values``) that would
         map it, with ``example`` as the key.
         """
-        raw = self.text(frame, column)
         col = ColumnName(column)
 
         def find(value: str | None):
@@ -309,19 +350,30 @@ class Checker:
                     return vocabulary[key]
             return None
 
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)  # look each distinct spelling up once
+        codes, uniques, missing = self._factorized(frame, column)  # look each distinct spelling up once
         found = np.array([find(v) for v in uniques] + [None], dtype=object)
         unknown_code = np.array([found[k] is None for k in range(len(uniques))] + [False], dtype=bool)
         if no_value is not None:
             found = np.array([None if f is no_value else f for f in found], dtype=object)
-        values = pd.Series(found[codes], index=raw.index, dtype=object)
-        self._report_unknown(column, raw, codes, uniques, unknown_code, allowed, table, example)
+        values = pd.Series(found[codes], index=frame.index, dtype=object)
+        self._report_unknown(column, codes, uniques, unknown_code, allowed, table, example)
         if required:
-            self.report("error", column, raw.isna(), lambda v: msg("empty_required", col=col))
-        filled = values.where(values.notna() | ~raw.isna(), default) if default is not None else values
+            self.report("error", column, missing, lambda v: msg("empty_required", col=col))
+        filled = values.where(values.notna() | ~missing, default) if default is not None else values
         return filled.astype(object)
 
-    def _report_unknown(self, column: str, raw: pd.Series, codes: np.ndarray, uniques, unknown_code: np.ndarray,
+    def _factorized(self, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list, pd.Series]:
+        """The column's distinct texts in order of first appearance, each cell's code (-1: empty), the empty cells."""
+        self._read(frame, column)
+        if column in self._arrows:  # Arrow's dictionary: the order pd.factorize gives, without a Python string per cell
+            encoded = pc.dictionary_encode(self._arrows[column])
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.intp)
+            return codes, encoded.dictionary.to_pylist(), pd.Series(codes == -1, index=frame.index)
+        raw = self._texts[column]
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        return codes, list(uniques), raw.isna()
+
+    def _report_unknown(self, column: str, codes: np.ndarray, uniques, unknown_code: np.ndarray,
                         allowed: str | Msg, table: str, example: str) -> None:
         """One error per unknown spelling: its first row, how many rows, the TOML line that maps it."""
         from riskmap.io.localwords import toml_line  # values stand below the local words' checks
@@ -355,14 +407,14 @@ class Checker:
             self._datetimes[column] = series
             present = series.notna()
         else:
-            present = self.text(frame, column).notna()
+            present = self.present(frame, column)
         col = ColumnName(column)
         problem = parsed.problem.where(~parsed.placeholder, None if placeholder_means_none else "out_of_range")
         for code, key in (("unreadable", "bad_date"), ("impossible", "date_impossible"), ("ambiguous", "date_ambiguous"),
                           ("two_digit_year", "date_two_digit_year"),
                           ("out_of_range", "deadline_out_of_range" if placeholder_means_none else "date_out_of_range")):
             wrong = present & (problem == code)
-            self.report("error", column, wrong, lambda v, key=key: msg(key, col=col, value=v), self._quoted(column, wrong))
+            self.report("error", column, wrong, lambda v, key=key: msg(key, col=col, value=v), self.quoted(frame, column, wrong))
         if required:
             self.report("error", column, ~present, lambda v: msg("empty_required", col=col))
         return parsed.values
@@ -374,7 +426,7 @@ class Checker:
         ``versions`` (an enterprise's ``valid_from``, parsed) lets an id repeat once per
         version: then a repeated (id, version) pair is the error.
         """
-        values = normal_codes(self.text(frame, column), array=self.arrow(column))
+        values = self.codes(frame, column)
         col = ColumnName(column)
         self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
         if versions is not None:
@@ -407,7 +459,7 @@ class Checker:
         character (GB 32100-2015); a code of 16–20 characters other than 18 is taken for
         a mistyped one.  Shorter or longer texts are a ledger's own IDs and left alone.
         """
-        values = normal_codes(self.text(frame, column), array=self.arrow(column)) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        values = self.codes(frame, column) if column in frame else pd.Series(None, index=frame.index, dtype=object)
         length = values.str.len().fillna(0).astype(int)
         checked = values.notna() & (length == 18)
         digit = values.where(checked).map(lambda v: credit_check_character(v[:17]), na_action="ignore")
@@ -420,20 +472,12 @@ class Checker:
 
     def after(self, values: pd.Series, column: str, day: Any) -> None:
         """Dates after ``day`` (the workspace's ``as_of``) are a warning naming each row."""
-        if day is None or (column not in self._texts and column not in self._datetimes):
+        if day is None or (column not in self._texts and column not in self._arrows and column not in self._datetimes):
             return
         late = values.notna() & (values.dt.normalize() > pd.Timestamp(day))
         self.report("warning", column, late, lambda v: msg("date_after_as_of", col=ColumnName(column), value=v,
                                                            as_of=pd.Timestamp(day).date().isoformat()),
-                    self._quoted(column, late))
-
-    def _quoted(self, column: str, wrong: pd.Series) -> pd.Series | None:
-        """The text of a column's cells where ``wrong`` holds, for messages (a datetime column printed only there)."""
-        if column in self._texts:
-            return self._texts[column]
-        if not wrong.any():
-            return None
-        return text(self._datetimes[column][wrong])
+                    self.quoted(None, column, late))
 
     def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Text of a required column; an empty cell is an error."""

@@ -76,7 +76,8 @@ def has_control_characters(array: pa.Array) -> bool:
     if buffers[2] is None or offsets[-1] == offsets[0]:
         return False
     data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    return bool(_CONTROL_BYTES[data].any())
+    low = data[(data < 0x20) | (data == 0x7F)]  # few: tabs, line ends, and the characters looked for
+    return bool(_CONTROL_BYTES[low].any())
 
 
 def objects(array: pa.Array) -> np.ndarray:

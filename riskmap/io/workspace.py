@@ -402,6 +402,7 @@ def _load_one(name: str, spec: Any, reading: _Reading, log: ProblemLog, standard
     try:
         if name in NAMES:
             frame, file = load_dataset(name, spec, reading, log)
+            _release_arrow_memory()
             if on_dataset is not None and not log.errors:
                 on_dataset(name, frame, standard)
             return name, frame, file, False
@@ -413,6 +414,17 @@ def _load_one(name: str, spec: Any, reading: _Reading, log: ProblemLog, standard
     except InputError as exc:
         log.problems.extend(exc.problems or [Problem("error", str(spec.get("path", name)), str(exc))])
         return name, None, None, False
+
+
+def _release_arrow_memory() -> None:
+    """Give back to the system the memory pyarrow kept from a dataset's raw table (freed once its frame is built).
+
+    pyarrow's allocator keeps freed pages for reuse; at national scale the raw text of
+    two millions of enterprises would stay resident through the assessment.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _region(counties: gpd.GeoDataFrame | None) -> tuple[float, float, float, float] | None:

@@ -129,6 +129,7 @@ class History:
     _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _changed: dict = field(default_factory=dict, repr=False)
     _outlooks: dict = field(default_factory=dict, repr=False)
+    _tables: dict = field(default_factory=dict, repr=False)  # what several warning rules share (riskmap.alerts)
 
     KEEP = 4  # period assessments kept in memory besides the one at as_of and the forecast
 

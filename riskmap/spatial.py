@@ -7,6 +7,10 @@ work (:mod:`riskmap.roadwork`: units split at county borders and cut, traffic
 accidents snapped) in worker threads.  The result, a :class:`Prepared`, is what
 :func:`riskmap.pipeline.grade_at` grades at a date, so an assessment at many dates
 (issue 11: history and forecast) repeats only the grading.
+
+The frames here are shallow copies of the datasets read (``copy(deep=False)``): with
+pandas' copy-on-write (pandas 3) a column is copied only when it is changed, so a
+nation's 3 million accidents are not held twice while they are joined.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
     wins).  ``located_by`` says how each was placed: ``point``, ``county`` or ``none``.
     """
     enterprises, versions = split_versions(dataset_frame(ws, "enterprises", ENTERPRISE_COLUMNS), ws.info.as_of)
-    enterprises = enterprises.copy()
+    enterprises = enterprises.copy(deep=False)
     file = ws.files.get("enterprises", "enterprises")
     missing = no_location(enterprises.geometry)
     county = place_points(enterprises, "enterprises", "enterprise_id", file, missing.to_numpy(), places, audit)
@@ -188,7 +192,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
     (``located_by``: ``point``, ``enterprise``, ``county`` or ``none``).  Returns the
     accidents and the enterprise position of each (-1: none).
     """
-    accidents = dataset_frame(ws, "accidents", ACCIDENT_COLUMNS).copy()
+    accidents = dataset_frame(ws, "accidents", ACCIDENT_COLUMNS).copy(deep=False)
     file = ws.files.get("accidents", "accidents")
     if "sector" not in accidents:
         accidents["sector"] = None
@@ -230,7 +234,7 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     point places it (``"point"``); without one the hazard is unassigned with that
     reason (``"none"``).  Returns the hazards and the enterprise position of each.
     """
-    hazards = dataset_frame(ws, "hazards", HAZARD_COLUMNS).copy()
+    hazards = dataset_frame(ws, "hazards", HAZARD_COLUMNS).copy(deep=False)
     file = ws.files.get("hazards", "hazards")
     owner, link_words = enterprises.resolve(hazards["enterprise_id"], _record_names(hazards))
     known = owner >= 0
@@ -453,7 +457,7 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
     for row in ws.skipped:  # left out for their errors: listed with them in unassigned.csv
         audit.unassign(row.dataset, [row.label], [msg("skipped_row", row=row.row, error=row.error)])
     with stages.stage("counties"):
-        counties = ws.datasets["counties"].copy()
+        counties = ws.datasets["counties"].copy(deep=False)
         places = CountyPlaces.of(counties)
     rows, snap_job = start_snapping(ws, places, job, standard, horizon)
     with stages.stage("enterprises: join"):

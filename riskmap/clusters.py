@@ -69,17 +69,42 @@ def distance_band(prepared: Prepared, band: float | str) -> tuple[scipy.sparse.c
 
 
 def band_matrix(xy: np.ndarray, metres: float) -> scipy.sparse.csr_matrix:
-    """Binary weights of the points ``xy`` within ``metres`` of each other, each its own neighbour (CSR)."""
+    """Binary weights of the points ``xy`` within ``metres`` of each other, each its own neighbour.
+
+    The pattern only (a CSR matrix of int8 ones, int32 indices, each row's neighbours in
+    order): a nation's road units have tens of millions of neighbour pairs, and float
+    weights would hold 8 bytes more per pair (:func:`neighbour_sums` makes them a block
+    at a time instead).
+    """
     from scipy.spatial import KDTree
 
     n = len(xy)
     pairs = KDTree(xy).query_pairs(metres, output_type="ndarray") if n else np.zeros((0, 2), dtype=int)
-    rows = np.concatenate([pairs[:, 0], pairs[:, 1], np.arange(n)])
-    cols = np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(n)])
+    index = np.int32 if n < 2**31 - 1 else np.int64
+    first, second = pairs[:, 0].astype(index), pairs[:, 1].astype(index)
     del pairs
-    matrix = scipy.sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    own = np.arange(n, dtype=index)
+    rows, cols = np.concatenate([first, second, own]), np.concatenate([second, first, own])
+    del first, second
+    matrix = scipy.sparse.coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
     matrix.sort_indices()
     return matrix
+
+
+def neighbour_sums(matrix: scipy.sparse.csr_matrix, y: np.ndarray, rows: np.ndarray | None = None,
+                   block: int = 4_000_000) -> np.ndarray:
+    """``W @ y`` for the binary weights ``W`` (the rows ``rows`` of it, default all) as esda computes it
+    (``csr_matvec`` over float weights), made about ``block`` weights at a time."""
+    chosen = matrix if rows is None else matrix[rows]
+    indptr, n_rows = chosen.indptr, chosen.shape[0]
+    out = np.empty(n_rows)
+    start = 0
+    while start < n_rows:
+        stop = min(max(int(np.searchsorted(indptr, indptr[start] + block, side="right")) - 1, start + 1), n_rows)
+        part = chosen[start:stop]
+        out[start:stop] = scipy.sparse.csr_matrix((np.ones(part.nnz), part.indices, part.indptr), shape=part.shape) @ y
+        start = stop
+    return out
 
 
 def weights_graph(matrix: scipy.sparse.csr_matrix):
@@ -87,7 +112,7 @@ def weights_graph(matrix: scipy.sparse.csr_matrix):
     from libpysal.graph import Graph
 
     focal = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    return Graph.from_arrays(focal, matrix.indices, matrix.data, is_sorted=True).transform("B")
+    return Graph.from_arrays(focal, matrix.indices, np.ones(matrix.nnz), is_sorted=True).transform("B")
 
 
 @dataclass
@@ -141,8 +166,8 @@ class GiStar:
     def __init__(self, prepared: Prepared | None, *, band: float | str, matrix: scipy.sparse.csr_matrix | None = None):
         """The weights of ``prepared``'s road units (:func:`distance_band`), or ``matrix`` (band in metres)."""
         self.matrix, self.band = distance_band(prepared, band) if matrix is None else (matrix, float(band))
-        # esda: cardinality = W.sum(axis=1), the same for every y
-        self.neighbours = np.asarray(self.matrix.sum(axis=1)).ravel()
+        # esda: cardinality = W.sum(axis=1) (a count of ones), the same for every y
+        self.neighbours = np.diff(self.matrix.indptr).astype(float)
 
     def _z(self, y: np.ndarray, total: np.ndarray, cardinality: np.ndarray) -> np.ndarray:
         """esda's ``G_Local.calc`` for binary weights with self-weights (star: nothing removed)."""
@@ -164,7 +189,7 @@ class GiStar:
 
     def __call__(self, epdo: np.ndarray) -> HotSpots:
         y = np.asarray(epdo, dtype=float)
-        n, total = len(y), self.matrix @ y
+        n, total = len(y), neighbour_sums(self.matrix, y)
         if self._flat(y):
             nan = np.full(n, np.nan)
             return HotSpots(nan, nan.copy(), self.neighbours, total, self.band)
@@ -176,7 +201,7 @@ class GiStar:
         y = np.asarray(epdo, dtype=float)
         if self._flat(y):
             return np.full(len(rows), np.nan)
-        return self._z(y, self.matrix[rows] @ y, self.neighbours[rows])
+        return self._z(y, neighbour_sums(self.matrix, y, rows), self.neighbours[rows])
 
 
 def hot_spots(prepared: Prepared, epdo: np.ndarray, *, band: float | str) -> HotSpots:

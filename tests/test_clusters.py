@@ -56,6 +56,19 @@ def test_the_z_scores_of_some_units_are_those_of_the_whole_network(network):
     np.testing.assert_array_equal(two_sided(gi.z_of(y, rows)), gi(y).p[rows])
 
 
+def test_the_neighbour_sums_made_in_blocks_are_those_of_the_float_weights(network):
+    from scipy.sparse import csr_matrix
+
+    from riskmap.clusters import neighbour_sums
+
+    y = epdo_values(np.random.default_rng(8), network.shape[0])
+    weights = csr_matrix((np.ones(network.nnz), network.indices, network.indptr), shape=network.shape)
+    rows = np.arange(0, network.shape[0], 3)
+    for block in (1, 50, 10_000_000):
+        np.testing.assert_array_equal(neighbour_sums(network, y, block=block), weights @ y)
+        np.testing.assert_array_equal(neighbour_sums(network, y, rows, block=block), (weights @ y)[rows])
+
+
 def test_a_network_without_variation_has_no_hot_spots(network):
     gi = GiStar(None, band=1500, matrix=network)
     flat = np.full(network.shape[0], 2.0)

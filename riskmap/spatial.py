@@ -79,25 +79,25 @@ class PlacedEnterprises:
         :class:`~riskmap.i18n.Msg` of an unknown id, an unknown name or a name that
         several enterprises share (the record is kept either way).
         """
-        owner = self.positions_of(ids)
+        owner = self.positions_of(ids).copy()  # pandas 3 may hand out a read-only view
         words: list = [None] * len(ids)
         has_id = ids.notna().to_numpy()
         if names is None:
             names = pd.Series(None, index=ids.index, dtype=object)
         normal = normal_names(names)
         by_name = normal.map(self.by_name).fillna(-1).to_numpy(dtype=np.int64)
-        for k in np.flatnonzero(owner < 0):
-            name, id_ = names.iat[k], ids.iat[k]
-            if by_name[k] >= 0:
-                owner[k] = by_name[k]
-                if has_id[k]:
-                    words[k] = msg("linked_by_name", value=id_, name=name)
-            elif has_id[k]:
-                words[k] = msg("unknown_enterprise", value=id_)
-            elif by_name[k] == -2:
-                words[k] = msg("ambiguous_enterprise_name", value=name)
-            elif normal.iat[k] is not None:
-                words[k] = msg("unknown_enterprise_name", value=name)
+        # Whole columns at a time: most records of a nation's accidents name no enterprise at all.
+        unknown, named = owner < 0, normal.notna().to_numpy()
+        linked = unknown & (by_name >= 0)
+        owner[linked] = by_name[linked]
+        id_values, name_values = ids.to_numpy(dtype=object), names.to_numpy(dtype=object)
+        for words_of, mask in (
+                (lambda v, n: msg("linked_by_name", value=v, name=n), linked & has_id),
+                (lambda v, n: msg("unknown_enterprise", value=v), unknown & ~linked & has_id),
+                (lambda v, n: msg("ambiguous_enterprise_name", value=n), unknown & ~has_id & (by_name == -2)),
+                (lambda v, n: msg("unknown_enterprise_name", value=n), unknown & ~has_id & (by_name == -1) & named)):
+            for k in np.flatnonzero(mask):
+                words[k] = words_of(id_values[k], name_values[k])
         return owner, words
 
 

@@ -161,8 +161,10 @@ def grade_roads_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDa
     codes = unit_codes(state.rate, state.unit_grade, state.prone, counts, prepared.standard)
     columns = dict(network.units)
     columns.update({c: counts[c].to_numpy() for c in ("fatal", "injury", "pdo")})
+    # The reasons stay Python objects: a few distinct texts, each shared by many units (as text columns of
+    # Arrow strings, a nation's two million units would hold 360 MB of copies).
     columns.update({"epdo": state.epdo, "rate": state.rate, "accident_prone": state.prone, "grade": state.unit_grade,
-                    "score": state.rate, "reasons": render_column(pd.Series(codes, dtype=object), lang).to_numpy(),
+                    "score": state.rate, "reasons": render_column(pd.Series(codes, dtype=object), lang),
                     "reason_codes": codes})
     road_units = gpd.GeoDataFrame(columns, geometry=network.geometry, crs=4326)
     if basis(prepared).snap_unit is not None:

@@ -168,9 +168,14 @@ def _record_names(frame: gpd.GeoDataFrame) -> pd.Series | None:
     return frame["enterprise_name"] if "enterprise_name" in frame else None
 
 
-def _say(audit: Audit, dataset: str, ids: np.ndarray, county_codes: np.ndarray, words: list[list]) -> None:
+def _words(link_words: list) -> dict[int, list]:
+    """Record position → what to say about it, for the records with something to say (most have nothing)."""
+    return {k: [w] for k, w in enumerate(link_words) if w is not None}
+
+
+def _say(audit: Audit, dataset: str, ids: np.ndarray, county_codes: np.ndarray, words: dict[int, list]) -> None:
     """Each record's words: ``notes.csv`` when it has a county, ``unassigned.csv`` when not."""
-    said = [(k, w) for k, items in enumerate(words) for w in items]
+    said = [(k, w) for k in sorted(words) for w in words[k]]
     audit.unassign_or_note(dataset, [ids[k] for k, _ in said], [county_codes[k] for k, _ in said], [w for _, w in said])
 
 
@@ -200,7 +205,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
     known = owner >= 0
     ent_county, ent_point = _enterprise_of(enterprises, owner)
     county = np.full(len(accidents), -1, dtype=np.int64)
-    words: list[list] = [[w] if w is not None else [] for w in link_words]
+    words = _words(link_words)
     located_by = np.full(len(accidents), "none", dtype=object)
     if len(accidents):
         # A production accident tied to a known enterprise takes its sector.
@@ -215,7 +220,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
         county = np.where(by_county, ent_county, county)
         located_by = np.where(own, "point", np.where(fill, "enterprise", np.where(by_county, "county", "none")))
         for k in np.flatnonzero(~own & ~fill & ~by_county):
-            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
+            words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
                             if known[k] else msg("no_location"))
     accidents["located_by"] = located_by.astype(object) if len(accidents) else pd.Series(dtype=object)
     accidents["county_code"] = places.code_of(county)
@@ -246,7 +251,7 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     located_by = np.where(at_enterprise, "enterprise", np.where(by_point, "point", "none"))
     hazards["located_by"] = located_by.astype(object) if len(hazards) else pd.Series(dtype=object)
     county = ent_county.copy()
-    words: list[list] = [[w] if w is not None else [] for w in link_words]
+    words = _words(link_words)
     if len(hazards):
         # Drawn at the enterprise's point (an unassigned one too: still drawn), else at its own.
         draw_at_enterprise = ent_point & ~by_point
@@ -255,9 +260,9 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
             county[by_point] = place_points(hazards[by_point], "hazards", "hazard_id", file,
                                             np.zeros(int(by_point.sum()), dtype=bool), places, audit)
         for k in np.flatnonzero(known & ~at_enterprise):  # its enterprise has no county
-            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]]))
+            words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]]))
         for k in np.flatnonzero(nowhere & ~known):
-            words[k].append(msg("no_hazard_location"))
+            words.setdefault(k, []).append(msg("no_hazard_location"))
         hazards.loc[nowhere & ~ent_point, "geometry"] = None
     hazards["county_code"] = places.code_of(county)
     hazards["county_name"] = places.name_of(county)

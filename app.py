@@ -7,8 +7,9 @@ Workspace, in this order: files uploaded in the sidebar (:mod:`riskmap.io.upload
 the folder named by ``RISKMAP_WORKSPACE``, the demo workspace ``data/demo``.
 
 The history (:mod:`riskmap.history`) is computed once per workspace *content* (a SHA-256
-of its files) and kept with ``st.cache_resource``: a filter, language or period change
-never recomputes it.  One :class:`riskmap.View` per run feeds figures, map, tables, downloads.
+of its files) and kept with ``st.cache_resource``, shared by every visitor: a filter,
+language or period change never recomputes it.  Its warnings are found once the first map
+is drawn (the page says so meanwhile).  One :class:`riskmap.View` per run feeds figures, map, tables, downloads.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def main() -> None:
         st.warning(ui("skipped", lang, n=skipped))
     panels.headline(view.headline, lang)
     show_map(view, layers, basemap, mode)  # within the first screen: what the page leads with
+    workspace.find_warnings(history, lang)  # the first visitor's map does not wait for them
     if view.headline.get("located_by_county"):
         st.caption(t("located_by_county_note", lang, n=view.headline["located_by_county"]))
     warnings = notes + view.warnings

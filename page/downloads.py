@@ -12,6 +12,7 @@ import streamlit as st
 from page.reports import reports
 from page.text import ui
 from riskmap import View, outputs
+from riskmap.export import export_notes
 from riskmap.export.page import MAX_DPI, MIN_DPI, ORIENTATIONS, PAPERS_MM, ExportOptions
 
 
@@ -44,4 +45,7 @@ def downloads(view: View, layers: list, stem: str, history) -> None:
             label = ui("all_zip", lang) if plain == "outputs.zip" else (ui(f"fmt_{plain.rsplit('.', 1)[1]}", lang)
                                                                        if group is exports else plain)
             cols[i % width].download_button(label, data, file_name=name, mime=mime, key=f"dl_{plain}", on_click="ignore")
+    # The briefing falls back to other fonts where the GB/T 9704 ones are missing; say which, as the CLI does.
+    for note in export_notes("docx", lang):
+        st.caption(note)
     reports(view, history)

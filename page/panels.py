@@ -47,6 +47,8 @@ def _why(view: View, code: str | None, history) -> None:
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
     st.vega_lite_chart(charts.score_trend(history.county_trend(code), view.standard, lang=lang, colours=view.colours,
                                           title=ui("trend", lang)), width="stretch")
+    if view.regraded:  # the history is graded on every sector: say so beside the sector grade
+        st.caption(ui("trend_all_sectors", lang))
 
 
 def ranking(view: View, history) -> None:

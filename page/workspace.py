@@ -46,10 +46,43 @@ def _content_hash(folder: str, signature: tuple) -> str:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_history(content_hash: str, folder: str, skip_bad_rows: bool = False):
     """The history of a workspace, once per content hash, folder and skipping choice (an upload folder goes
-    with its visitor).  Not per language: a View renders words from codes, so a switch never re-assesses."""
+    with its visitor), shared by every visitor.  Not per language: a View renders words from codes, so a
+    switch never re-assesses.  Without its warnings: :func:`find_warnings` finds them once the map is drawn."""
     from riskmap.history import build_history
 
-    return build_history(folder, skip_bad_rows=skip_bad_rows)
+    return build_history(folder, skip_bad_rows=skip_bad_rows, warnings=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _warnings_of(content_hash: str, folder: str, skip_bad_rows: bool, _history) -> int:
+    """Find a history's warnings once (a visitor arriving meanwhile waits for the same run) and count them
+    in its summary, as ``riskmap assess`` does: ``summary.json`` of the downloads says the same."""
+    return _count_warnings(_history)
+
+
+def _count_warnings(history) -> int:
+    from riskmap.history import summary_of
+
+    found = len(history.warnings)
+    # In place: the assessments made from this one (period change, language) share its summary.
+    history.assessment.summary["warnings"] = summary_of(history, warnings=True)["warnings"]
+    return found
+
+
+def find_warnings(history, lang: str) -> None:
+    """The history's warnings (:attr:`History.warnings`), found after the map is drawn, saying so meanwhile.
+
+    The first visitor's map no longer waits for the warnings (seconds at province scale): the
+    page draws it, then finds them before the tabs that show them (ranking, warnings, downloads).
+    """
+    if "warnings" in history.__dict__ and "warnings" in history.assessment.summary:
+        return
+    key = st.session_state.get("_history_key")
+    with st.spinner(ui("finding_warnings", lang)):
+        if key is None:  # a history not loaded by this page: found here, counted the same way
+            _count_warnings(history)
+        else:
+            _warnings_of(*key, history)
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,7 +122,10 @@ def _default(lang: str) -> tuple[Path, str]:
 def _load(folder: Path, skip: bool):
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder", [Problem.said("error", str(folder), msg("ws_not_folder"), "zh")])
-    return load_history(_content_hash(str(folder), upload.file_signature(folder)), str(folder), skip)
+    key = (_content_hash(str(folder), upload.file_signature(folder)), str(folder), skip)
+    history = load_history(*key)
+    st.session_state["_history_key"] = key
+    return history
 
 
 def _try_pending(skip: bool, lang: str) -> None:

@@ -24,7 +24,7 @@ writing the same target once it is this old (a run still writing it is never tha
 
 
 def _sweep(target: Path) -> None:
-    for part in target.parent.glob(f".{target.name}.*.part"):
+    for part in target.parent.glob(f".{target.name}.*.part*"):
         try:
             if time.time() - part.stat().st_mtime > STALE_S:
                 part.unlink()
@@ -51,7 +51,8 @@ def replacing(target: str | Path) -> Iterator[Path]:
     Yields
     ------
     pathlib.Path
-        A fresh, empty file beside ``target`` (``.NAME.XXXX.part``).  On an exception the
+        A fresh, empty file beside ``target`` (``.NAME.XXXX.part.EXT``: it keeps ``target``'s extension,
+        which GDAL checks for a GeoPackage).  On an exception the
         file is removed and ``target`` is left as it was (``riskmap`` turns SIGTERM into an exit, so a
         ``timeout`` or ``systemctl stop`` cleans up too; a temporary file of a run killed outright is
         removed by a later run once a day old).
@@ -64,7 +65,7 @@ def replacing(target: str | Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:

@@ -104,8 +104,8 @@ def _sector_records(assessment: Assessment, table: pd.DataFrame, sectors: tuple[
     for dataset, column in ID_COLUMNS.items():
         rows = datasets == dataset
         if rows.any():
-            known = set(getattr(shown, dataset)[column].astype(str))
-            keep[rows] = np.isin(ids[rows], list(known))
+            # pandas' isin hashes; numpy's sorts object arrays (seconds for a province's ids).
+            keep[rows] = pd.Series(ids[rows]).isin(getattr(shown, dataset)[column].astype(str).unique()).to_numpy()
     keep[np.isin(datasets, ["roads", "road_units"])] = roads
     return table[keep].reset_index(drop=True)
 

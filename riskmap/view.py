@@ -120,7 +120,8 @@ def _listed(table: pd.DataFrame, shown: Assessment, filters: Filters | None) -> 
     for dataset, column in _RECORD_IDS.items():
         rows = datasets == dataset
         if rows.any():
-            keep[rows] = np.isin(ids[rows], getattr(shown, dataset)[column].astype(str).unique())
+            # pandas' isin hashes; numpy's sorts object arrays (seconds for a province's ids).
+            keep[rows] = pd.Series(ids[rows]).isin(getattr(shown, dataset)[column].astype(str).unique()).to_numpy()
     others = ~np.isin(datasets, list(_RECORD_IDS))
     if filters.counties is not None:
         county = table["county_code"].astype(object).where(table["county_code"].notna(), None).to_numpy() \

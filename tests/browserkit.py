@@ -30,11 +30,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_server(log_dir: Path, *, env: dict[str, str] | None = None, root: Path = ROOT) -> Iterator[str]:
     """``streamlit run app.py`` on a free port; yields its URL, stops it afterwards.
 
     ``env`` adds to (or, with an empty value, removes from) the environment;
-    ``RISKMAP_WORKSPACE`` is removed unless given.
+    ``RISKMAP_WORKSPACE`` is removed unless given.  ``root`` is the tree whose
+    ``app.py`` runs (a benchmark's baseline runs the tree before a change).
     """
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != "RISKMAP_WORKSPACE"}
@@ -46,9 +47,9 @@ def streamlit_server(log_dir: Path, *, env: dict[str, str] | None = None) -> Ite
     log_path = log_dir / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

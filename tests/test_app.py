@@ -83,6 +83,12 @@ def test_sector_filter_changes_figures_and_tables(app, demo_assessment):
     assert set(enterprises["行业领域"]) == {"煤矿"}
     open_tab(app, "道路单元")
     assert any("没有符合条件的记录" in c.value for c in app.caption)  # road units belong to road transport
+    # The why panel's score trend is of all sectors (the history is not re-graded): it says so beside the sector grade.
+    trend_note = "风险值变化按全部行业计算"
+    open_tab(app, "区县排名")
+    assert any(trend_note in c.value for c in app.caption)
+    app.sidebar.button_group(key="f_sectors").set_value([]).run()
+    assert not any(trend_note in c.value for c in app.caption)
 
 
 def test_grade_and_county_filters(app, demo_assessment):
@@ -135,6 +141,14 @@ def test_why_panel_and_charts_and_downloads(app, demo_assessment):
     open_tab(app, "统计图")
     open_tab(app, "下载")
     assert not app.exception
+    # The briefing's font fallback is said by the download, as the CLI prints it.
+    from riskmap.export import export_notes
+
+    notes = export_notes("docx", "zh")
+    captions = [c.value for c in app.caption]
+    assert all(note in captions for note in notes)
+    if notes:
+        assert any("GB/T 9704" in c for c in captions)
 
 
 def test_broken_workspace_shows_an_error(monkeypatch, tmp_path):

@@ -50,6 +50,8 @@ ALLOWED = {
     # Names of methods, as Chinese standards and papers write them: the LEC method (作业条件危险性评价法),
     # the Mann–Kendall trend test with Sen's slope, the Getis–Ord Gi* hot-spot statistic.
     "LEC", "Mann", "Kendall", "Sen", "Getis", "Ord", "Gi",
+    # The national standard the briefing's fonts follow, by its number (GB/T 9704).
+    "GB",
 }
 """English words a Chinese page may show, each for the reason given above."""
 
@@ -128,8 +130,17 @@ def _data_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.cache
+def _font_words() -> set[str]:
+    """The names of the fonts this machine's briefing falls back to (Noto Serif CJK SC, Microsoft YaHei ...): the
+    downloads tab names them as they are installed, since that is how a font is found and replaced."""
+    from riskmap.export.briefing import briefing_fonts
+
+    return {word for family in briefing_fonts().fonts.values() for word in WORD.findall(family)}
+
+
 def english_words(texts: list[str], extra: set[str] = frozenset()) -> set[str]:
-    allowed = ALLOWED | _column_names() | set(extra) | _data_words()
+    allowed = ALLOWED | _column_names() | set(extra) | _data_words() | _font_words()
     found = set()
     for text in texts:
         for word in WORD.findall(FILE_NAME.sub(" ", COLOUR_DIRECTIVE.sub(" ", text))):

@@ -189,3 +189,21 @@ def test_the_pack_of_an_earlier_period_end_is_that_periods(history):
     counties = history.at(past).counties["grade"].value_counts()
     assert [int(r[2]) for r in overview.rows[:4]] == [int(counties.get(g, 0)) for g in ("red", "orange", "yellow", "blue")]
     assert set(earlier.warnings["kind"]) <= set(history.warnings["kind"]) | {"grade_rise", "forecast_rise"}
+
+
+def test_the_warnings_found_after_the_map_are_counted_in_the_downloads_summary(app, history):
+    """The page draws the first map before it finds the warnings (issue 13); once found they are counted in
+    the shared history's summary, so the downloads' summary.json says what ``riskmap assess`` says."""
+    import io
+    import zipfile
+
+    from page import workspace
+    from riskmap import outputs
+
+    shared = workspace.load_history(*app.session_state["_history_key"])  # the one history every visitor shares
+    assert "warnings" in shared.__dict__
+    assert shared.assessment.summary["warnings"] == history.assessment.summary["warnings"]
+    full = shared.with_change(shared.as_of)
+    with zipfile.ZipFile(io.BytesIO(outputs.outputs_zip(View(full, None, "zh"), history=shared))) as archive:
+        summary = json.loads(archive.read("summary.json"))
+    assert summary["warnings"]["count"] == len(history.warnings) > 0

@@ -303,3 +303,37 @@ def test_a_saved_map_finds_a_hostile_name_as_text_and_zooms_with_the_wheel(brows
         assert page.evaluate("() => window.__xss") is None  # ... never run
         assert page.locator("img[src='x']").count() == 0
         assert page.outside == [] and page.dialogs == [] and page.errors == []
+
+
+def test_a_grid_cell_says_how_many_it_holds_of_each_grade(browser, tmp_path):
+    """Province scale: points past ``aggregate_above`` are counted in grid cells, whose tooltip (written in
+    the browser from the counts sent) names the layer, the count and the count of each grade, worst first."""
+    import dataclasses
+    import re
+
+    from mapfixtures import make_assessment
+    from riskmap.layers import load_layers
+    from riskmap.mapview import build_map, save_standalone
+
+    big = make_assessment(n_enterprises=2500)
+    spec = next(s for s in load_layers() if s.id == "enterprises")
+    spec = dataclasses.replace(spec, style={**spec.style, "aggregate_above": 1000, "aggregate_keep": ["red"],
+                                            "aggregate_cells": 12})
+    path = save_standalone(build_map(big, layers=[spec]), tmp_path / "cells.html")
+    with watched_page(browser, viewport=WINDOW) as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector(".rm-search input")
+        texts = page.evaluate("""() => {
+            const map = Object.values(window).find(v => v instanceof L.Map), out = [];
+            map.eachLayer(l => { if (l instanceof L.CircleMarker && l.getTooltip() && l.options.color === '#ffffff') {
+                l.openTooltip(); out.push(l.getTooltip().getElement().innerText); l.closeTooltip(); } });
+            return out.filter(t => t.includes('网格汇总')); }""")
+        assert texts, "no grid cell drawn"
+        total = 0
+        for text in texts:
+            n = int(re.search(r"(\d+) 家（网格汇总）", text).group(1))
+            counts = [int(c) for c in re.findall(r"(?:较大风险|一般风险|低风险)\s+(\d+)", text)]
+            assert text.startswith("企业") and sum(counts) == n and "重大风险" not in text  # red ones stand alone
+            total += n
+        assert total == int((big.enterprises["grade"] != "red").sum())
+        assert page.outside == [] and page.errors == []

@@ -201,8 +201,10 @@ def test_many_points_are_clustered_then_aggregated():
     n_red = int((big.enterprises["grade"] == "red").sum())
     assert len(agg["rows"]) == n_red  # red ones stay individual
     assert 0 < len(agg["cells"]) <= 20 * 20
-    counted = sum(int(re.search(r"<td>(\d+)</td>", c[4]) is not None) for c in agg["cells"])
-    assert counted == len(agg["cells"])
+    # Each cell says how many it holds, and of which grade (its tooltip is written from these in the browser).
+    assert all(c[4] == sum(c[5]) > 0 for c in agg["cells"])
+    assert sum(c[4] for c in agg["cells"]) == len(big.enterprises) - n_red
+    assert len(agg["cell_text"]["keys"]) == len(agg["cells"][0][5]) and "{n}" in agg["cell_text"]["head"]
 
 
 def test_many_road_units_keep_the_grades_that_matter():

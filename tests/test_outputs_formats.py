@@ -62,9 +62,12 @@ def test_layers_as_geopackage_hold_the_same_records(geojson_out, demo_path, tmp_
         assert (tmp_path / name).exists()
 
 
-def test_written_again_the_geopackage_is_replaced_not_appended(demo_path, tmp_path):
+def test_written_again_the_geopackage_is_replaced_not_appended(demo_path, tmp_path, recwarn):
     for _ in range(2):
         assert main(["assess", str(demo_path), "--out", str(tmp_path), "--layers-as", "geopackage", "--quiet"]) == 0
+    # The temporary file keeps the .gpkg extension, so GDAL has nothing to warn about.
+    assert not [w for w in recwarn if "extension" in str(w.message)]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     counties = gpd.read_file(tmp_path / "layers.gpkg", layer="counties", engine="pyogrio")
     assert len(counties) == counties["county_code"].nunique()
 

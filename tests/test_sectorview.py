@@ -118,6 +118,15 @@ def test_a_sector_view_says_so(tiny):
     assert "grade_all" not in View(a).counties
 
 
+def test_the_html_map_heading_says_re_graded_once(tiny):
+    from riskmap.export.html import heading_html
+
+    _, a = tiny
+    heading = heading_html(View(a, Filters(sectors=("hazardous_chemicals",))))
+    assert heading.count("按所选行业重新评估") == 1
+    assert "按所选行业重新评估" not in heading_html(View(a, Filters(grades=("red",))))
+
+
 def test_sector_views_are_kept(tiny):
     _, a = tiny
     first = regraded(a, ["fire", "coal_mine"])

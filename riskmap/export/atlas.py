@@ -34,7 +34,7 @@ from riskmap.coords import local_metric_crs
 from riskmap.document import Table
 from riskmap.errors import InputError
 from riskmap.export import fonts
-from riskmap.export.cartography import HAZARD_COLOUR, _polygon_path, drawable, open_major, tint
+from riskmap.export.cartography import HAZARD_COLOUR, drawable, open_major, polygon_path, tint
 from riskmap.export.flow import Flow
 from riskmap.export.furniture import draw_north_arrow, draw_scale_bar
 from riskmap.export.page import Page
@@ -69,7 +69,7 @@ class _Layers:
         self.outline = shapely.simplify(projected.geometry.to_numpy(), SIMPLIFY_M, preserve_topology=True)
         self.codes = everything["county_code"].astype(str).to_numpy()
         self.tree = shapely.STRtree(self.outline)
-        self.paths = [_polygon_path(g) for g in self.outline]
+        self.paths = [polygon_path(g) for g in self.outline]
         self.ents = self._points(view.enterprises)
         self.hazards = self._points(open_major(view.hazards))
         units = drawable(view.road_units)

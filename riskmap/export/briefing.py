@@ -211,7 +211,11 @@ STYLES = (("Title", "title", 22, 20, False), ("Heading 1", "heading1", 16, 15, F
           ("Heading 2", "heading2", 16, 13, False), ("Caption", "heading2", 12, 9.5, False))
 
 
-def _setup_styles(doc, lang: str, fonts: OfficialFonts) -> None:
+def setup_styles(doc, lang: str, fonts: OfficialFonts) -> None:
+    """Set the document's Normal, title, heading and caption styles to the GB/T 9704 fonts.
+
+    Used by the briefing and by the consultation pack, so both read alike.
+    """
     from docx.shared import Pt, RGBColor
 
     zh = lang == "zh"
@@ -252,9 +256,26 @@ def _repeat_header(row) -> None:
     tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
 
 
-def _add_table(doc, headers: list[str], rows: list[list[str]], *, grade_col: int | None = None,
-               grades: list[str] | None = None, numeric: Sequence[int] = (), colours=None,
-               widths_cm: Sequence[float] | None = None):
+def add_table(doc, headers: list[str], rows: list[list[str]], *, grade_col: int | None = None,
+              grades: list[str] | None = None, numeric: Sequence[int] = (), colours=None,
+              widths_cm: Sequence[float] | None = None):
+    """Add a table with a shaded header row that repeats on each page.
+
+    Parameters
+    ----------
+    doc : docx.Document
+        The document to add to.
+    headers, rows : list
+        Column headings and the rows' cell texts (data is always text, never markup).
+    grade_col, grades : optional
+        The column whose cells are tinted by grade, and each row's grade.
+    numeric : sequence of int
+        Columns aligned right.
+    colours : optional
+        Grade colours, when not the standard's.
+    widths_cm : optional
+        Column widths in centimetres.
+    """
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
@@ -325,7 +346,7 @@ def _new_document(view: View, fonts: OfficialFonts):
     doc = docx.Document()
     section = doc.sections[0]
     set_up_page(section, lang)
-    _setup_styles(doc, lang, fonts)
+    setup_styles(doc, lang, fonts)
     title = t("brief_title", lang, region=view.info.region)
     header = f"{title}　{_as_of(view)}" if lang == "zh" else f"{title} · {_as_of(view)}"
     if view.info.demo:
@@ -397,7 +418,7 @@ def _county_section(doc, view: View) -> None:
             row.insert(3, grade_label(grade, lang))
         headers.insert(3, L("grade_all"))
         widths, numeric = [2.6, 2.2, 1.8, 2.2, 1.9, 1.9, 1.9, 1.9], [2, 4, 5, 6, 7]
-    _add_table(doc, headers, rows, grade_col=1, grades=counties["grade"].tolist(), numeric=numeric,
+    add_table(doc, headers, rows, grade_col=1, grades=counties["grade"].tolist(), numeric=numeric,
                colours=grade_colours(view), widths_cm=widths)
 
 
@@ -414,7 +435,7 @@ def _enterprise_section(doc, view: View, ents: pd.DataFrame) -> None:
     doc.add_paragraph(t("brief_enterprises_intro", lang, r=by["red"], o=by["orange"], k=len(listed)))
     rows = [[_text(r.name), _text(r.county_name, t("unassigned", lang)), sector_label(_text(r.sector), lang, view.sectors),
              grade_label(r.grade, lang), _text(r.reasons, "–")] for r in listed.itertuples()]
-    _add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
+    add_table(doc, [L("name"), L("county_name"), L("sector"), L("grade"), L("reasons")], rows,
                grade_col=3, grades=listed["grade"].tolist(), colours=grade_colours(view),
                widths_cm=[4.2, 2.2, 2.4, 2.3, 5.5])
 
@@ -434,7 +455,7 @@ def _road_section(doc, view: View) -> None:
     doc.add_paragraph(t("brief_roads_intro", lang, n=len(prone), k=len(listed)))
     rows = [[_text(r.unit_id), _text(r.road_name, "–"), _text(r.county_name), _text(r.fatal),
              _text(r.injury), _num(r.epdo), f"{r.rate:.1f}"] for r in listed.itertuples()]
-    _add_table(doc, [L("unit_id"), L("road_name"), L("county_name"), L("fatal"), L("injury"), L("epdo"), L("rate")],
+    add_table(doc, [L("unit_id"), L("road_name"), L("county_name"), L("fatal"), L("injury"), L("epdo"), L("rate")],
                rows, numeric=range(3, 7), widths_cm=[4.0, 2.8, 1.7, 1.5, 1.5, 1.7, 2.4])
 
 
@@ -454,7 +475,7 @@ def _hazard_section(doc, view: View, hz: pd.DataFrame) -> None:
              _date(r.deadline), _text(int(r.days_overdue) if pd.notna(r.days_overdue) else ""),
              label(SUPERVISION_LABELS, _text(r.supervision, "none"), lang), _text(r.description, "")]
             for r in listed.itertuples()]
-    _add_table(doc, [L("hazard_id"), L("name"), L("county_name"), L("deadline"), L("days_overdue"),
+    add_table(doc, [L("hazard_id"), L("name"), L("county_name"), L("deadline"), L("days_overdue"),
                      L("supervision"), L("description")], rows, numeric=(4,),
                widths_cm=[2.6, 3.4, 1.6, 2.4, 1.5, 1.5, 3.6])
 

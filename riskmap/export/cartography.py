@@ -83,7 +83,7 @@ def _ring_codes(n: int) -> list[int]:
     return [MplPath.MOVETO] + [MplPath.LINETO] * (n - 2) + [MplPath.CLOSEPOLY]
 
 
-def _polygon_path(geom) -> MplPath | None:
+def polygon_path(geom) -> MplPath | None:
     """A matplotlib path for a (multi)polygon, holes included."""
     vertices, codes = [], []
     for poly in shapely.get_parts(geom):
@@ -194,14 +194,14 @@ class Drawn:
 
 def _county_layers(ax, data: MapData, layers: set[str], page: Page, drawn: Drawn) -> None:
     shown_codes = set(data.counties["county_code"].astype(str)) if "counties" in layers else set()
-    context = [p for p in (_polygon_path(g) for g in data.base.geometry) if p is not None]
+    context = [p for p in (polygon_path(g) for g in data.base.geometry) if p is not None]
     ax.add_collection(PatchCollection([PathPatch(p) for p in context], facecolor=CONTEXT_FILL,
                                       edgecolor=CONTEXT_EDGE, linewidth=page.pt(0.5), zorder=1))
     drawn.context = int((~data.base["county_code"].astype(str).isin(shown_codes)).sum())
     if "counties" in layers and not data.counties.empty:
         patches, faces = [], []
         for geom, grade in zip(data.counties.geometry, data.counties["grade"]):
-            path = _polygon_path(geom)
+            path = polygon_path(geom)
             if path is not None and grade in data.colours:
                 patches.append(PathPatch(path))
                 faces.append(tint(data.colours[grade]))
@@ -309,7 +309,7 @@ def draw_map(ax, view: View, layers: set[str], page: Page):
     """Draw the layers of a view on ``ax``; return the metric CRS and what was drawn."""
     data = MapData.of(view, layers)
     ax.set_axis_off()
-    _frame(ax, data.frame_bounds)
+    frame_axes(ax, data.frame_bounds)
     drawn = draw_layers(ax, data, layers, page)
     renderer = renderer_of(ax.figure)
     furniture = [box_of(draw_north_arrow(ax, data.crs, drawable(view.assessment.counties), view.lang, page), renderer),
@@ -389,7 +389,7 @@ def _draw_county_names(ax, data: MapData, layers, page: Page, points, furniture,
                       color=CONTEXT_TEXT, zorder=9, clip_on=True, gid="riskmap-context-label")
 
 
-def _frame(ax, bounds) -> None:
+def frame_axes(ax, bounds) -> None:
     """Fit ``bounds`` into the axes box at one scale in x and y, with a margin.
 
     The limits are widened by hand to the box's shape (rather than through

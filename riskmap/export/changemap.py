@@ -19,10 +19,10 @@ from matplotlib.patches import Patch, PathPatch
 from riskmap.coords import local_metric_crs
 from riskmap.errors import InputError
 from riskmap.export import fonts
-from riskmap.export.cartography import CONTEXT_FILL, OUTLINE, _frame, _polygon_path, drawable
+from riskmap.export.cartography import CONTEXT_FILL, OUTLINE, drawable, frame_axes, polygon_path
 from riskmap.export.furniture import draw_north_arrow, draw_scale_bar, halo_text
 from riskmap.export.page import ExportOptions, Page
-from riskmap.export.staticmap import _draw_footer
+from riskmap.export.staticmap import draw_footer
 from riskmap.i18n import t
 from riskmap.mapview.change import CHANGE_COLOURS, CHANGES
 
@@ -65,7 +65,7 @@ def render_change_map(data: dict, *, options: ExportOptions | None = None) -> Fi
                             frameon=False, handlelength=2.2, handleheight=1.3, borderaxespad=0, labelspacing=0.6,
                             alignment="left")
         legend.get_title().set_fontweight("bold")
-        _draw_footer(fig, view, crs, page)
+        draw_footer(fig, view, crs, page)
     return fig
 
 
@@ -76,13 +76,13 @@ def _draw(ax, view, rising: set, page: Page):
     crs = local_metric_crs(tuple(everything.total_bounds))
     base = everything.to_crs(crs)
     ax.set_axis_off()
-    context = [p for p in (_polygon_path(g) for g in base.geometry) if p is not None]
+    context = [p for p in (polygon_path(g) for g in base.geometry) if p is not None]
     ax.add_collection(PatchCollection([PathPatch(p) for p in context], facecolor=CONTEXT_FILL, edgecolor="#9A9A9A",
                                       linewidth=page.pt(0.5), zorder=1))
     shown = drawable(view.counties).to_crs(crs)
     patches, faces = [], []
     for geom, change in zip(shown.geometry, shown["change"]):
-        path = _polygon_path(geom)
+        path = polygon_path(geom)
         if path is not None:
             patches.append(PathPatch(path))
             faces.append(CHANGE_COLOURS.get(change, CONTEXT_FILL))
@@ -95,7 +95,7 @@ def _draw(ax, view, rising: set, page: Page):
         marked = marked.to_crs(crs)
         ax.scatter(marked.geometry.x, marked.geometry.y, s=page.pt(28), c=RISING_COLOUR, edgecolors="white",
                    linewidths=page.pt(0.6), zorder=8)
-    _frame(ax, base.total_bounds)
+    frame_axes(ax, base.total_bounds)
     size = page.pt(10 if len(shown) <= 20 else (7 if len(shown) <= 60 else 5))
     for point, name in zip(shown.geometry.representative_point(), shown["county_name"]):
         if point is not None and not point.is_empty and isinstance(name, str):

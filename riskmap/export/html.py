@@ -47,7 +47,7 @@ def heading_html(view: View, title: str | None = None) -> str:
     parts = [p for p in (info.region, f"{t('as_of', lang)} {as_of}") if p]
     if view.filtered:
         parts.append(f"{t('filters_applied', lang)}{view.describe_filters()}")
-    if view.regraded:
+    if view.regraded and not view.filtered:  # describe_filters() already says it for a filtered view
         parts.append(view.regraded_note)
     lines = [f'<div class="riskmap-html-title" style="font-size:17px;font-weight:bold;color:#111">'
              f'{html_inert(title or view.title)}</div>',

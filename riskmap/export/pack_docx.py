@@ -16,7 +16,7 @@ from matplotlib.figure import Figure as MplFigure
 
 from riskmap.document import Document, Figure, Table
 from riskmap.export import fonts
-from riskmap.export.briefing import _add_table, _setup_styles, briefing_fonts
+from riskmap.export.briefing import add_table, briefing_fonts, setup_styles
 from riskmap.export.changemap import render_change_map
 from riskmap.export.page import ExportOptions
 from riskmap.export.staticmap import render_map, save_figure
@@ -61,7 +61,7 @@ def write_pack_docx(document: Document, target: str | Path | io.BufferedIOBase) 
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin = section.bottom_margin = Cm(2.2)
-    _setup_styles(doc, lang, briefing_fonts())
+    setup_styles(doc, lang, briefing_fonts())
     doc.core_properties.title = document.title[:255]
     doc.core_properties.author = "RiskMap"
     doc.core_properties.language = "zh-CN" if lang == "zh" else "en"
@@ -76,7 +76,7 @@ def write_pack_docx(document: Document, target: str | Path | io.BufferedIOBase) 
         doc.add_paragraph(part.title, style="Heading 1")
         for block in part.blocks:
             if isinstance(block, Table):
-                _add_table(doc, block.headers, block.rows, grade_col=block.grade_col, grades=block.grades,
+                add_table(doc, block.headers, block.rows, grade_col=block.grade_col, grades=block.grades,
                            numeric=block.numeric, colours=document.colours, widths_cm=_widths(block))
                 if block.note:
                     doc.add_paragraph(block.note, style="Caption")

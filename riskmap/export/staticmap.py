@@ -104,7 +104,7 @@ def render_map(source: Assessment | View, *, options: ExportOptions | None = Non
         if not page.figure:
             _draw_titles(fig, view, options.title, page)
         _draw_panel(fig, view, drawn, layer_set, page, panel)
-        _draw_footer(fig, view, crs, page)
+        draw_footer(fig, view, crs, page)
     return fig
 
 
@@ -307,7 +307,12 @@ def _wrap(text: str, width_px: float, fontsize: float, renderer, *, weight: str 
     return lines
 
 
-def _draw_footer(fig, view: View, crs, page: Page) -> None:
+def draw_footer(fig, view: View, crs, page: Page) -> None:
+    """Write the page's footer: the source, the standard, ``as_of``, the CRS and the demo-data note.
+
+    Shared by the four-colour map and the consultation pack's change map, so both pages
+    carry the same furniture.
+    """
     info, lang = view.info, view.lang
     standard = view.standard
     std_name = info.standard

@@ -74,6 +74,8 @@ STRINGS = {
     "ui_errors": ("工作区数据有错误，无法评估：", "The workspace has errors and cannot be assessed:"),
     "ui_internal": ("内部错误：{e}", "Internal error: {e}"),
     "ui_assessing": ("正在评估工作区…", "Assessing the workspace…"),
+    "ui_finding_warnings": ("地图已就绪，正在查找预警（排名、预警和下载随后显示）…",
+                            "The map is ready; finding the warnings (the ranking, warnings and downloads follow)…"),
     "ui_as_of": ("评估日期 {d} · 标准 {s} · 区域 {r}", "As of {d} · standard {s} · region {r}"),
     "ui_outputs": ("评估结果（按当前筛选）", "Assessment outputs (current filters)"),
     "ui_exports": ("导出图件与报告（按当前筛选）", "Exported maps and briefing (current filters)"),

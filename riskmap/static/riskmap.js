@@ -99,6 +99,18 @@ window.RiskMap = window.RiskMap || (function () {
     }
     return finish(group, d, list);
   }
+  function cellTip(text, e) {
+    // A grid cell's tooltip, written when it opens: the heading with the cell's count, then
+    // the count of each key (grade or level, worst first) the cell holds.  The labels arrive
+    // html-escaped from Python; the counts are numbers.
+    return function () {
+      var h = '';
+      for (var k = 0; k < text.keys.length; k++) {
+        if (e[5][k] > 0) h += '<tr><th>' + text.keys[k] + '</th><td>' + e[5][k] + '</td></tr>';
+      }
+      return '<div class="rm-title">' + text.head.replace('{n}', e[4]) + '</div><table class="rm-table">' + h + '</table>';
+    };
+  }
   function points(d) {
     var group = d.cluster ? L.markerClusterGroup({
         maxClusterRadius: d.cluster.radius, disableClusteringAtZoom: d.cluster.disable_at,
@@ -121,7 +133,7 @@ window.RiskMap = window.RiskMap || (function () {
     for (var c = 0; c < d.cells.length; c++) {
       var e = d.cells[c], cs = d.styles[e[2]];
       L.circleMarker([e[0], e[1]], {radius: e[3], color: '#ffffff', weight: 0.6, fillColor: cs.c,
-        fillOpacity: 0.75}).bindTooltip(e[4]).addTo(all);
+        fillOpacity: 0.75}).bindTooltip(cellTip(d.cell_text, e)).addTo(all);
     }
     return finish(all, d, list, d.cluster ? group : null);
   }

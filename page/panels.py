@@ -10,6 +10,7 @@ from riskmap.alerts import KINDS
 from riskmap.grades import GRADES
 from riskmap.i18n import grade_label, label_of, t
 from riskmap.sanitize import markdown_text
+from riskmap.sectorview import county_trend
 
 
 def headline(figures: dict, lang: str) -> None:
@@ -45,10 +46,10 @@ def _why(view: View, code: str | None, history) -> None:
     right.markdown(f"**{ui('reasons', lang)}**: {markdown_text(row.get('reasons') or ui('none', lang))}")
     counts = " · ".join(f"{GRADE_MARK[g]} {grade_label(g, lang)} {int(row.get(f'enterprises_{g}', 0))}" for g in GRADES)
     right.markdown(f"**{t('enterprises', lang)}**: {counts}")
-    st.vega_lite_chart(charts.score_trend(history.county_trend(code), view.standard, lang=lang, colours=view.colours,
-                                          title=ui("trend", lang)), width="stretch")
-    if view.regraded:  # the history is graded on every sector: say so beside the sector grade
-        st.caption(ui("trend_all_sectors", lang))
+    # A sector view's trend is graded on the same records as its grade (the history of those sectors).
+    trend = county_trend(history, code, view.sectors_graded)
+    st.vega_lite_chart(charts.score_trend(trend, view.standard, lang=lang, colours=view.colours,
+                                          title=ui("trend", lang)), width="stretch", key="why_trend")
 
 
 def ranking(view: View, history) -> None:

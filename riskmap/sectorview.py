@@ -180,4 +180,54 @@ def regraded(assessment: Assessment, sectors: Iterable[str]) -> Assessment:
     return view
 
 
-__all__ = ["KEEP", "masked_prepared", "regraded", "roads_count", "sector_key"]
+def sector_scores(history, sectors: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Every county's score and grade at each period end of ``history`` and at its forecast, graded on the
+    records of ``sectors``, as a sector view grades ``as_of``.
+
+    Returns
+    -------
+    scores, grades : numpy.ndarray
+        Shape (periods + 1, counties), in the order of ``history.ends`` then the forecast, counties in the
+        prepared workspace's order.  Kept per prepared workspace, sector set and dates (the last :data:`KEEP`).
+    """
+    key_sectors = sector_key(sectors)
+    if not key_sectors:
+        raise ValueError("a sector trend needs at least one sector")
+    prepared, outlook = history.prepared, history.outlook
+    key = (key_sectors, tuple(history.ends), outlook.end, outlook.known_until)
+    kept = prepared.cache.setdefault("sector_trends", OrderedDict())
+    with _LOCK:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    masked = masked_prepared(prepared, key_sectors)
+    states = [state_at(masked, end) for end in history.ends]
+    states.append(state_at(masked, outlook.end, known_until=outlook.known_until))
+    scores = np.array([np.asarray(s.county["score"], dtype=float) for s in states])
+    grades = np.array([np.asarray(s.county["grade"], dtype=object) for s in states])
+    with _LOCK:
+        kept[key] = (scores, grades)
+        while len(kept) > KEEP:
+            kept.popitem(last=False)
+    return scores, grades
+
+
+def sector_county_trend(history, sectors: Iterable[str], code: str) -> pd.DataFrame:
+    """One county's trend graded on the records of ``sectors``: the columns of
+    :meth:`riskmap.history.History.county_trend` (``period_end``, ``score``, ``grade``, ``forecast``)."""
+    scores, grades = sector_scores(history, sectors)
+    position = int(np.flatnonzero(history.prepared.places.codes == str(code))[0])
+    return pd.DataFrame({"period_end": [*history.ends, history.outlook.end],
+                         "score": scores[:, position].astype(float), "grade": grades[:, position].astype(str),
+                         "forecast": [False] * len(history.ends) + [True]})
+
+
+def county_trend(history, code: str, sectors: Iterable[str] | None = None) -> pd.DataFrame:
+    """A county's trend: of every sector (``sectors`` None), or graded on the records of ``sectors``."""
+    if not sectors:
+        return history.county_trend(code)
+    return sector_county_trend(history, sectors, code)
+
+
+__all__ = ["KEEP", "county_trend", "masked_prepared", "regraded", "roads_count", "sector_county_trend", "sector_key",
+           "sector_scores"]

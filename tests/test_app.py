@@ -71,6 +71,14 @@ def test_demo_page(app, demo_assessment):
     assert not app.error
 
 
+def trend_points(at) -> list[dict]:
+    """The points of the why panel's score-trend chart (its Vega-Lite spec's data)."""
+    import json
+
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    return next(layer["data"]["values"] for layer in spec["layer"] if "period_end" in layer["data"]["values"][0])
+
+
 def test_sector_filter_changes_figures_and_tables(app, demo_assessment):
     app.sidebar.button_group(key="f_sectors").set_value(["coal_mine"]).run()
     assert not app.exception
@@ -83,12 +91,17 @@ def test_sector_filter_changes_figures_and_tables(app, demo_assessment):
     assert set(enterprises["行业领域"]) == {"煤矿"}
     open_tab(app, "道路单元")
     assert any("没有符合条件的记录" in c.value for c in app.caption)  # road units belong to road transport
-    # The why panel's score trend is of all sectors (the history is not re-graded): it says so beside the sector grade.
-    trend_note = "风险值变化按全部行业计算"
+    # The why panel's score trend is graded on the same records as the sector grade beside it.
     open_tab(app, "区县排名")
-    assert any(trend_note in c.value for c in app.caption)
+    code = app.session_state["why_county"]
+    coal = trend_points(app)
+    shown = View(demo_assessment, Filters(sectors=("coal_mine",))).counties.set_index("county_code").loc[code, "score"]
+    assert [p["score"] for p in coal if not p["forecast"]][-1] == pytest.approx(shown, abs=0.05)
     app.sidebar.button_group(key="f_sectors").set_value([]).run()
-    assert not any(trend_note in c.value for c in app.caption)
+    every = trend_points(app)
+    assert [p["score"] for p in every if not p["forecast"]][-1] == pytest.approx(
+        demo_assessment.counties.set_index("county_code").loc[code, "score"], abs=0.05)
+    assert [p["score"] for p in coal] != [p["score"] for p in every]
 
 
 def test_grade_and_county_filters(app, demo_assessment):

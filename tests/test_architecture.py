@@ -22,7 +22,7 @@ FLOORS: dict[str, int] = {
     "riskmap._version": 0, "riskmap.runtime": 0, "riskmap.grades": 0, "riskmap.i18n": 0, "riskmap.periods": 0,
     "riskmap.i18n.labels": 0, "riskmap.i18n.strings": 0, "riskmap.i18n.messages": 0, "riskmap.i18n.alerts": 0,
     "riskmap.i18n.pack": 0, "riskmap.gcj02": 0, "riskmap.sanitize": 0, "riskmap.atomic": 0, "riskmap.document": 0,
-    "riskmap.io": 0, "riskmap.io.dates": 0,
+    "riskmap.io": 0, "riskmap.io.dates": 0, "riskmap.io.cells": 0,
     "riskmap.i18n.ledgers": 0, "riskmap.i18n.views": 0, "riskmap.sectors": 0, "riskmap.io.identifiers": 0,
     "riskmap.i18n.prints": 0,
     # 1 data contract and the words kept as data

@@ -127,6 +127,16 @@ def test_the_atlas_has_one_page_per_county_with_header_footer_scale_and_north(hi
     assert pdf_pages(one) == 1 and "乙县安全风险" in pdf_text(one)
 
 
+def test_a_sector_atlas_says_so_and_grades_the_sector(history, tmp_path):
+    from riskmap.view import View
+
+    sectors = Filters(sectors=("hazardous_chemicals",), counties=("140002",))
+    page = pdf_text(export_report(history, "atlas", "pdf", tmp_path / "chem.pdf", filters=sectors))
+    assert "危险化学品" in page and "按所选行业重新评估" in page.replace("\n", "")
+    score = View(history.assessment, sectors).counties.set_index("county_code").loc["140002", "score"]
+    assert f"风险值 {score:.1f}" in page or f"风险值{score:.1f}" in page
+
+
 # --- the command line and the schedule -------------------------------------------------------------------
 
 def test_a_scheduled_run_names_the_file_by_period_and_can_run_again(workspace, tmp_path, capsys):

@@ -190,3 +190,25 @@ def test_every_sector_together_gives_back_the_enterprise_and_road_points(demo_as
     per_sector = sum(View(a, Filters(sectors=(s,))).counties.set_index("county_code").loc[every.index, "points_enterprises"]
                      for s in a.sectors.keys)
     assert per_sector.round(6).tolist() == whole["points_enterprises"].round(6).tolist()
+
+
+def test_a_sector_views_trend_is_graded_on_the_same_records(tiny):
+    from riskmap.history import build_history
+    from riskmap.sectorview import county_trend, sector_scores
+
+    folder, _ = tiny
+    history = build_history(folder, periods=3, warnings=False)
+    chemicals = View(history.assessment, Filters(sectors=("hazardous_chemicals",))).counties.set_index("county_code")
+    for code in chemicals.index:
+        trend = county_trend(history, code, ("hazardous_chemicals",))
+        assert list(trend.columns) == ["period_end", "score", "grade", "forecast"]
+        assert trend["forecast"].tolist() == [False, False, False, True]
+        now = trend[trend["period_end"] == history.as_of].iloc[0]
+        assert now["score"] == pytest.approx(chemicals.loc[code, "score"]) and now["grade"] == chemicals.loc[code, "grade"]
+        assert county_trend(history, code, None).equals(history.county_trend(code))
+    # 丙县: orange over all sectors, blue on the chemicals map, and its trend says the same.
+    assert county_trend(history, "140003", ("hazardous_chemicals",))["grade"].iloc[-2] == "blue"
+    assert history.county_trend("140003")["grade"].iloc[-2] == "orange"
+    assert sector_scores(history, ["hazardous_chemicals"]) is sector_scores(history, ("hazardous_chemicals",))
+    with pytest.raises(ValueError, match="at least one sector"):
+        sector_scores(history, ())

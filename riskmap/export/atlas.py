@@ -43,6 +43,7 @@ from riskmap.export.truetype import truetype_text
 from riskmap.grades import GRADES, RANK
 from riskmap.history import History
 from riskmap.i18n import HAZARD_LEVEL_LABELS, grade_label, label, label_of, sector_label, t
+from riskmap.sectorview import county_trend
 from riskmap.tables import hazard_rows, warning_rows
 from riskmap.view import View
 
@@ -205,7 +206,8 @@ def _page(flow: Flow, view: View, history: History, layers: _Layers, position: i
     flow.box(88, draw)
     flow.paragraph(t("atlas_trend", lang), size=8.5, indent=False)
     flow.box(27, lambda f, r: draw_score_trend(f.add_axes((r[0] + 0.05 * r[2], r[1] + 0.12 * r[3], 0.93 * r[2], 0.86 * r[3])),
-                                               history.county_trend(code), view.standard, colours=colours, lang=lang))
+                                               county_trend(history, code, view.sectors_graded), view.standard,
+                                               colours=colours, lang=lang))
     for title, table in _lists(view, code, lists, lang):
         if flow.room() < 18 or flow.fig is not fig:
             break
@@ -271,7 +273,11 @@ def write_atlas(history: History, target: str | Path | io.BufferedIOBase, *, vie
     info = view.info
     rc = fonts.rc_params(fonts.cjk_font())
     with matplotlib.rc_context(rc):  # the typesetter measures text in the CJK font
-        flow = Flow(header=t("atlas_title", lang, region=info.region) + (f"  ·  {t('demo_data', lang)}" if info.demo else ""),
+        # The filters in the running header: a sector atlas's grades and trends are of those sectors' records.
+        header = "  ·  ".join([t("atlas_title", lang, region=info.region),
+                               *([f"{t('filters_applied', lang)}{view.describe_filters()}"] if view.filtered else []),
+                               *([t("demo_data", lang)] if info.demo else [])])
+        flow = Flow(header=header,
                     footer=t("pack_footer", lang, source=info.source or info.region, d=info.as_of.isoformat()),
                     lang=lang, colours=view.colours)
     total = len(counties)

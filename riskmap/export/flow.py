@@ -33,19 +33,32 @@ except ImportError:  # pragma: no cover
     from matplotlib.ft2font import LOAD_NO_HINTING as _NO_HINTING
 
 
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉…%,.;:?!)]}")
+"""Marks that may not begin a line (GB/T 15834's 避头点): they stay with what they follow."""
+NO_LINE_END = frozenset("（《「『【〔〈([{")
+"""Marks that may not end a line (避尾点): they go with what they open."""
+
+
 def break_tokens(text: str) -> list[str]:
-    """Break points of mixed Chinese and Latin text: after any CJK character, at spaces, never inside a word."""
-    tokens, word = [], ""
+    """Break points of mixed Chinese and Latin text: after any CJK character, at spaces, never inside a word,
+    never before a closing mark (，。）) nor after an opening one (（《)."""
+    pieces, word = [], ""
     for ch in text:
         if ch == " " or ord(ch) > 0x2E80:
             if word:
-                tokens.append(word)
+                pieces.append(word)
                 word = ""
-            tokens.append(ch)
+            pieces.append(ch)
         else:
             word += ch
     if word:
-        tokens.append(word)
+        pieces.append(word)
+    tokens: list[str] = []
+    for piece in pieces:
+        if tokens and tokens[-1] != " " and (piece[0] in NO_LINE_START or tokens[-1][-1] in NO_LINE_END):
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
     return tokens
 
 

@@ -112,9 +112,6 @@ STRINGS = {
                         "{n} warnings (as of {d}; select a row to find it on the map)"),
     "ui_warn_find": ("在地图上定位", "Find on the map"),
     "ui_warn_none": ("当前筛选下没有预警", "No warnings under the current filters"),
-    "ui_trend_all_sectors": ("风险值变化按全部行业计算（历史未按所选行业重新评估），与上方按所选行业的等级不可直接比较",
-                             "The score over the periods is of all sectors (the history is not re-graded for the "
-                             "selected sectors); it is not directly comparable with the sector grade above"),
     "ui_trend": ("风险值变化（背景为等级区间，末点为预测）", "Score over the periods (grade bands behind; the last point is the forecast)"),
     "ui_history_caption": ("时点 {d}（{kind}，共 {n} 期）", "Period end {d} ({kind}, {n} periods)"),
     "ui_forecast_note": ("预测：若不整改、无新增事故和隐患，{d} 的风险等级", "Forecast: the grades at {d} if nothing is rectified and nothing new happens"),

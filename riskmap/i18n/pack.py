@@ -18,7 +18,8 @@ STRINGS = {
     # --- the pack ---
     "pack_title": ("{region}安全风险研判会商材料（{period}）", "{region}: risk consultation pack ({period})"),
     "pack_period": ("本期 {a} 至 {b}", "period {a} to {b}"),
-    "pack_footer": ("数据来源：{source}；评估日期 {d}", "Source: {source}; as of {d}"),
+    # The date first: a long source is cut at the footer's second line, the date never.
+    "pack_footer": ("评估日期 {d}；数据来源：{source}", "As of {d}; source: {source}"),
     "pack_page": ("第 {x} 页 / 共 {y} 页", "page {x} of {y}"),
     "pack_file_consultation": ("研判会商", "consultation"),
     "pack_file_atlas": ("区县图册", "atlas"),

@@ -195,7 +195,7 @@ def split_lonlat(frame: pd.DataFrame, check: Checker) -> pd.DataFrame:
     for k, column in enumerate(("lon", "lat")):
         given = check.text(frame, column) if column in frame else pd.Series(None, index=frame.index, dtype=object)
         frame[column] = given.where(given.notna(), parts[k].astype(object).where(parts[k].notna(), None))
-        check._texts.pop(column, None)  # read again from the filled column
+        check.forget(column)  # read again from the filled column
     return frame
 
 

@@ -15,6 +15,9 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from riskmap.io import cells
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters of a credit code (GB 32100-2015: no I, O, S, V, Z)."""
@@ -46,11 +49,26 @@ def normal_code(value: str | None) -> str | None:
     return upper if _CREDIT_SHAPE.fullmatch(upper) else text
 
 
-def normal_codes(series: pd.Series) -> pd.Series:
-    """:func:`normal_code` of a column (each distinct value once)."""
+def normal_codes(series: pd.Series, *, array: pa.Array | None = None) -> pd.Series:
+    """:func:`normal_code` of a column: ASCII text in Arrow (:mod:`riskmap.io.cells`), the rest each distinct value once.
+
+    ``array`` is ``series`` as Arrow, when the caller has it.
+    """
+    if array is None and len(series):
+        array = cells.arrow_strings(series)
+    if array is not None:
+        fast, left = cells.normal_codes_fast(array)
+        out = cells.objects(fast)
+        if len(left):
+            out[left] = _normal_codes_python(pd.Series(cells.objects(array.take(pa.array(left))), dtype=object))
+        return pd.Series(out, index=series.index, dtype=object)
+    return pd.Series(_normal_codes_python(series), index=series.index, dtype=object)
+
+
+def _normal_codes_python(series: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     mapped = np.array([normal_code(v) for v in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=series.index, dtype=object)
+    return mapped[codes]
 
 
 def looks_like_credit_code(value: str | None) -> bool:

@@ -106,11 +106,17 @@ def read_csv(raw: bytes, file: str, *, sep: str, lang: str, skip_rows: int = 0) 
     are then parsed per column with one rule.  Blank lines are kept (and dropped
     later) so that row numbers match what a spreadsheet shows.  pyarrow's reader is
     6× faster than pandas' on a province's 200,000 enterprises; pandas' reader takes
-    over for what pyarrow refuses (ragged or blank lines, repeated headers).
+    over for what pyarrow refuses (ragged or blank lines, repeated headers).  A UTF-8
+    file goes to pyarrow as it is (pyarrow checks every cell is UTF-8); only a file
+    that is not is decoded in Python (GBK/GB18030) and encoded again.
     """
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
+    if not skip_rows and b"\x00" not in raw and _starts_as_utf8(raw):
+        try:
+            return _arrow_csv(raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw, sep)
+        except (pa.ArrowInvalid, ValueError, StopIteration, UnicodeDecodeError):
+            pass  # not UTF-8 after all, or what pyarrow refuses: decoded below
     text, encoding = decode_text(raw, file, lang)
     if skip_rows:
         # Title lines above the header (found by riskmap.io.sheets): dropped, numbering kept by the caller.
@@ -122,19 +128,37 @@ def read_csv(raw: bytes, file: str, *, sep: str, lang: str, skip_rows: int = 0) 
             utf8 = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
         else:
             utf8 = text.encode("utf-8")
-        first_line = utf8.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-        header = next(csv.reader([first_line], delimiter=sep))
-        if len(set(header)) != len(header) or not header:
-            raise ValueError("repeated or missing column names")
-        table = pacsv.read_csv(
-            io.BytesIO(utf8),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-        return table.to_pandas()
+        return _arrow_csv(utf8, sep)
     except (pa.ArrowInvalid, ValueError, StopIteration, UnicodeDecodeError):
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=sep)
+
+
+def _starts_as_utf8(raw: bytes) -> bool:
+    """Whether the first 64 KiB (cut at a line end) are UTF-8: a GBK file is then not tried as one."""
+    cut = raw.rfind(b"\n", 0, 1 << 16) if len(raw) > 1 << 16 else len(raw)
+    try:
+        raw[:cut if cut > 0 else len(raw)].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _arrow_csv(utf8: bytes, sep: str) -> pd.DataFrame:
+    """pyarrow's reading of UTF-8 CSV bytes, every column as text; raises what pyarrow refuses."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first_line = utf8.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    header = next(csv.reader([first_line], delimiter=sep))
+    if len(set(header)) != len(header) or not header:
+        raise ValueError("repeated or missing column names")
+    table = pacsv.read_csv(
+        io.BytesIO(utf8),
+        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return table.to_pandas()
 
 
 def read_vector(source: str, layer: Any, *, has_cpg: bool = True) -> gpd.GeoDataFrame:

@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from riskmap.errors import ProblemLog
 from riskmap.i18n import ColumnName, Msg, msg
-from riskmap.io import dates
+from riskmap.io import cells, dates
 from riskmap.io.identifiers import credit_check_character, normal_codes
 from riskmap.runtime import settings
 from riskmap.schema import EMPTY
@@ -42,9 +44,10 @@ def one_text(value: Any) -> str | None:
 def text(series: pd.Series) -> pd.Series:
     """Values as stripped text with empties as None (numbers like 140212.0 lose .0).
 
-    Vectorised by dtype: text columns with pandas string methods, float columns with
-    numpy, anything else once per distinct value.  The result is an object Series so
-    that empties stay None (pandas 3 would infer a string dtype with NaN).
+    Vectorised by dtype: text columns in Arrow (:func:`arrow_text`), float columns
+    with numpy, datetimes as numpy prints them, anything else once per distinct value.
+    The result is an object Series so that empties stay None (pandas 3 would infer a
+    string dtype with NaN).
     """
     index = series.index
     if len(series) == 0:
@@ -54,10 +57,14 @@ def text(series: pd.Series) -> pd.Series:
         return _float_text(series)
     if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
         return pd.Series(series.astype(str).to_numpy(dtype=object), index=index, dtype=object)
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return _datetime_text(series)
+    array = arrow_text(series)
+    if array is not None:
+        return pd.Series(cells.objects(array), index=index, dtype=object)
     kind = pd.api.types.infer_dtype(series, skipna=True)
-    if kind in ("string", "empty"):
-        # pandas' own string dtype (CSV columns) strips in pyarrow; plain objects in Python.
-        stripped = (series if isinstance(dtype, pd.StringDtype) else series.astype(object)).str.strip()
+    if kind in ("string", "empty"):  # text with NaN for its empty cells
+        stripped = series.astype(object).str.strip()
         if kind == "string" and stripped.str.contains(CONTROL_CHARACTERS, regex=True, na=False).any():
             stripped = stripped.str.replace(CONTROL_CHARACTERS, "", regex=True)
         empty = stripped.isna() | stripped.str.lower().isin(EMPTY)
@@ -67,6 +74,54 @@ def text(series: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.array([one_text(v) for v in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=index, dtype=object)  # code -1 picks the trailing None
+
+
+def _spellings(word: str) -> set[str]:
+    """Every upper/lower case spelling of ``word`` (``nan``, ``NaN``, ``NAN`` ...)."""
+    spellings = {""}
+    for character in word:
+        spellings = {s + c for s in spellings for c in {character.lower(), character.upper()}}
+    return spellings
+
+
+# The cells whose lower case is in EMPTY, looked up as they are (no lower-casing of every
+# cell): no character outside ASCII lower-cases to one of EMPTY's letters.
+_EMPTY_ARROW = pa.array(sorted(set().union(*(_spellings(word) for word in EMPTY))), type=pa.large_string())
+
+
+def arrow_text(series: pd.Series) -> pa.Array | None:
+    """:func:`text` of a column of strings, as an Arrow array (null where empty); None if not all strings.
+
+    Stripped as Python strips (Arrow's trim takes the same Unicode white space),
+    control characters removed, the spellings of "empty" (:data:`riskmap.schema.EMPTY`)
+    made null.
+    """
+    array = cells.arrow_strings(series)
+    if array is None:
+        return None
+    stripped = pc.utf8_trim_whitespace(array)
+    if pc.any(pc.match_substring_regex(stripped, CONTROL_CHARACTERS)).as_py():
+        stripped = pc.replace_substring_regex(stripped, CONTROL_CHARACTERS, "")
+    empty = pc.is_in(stripped, value_set=_EMPTY_ARROW.cast(stripped.type))
+    return pc.if_else(empty, pa.nulls(len(stripped), stripped.type), stripped)
+
+
+def _datetime_text(series: pd.Series) -> pd.Series:
+    """A datetime column as ``str(Timestamp)`` prints each cell (``2025-05-08 13:20:00``), None where NaT."""
+    values = series.to_numpy()
+    present = ~np.isnat(values)
+    whole = values[present].astype("datetime64[s]")
+    if (whole != values[present]).any():  # fractions of a second: as pandas prints them
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        mapped = np.array([one_text(v) for v in uniques] + [None], dtype=object)
+        return pd.Series(mapped[codes], index=series.index, dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    years = whole.astype("datetime64[Y]").astype("int64") + 1970
+    if len(whole) and (years.min() < 1000 or years.max() > 9999):  # printed with fewer or more digits
+        out[present] = [one_text(v) for v in series[present]]
+    else:
+        out[present] = cells.objects(pc.strftime(pa.array(whole), format="%Y-%m-%d %H:%M:%S"))
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _float_text(series: pd.Series) -> pd.Series:
@@ -93,8 +148,24 @@ def integer_text(value: str) -> str | None:
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
-def parse_numbers(raw: pd.Series) -> pd.Series:
-    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping."""
+def parse_numbers(raw: pd.Series, *, array: pa.Array | None = None) -> pd.Series:
+    """Numbers from text cells: also full-width digits (１１３．０５) and 1,200-style grouping.
+
+    Plain decimals are cast by pyarrow (:func:`riskmap.io.cells.plain_numbers`), the
+    other cells by pandas' ``to_numeric`` and the rules below.  ``array`` is ``raw`` as
+    Arrow, when the caller has it.
+    """
+    if array is None and len(raw):
+        array = cells.arrow_strings(raw)
+    if array is None:
+        return _parse_numbers_python(raw)
+    values, left = cells.plain_numbers(array)
+    if left.any():
+        values[left] = _parse_numbers_python(raw[left]).to_numpy()
+    return pd.Series(values, index=raw.index, dtype=float)
+
+
+def _parse_numbers_python(raw: pd.Series) -> pd.Series:
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     retry = raw.notna() & values.isna()
     if retry.any():
@@ -133,6 +204,8 @@ class Checker:
     def __init__(self, file: str, unit: str, rows: pd.Series, lang: str, log: ProblemLog):
         self.file, self.unit, self.rows, self.lang, self.log = file, unit, rows, lang, log
         self._texts: dict[str, pd.Series] = {}
+        self._arrows: dict[str, pa.Array] = {}  # the same texts as Arrow arrays, where the column is text
+        self._datetimes: dict[str, pd.Series] = {}  # datetime columns read by dates(), printed only where quoted
         # Every row an error was found in (row number → column), also past the per-column limit of
         # messages: what leaving bad rows out (riskmap.io.skipping) leaves out.
         self.flagged: dict[int, str] = {}
@@ -140,9 +213,23 @@ class Checker:
     def text(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """The column as text (see :func:`text`), computed once per column."""
         if column not in self._texts:
-            self._texts[column] = (text(frame[column]) if column in frame
-                                   else pd.Series([None] * len(frame), index=frame.index, dtype=object))
+            array = arrow_text(frame[column]) if column in frame else None
+            if array is not None:
+                self._arrows[column] = array
+                self._texts[column] = pd.Series(cells.objects(array), index=frame.index, dtype=object)
+            else:
+                self._texts[column] = (text(frame[column]) if column in frame
+                                       else pd.Series([None] * len(frame), index=frame.index, dtype=object))
         return self._texts[column]
+
+    def arrow(self, column: str) -> pa.Array | None:
+        """The text of a column read with :meth:`text`, as Arrow (None when it was not a text column)."""
+        return self._arrows.get(column)
+
+    def forget(self, column: str) -> None:
+        """Drop the text of a column (its cells were changed: it is read again)."""
+        self._texts.pop(column, None)
+        self._arrows.pop(column, None)
 
     def report(self, severity: str, column: str, mask, make_message: MessageFor | pd.Series,
                values: pd.Series | None = None) -> None:
@@ -175,7 +262,7 @@ class Checker:
         if pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(frame[column].dtype):
             values = frame[column].astype(float)
         else:
-            values = parse_numbers(raw)
+            values = parse_numbers(raw, array=self.arrow(column))
         self.report("error", column, raw.notna() & values.isna(), lambda v: msg("bad_number", col=col, value=v), raw)
         infinite = values.notna() & ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
         if infinite.any():  # inf, -inf, 1e999: never a count, a factor or a coordinate
@@ -184,8 +271,12 @@ class Checker:
             values = values.where(~infinite)
         if choices is not None:
             allowed_values = np.asarray(choices, dtype=float)
-            known = np.isclose(values.to_numpy(float)[:, None], allowed_values[None, :], rtol=1e-9, atol=1e-12).any(axis=1) \
-                if len(allowed_values) else np.zeros(len(values), dtype=bool)
+            numbers_ = values.to_numpy(float)
+            present = ~np.isnan(numbers_)
+            known = np.zeros(len(values), dtype=bool)
+            if len(allowed_values):  # compared where there is a number (a factor is given for a few rows)
+                known[present] = np.isclose(numbers_[present, None], allowed_values[None, :], rtol=1e-9,
+                                            atol=1e-12).any(axis=1)
             wrong = values.notna() & ~pd.Series(known, index=values.index)
             words = allowed or ", ".join(f"{c:g}" for c in choices)
             self.report("error", column, wrong, lambda v: msg("out_of_range", col=col, value=v, allowed=words), raw)
@@ -257,15 +348,21 @@ class Checker:
         """
         if column not in frame:
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        parsed = dates.parse_dates(frame[column])
-        raw = self.text(frame, column)
+        series = frame[column]
+        parsed = dates.parse_dates(series)
+        if pd.api.types.is_datetime64_any_dtype(series.dtype) and column not in self._texts:
+            # A datetime column (Parquet, GeoPackage) is printed only where a message quotes it.
+            self._datetimes[column] = series
+            present = series.notna()
+        else:
+            present = self.text(frame, column).notna()
         col = ColumnName(column)
-        present = raw.notna()
         problem = parsed.problem.where(~parsed.placeholder, None if placeholder_means_none else "out_of_range")
         for code, key in (("unreadable", "bad_date"), ("impossible", "date_impossible"), ("ambiguous", "date_ambiguous"),
                           ("two_digit_year", "date_two_digit_year"),
                           ("out_of_range", "deadline_out_of_range" if placeholder_means_none else "date_out_of_range")):
-            self.report("error", column, present & (problem == code), lambda v, key=key: msg(key, col=col, value=v), raw)
+            wrong = present & (problem == code)
+            self.report("error", column, wrong, lambda v, key=key: msg(key, col=col, value=v), self._quoted(column, wrong))
         if required:
             self.report("error", column, ~present, lambda v: msg("empty_required", col=col))
         return parsed.values
@@ -277,7 +374,7 @@ class Checker:
         ``versions`` (an enterprise's ``valid_from``, parsed) lets an id repeat once per
         version: then a repeated (id, version) pair is the error.
         """
-        values = normal_codes(self.text(frame, column))
+        values = normal_codes(self.text(frame, column), array=self.arrow(column))
         col = ColumnName(column)
         self.report("error", column, values.isna(), lambda v: msg("empty_id", col=col))
         if versions is not None:
@@ -310,7 +407,7 @@ class Checker:
         character (GB 32100-2015); a code of 16–20 characters other than 18 is taken for
         a mistyped one.  Shorter or longer texts are a ledger's own IDs and left alone.
         """
-        values = normal_codes(self.text(frame, column)) if column in frame else pd.Series(None, index=frame.index, dtype=object)
+        values = normal_codes(self.text(frame, column), array=self.arrow(column)) if column in frame else pd.Series(None, index=frame.index, dtype=object)
         length = values.str.len().fillna(0).astype(int)
         checked = values.notna() & (length == 18)
         digit = values.where(checked).map(lambda v: credit_check_character(v[:17]), na_action="ignore")
@@ -323,12 +420,20 @@ class Checker:
 
     def after(self, values: pd.Series, column: str, day: Any) -> None:
         """Dates after ``day`` (the workspace's ``as_of``) are a warning naming each row."""
-        if day is None or column not in self._texts:
+        if day is None or (column not in self._texts and column not in self._datetimes):
             return
         late = values.notna() & (values.dt.normalize() > pd.Timestamp(day))
-        raw = self._texts[column]
         self.report("warning", column, late, lambda v: msg("date_after_as_of", col=ColumnName(column), value=v,
-                                                           as_of=pd.Timestamp(day).date().isoformat()), raw)
+                                                           as_of=pd.Timestamp(day).date().isoformat()),
+                    self._quoted(column, late))
+
+    def _quoted(self, column: str, wrong: pd.Series) -> pd.Series | None:
+        """The text of a column's cells where ``wrong`` holds, for messages (a datetime column printed only there)."""
+        if column in self._texts:
+            return self._texts[column]
+        if not wrong.any():
+            return None
+        return text(self._datetimes[column][wrong])
 
     def names(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Text of a required column; an empty cell is an error."""

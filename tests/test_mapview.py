@@ -29,12 +29,40 @@ def assessment():
 
 
 def _payloads(m: folium.Map) -> dict[str, dict]:
-    """The JSON payload of each drawn layer, by layer name."""
+    """The JSON payload of each drawn layer, by layer name; a layer's shapes also as the GeoJSON
+    FeatureCollection ``riskmap.js`` rebuilds from them (``geojson``)."""
     out = {}
     for element in offline.walk(m):
         if isinstance(element, elements.DataLayer):
-            out[element.layer_name] = json.loads(element.payload)
+            payload = json.loads(element.payload)
+            if "shapes" in payload:
+                payload["geojson"] = _collection(payload["shapes"])
+            out[element.layer_name] = payload
     return out
+
+
+def _collection(shapes: dict) -> dict:
+    """What ``collection()`` of riskmap.js makes of a layer's shapes."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": p, "geometry": g if t < 0 else {"type": shapes["t"][t], "coordinates": g}}
+        for t, g, p in shapes["f"]]}
+
+
+def test_shapes_are_geojson_without_its_boilerplate(assessment):
+    """The shapes a layer sends read back as the GEOS GeoJSON of its (simplified, rounded) geometries."""
+
+    payload = _payloads(build_map(assessment))["区县风险等级"]
+    features = payload["geojson"]["features"]
+    assert len(features) == len(assessment.counties) and set(payload["shapes"]["t"]) <= {"Polygon", "MultiPolygon"}
+    for f in features:
+        shape = shapely.geometry.shape(f["geometry"])
+        assert shape.is_valid and not shape.is_empty
+    collection = encode._shapes(np.array([shapely.Point(1, 2), shapely.GeometryCollection([shapely.Point(3, 4)]), None]),
+                                ['{"s":0}', '{"s":1}', '{"s":2}'])
+    back = _collection(json.loads(collection))["features"]
+    assert back[0]["geometry"] == {"type": "Point", "coordinates": [1.0, 2.0]}
+    assert back[1]["geometry"]["type"] == "GeometryCollection" and back[2]["geometry"] is None
+    assert [f["properties"]["s"] for f in back] == [0, 1, 2]
 
 
 def _n_points(payload: dict) -> int:

@@ -74,16 +74,27 @@ window.RiskMap = window.RiskMap || (function () {
     }
     return top;
   }
+  function collection(d) {
+    // The FeatureCollection of a layer sent as shapes (encode.py: geometry type index,
+    // coordinates, properties per feature; index -1 carries its whole geometry).
+    var sh = d.shapes, out = new Array(sh.f.length);
+    for (var i = 0; i < sh.f.length; i++) {
+      var f = sh.f[i];
+      out[i] = {type: 'Feature', properties: f[2],
+                geometry: f[0] < 0 ? f[1] : {type: sh.t[f[0]], coordinates: f[1]}};
+    }
+    return {type: 'FeatureCollection', features: out};
+  }
   function geo(d) {
-    var group = L.featureGroup(), list = [];
+    var group = L.featureGroup(), list = [], data = collection(d);
     if (d.casing) {
-      L.geoJSON(d.geojson, {
+      L.geoJSON(data, {
         filter: function (f) { return !!d.styles[f.properties.s].casing; },
         style: function (f) { var s = d.styles[f.properties.s];
           return {color: s.casing, weight: s.w + 3, opacity: 0.9, dashArray: s.dash, lineCap: 'butt'}; },
         interactive: false}).addTo(group);
     }
-    L.geoJSON(d.geojson, {
+    L.geoJSON(data, {
       style: function (f) { var s = d.styles[f.properties.s];
         var st = pathStyle(s); if (d.kind === 'line') { st.dashArray = null; } return st; },
       onEachFeature: function (f, layer) {

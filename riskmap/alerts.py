@@ -233,8 +233,15 @@ def forecast_rise(history: History, rule: dict) -> pd.DataFrame:
 # --- hazards: overdue, supervised_overdue, due_soon -----------------------------------------
 
 def _hazards(history: History) -> pd.DataFrame:
-    """The hazards at ``as_of`` with what the hazard rules need."""
-    hazards = history.assessment.hazards
+    """The hazards at ``as_of`` with what the hazard rules need (made once: three rules read it)."""
+    key = ("hazards", id(history.assessment))
+    if key not in history._tables:
+        history._tables.clear()
+        history._tables[key] = _hazard_table(history.assessment.hazards)
+    return history._tables[key]
+
+
+def _hazard_table(hazards: pd.DataFrame) -> pd.DataFrame:
     lon, lat = _points(hazards.geometry.to_numpy() if len(hazards) else None)
     description = hazards["description"].where(hazards["description"].notna(), "").astype(str)
     name = hazards["name"].where(hazards["name"].astype(str) != "", description).astype(str)
@@ -346,21 +353,28 @@ def repeated_hazards(history: History, rule: dict) -> pd.DataFrame:
 
 # --- accident_trend -------------------------------------------------------------------------
 
-def _trend_tests(history: History, rule: dict, end: date, counties: np.ndarray, *, both: bool = True) -> dict[int, list]:
+def _trend_tests(sums: dict, rule: dict, end: date, counties: np.ndarray, *, both: bool = True) -> dict[int, list]:
     """The tests of every measure for the given counties at a period end: county → [(measure, TrendTest)]."""
-    from riskmap.trends import monthly, series_length, trend_test
+    from riskmap.trends import trend_tests
 
-    b = basis(history.prepared)
-    length = series_length(rule)
     out: dict[int, list] = {int(k): [] for k in counties}
-    for measure in rule.get("measures", ["accidents", "deaths"]):
-        weights = np.ones(len(b.accident_day)) if measure == "accidents" else b.accident_deaths
-        series = monthly(b.accident_day, b.accident_county, weights, b.n_counties, end, length)
-        for k in counties:
-            result = trend_test(series[k], rule, both=both)
+    for measure, monthly in sums.items():
+        for k, result in zip(counties, trend_tests(monthly.at(end)[counties], rule, both=both)):
             if result.fires:
                 out[int(k)].append((measure, result))
     return out
+
+
+def _monthly_sums(history: History, rule: dict) -> dict:
+    """Each measure's monthly sums per county (:class:`riskmap.trends.MonthlySums`), for every period end."""
+    from riskmap.trends import MonthlySums, series_length
+
+    b = basis(history.prepared)
+    length = series_length(rule)
+    return {measure: MonthlySums(b.accident_day, b.accident_county,
+                                 np.ones(len(b.accident_day)) if measure == "accidents" else b.accident_deaths,
+                                 b.n_counties, history.ends, length)
+            for measure in rule.get("measures", ["accidents", "deaths"])}
 
 
 def _trend_message(rule: dict, tests: list, since: str) -> Msg:
@@ -380,7 +394,8 @@ def _trend_message(rule: dict, tests: list, since: str) -> Msg:
 def accident_trend(history: History, rule: dict) -> pd.DataFrame:
     """Counties whose monthly accidents (or deaths) rise significantly (:mod:`riskmap.trends`)."""
     b = basis(history.prepared)
-    now = _trend_tests(history, rule, history.as_of, np.arange(b.n_counties))
+    sums = _monthly_sums(history, rule)
+    now = _trend_tests(sums, rule, history.as_of, np.arange(b.n_counties))
     firing = np.array([k for k, tests in now.items() if tests], dtype=int)
     if not len(firing):
         return _rows()
@@ -388,7 +403,7 @@ def accident_trend(history: History, rule: dict) -> pd.DataFrame:
     start = {int(k): len(history.ends) - 1 for k in firing}
     alive = list(firing)
     for index in range(len(history.ends) - 2, -1, -1):
-        held = _trend_tests(history, rule, history.ends[index], np.array(alive, dtype=int), both=False)
+        held = _trend_tests(sums, rule, history.ends[index], np.array(alive, dtype=int), both=False)
         alive = [k for k in alive if held[int(k)]]
         for k in alive:
             start[int(k)] = index
@@ -407,7 +422,7 @@ def accident_trend(history: History, rule: dict) -> pd.DataFrame:
 
 def hotspot(history: History, rule: dict) -> pd.DataFrame:
     """Road units in a Getis–Ord Gi* hot spot of accident EPDO (:mod:`riskmap.clusters`)."""
-    from riskmap.clusters import GiStar
+    from riskmap.clusters import GiStar, significant, two_sided
 
     b = basis(history.prepared)
     if b.n_units < 3:
@@ -420,12 +435,13 @@ def hotspot(history: History, rule: dict) -> pd.DataFrame:
     where = np.flatnonzero(listed)
     if not len(where):
         return _rows()
+    # When each began: walking back while any still holds, each period's Gi* of these units only.
     start = np.full(len(where), len(history.ends) - 1)
     alive = np.ones(len(where), dtype=bool)
     for index in range(len(history.ends) - 2, -1, -1):
         epdo = history.periods[index].epdo
-        then = gi(epdo).significant(alpha) & (epdo >= minimum)
-        alive &= then[where]
+        z = gi.z_of(epdo, where)
+        alive &= significant(z, two_sided(z), alpha) & (epdo[where] >= minimum)
         start[alive] = index
         if not alive.any():
             break

@@ -129,6 +129,7 @@ class History:
     _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _changed: dict = field(default_factory=dict, repr=False)
     _outlooks: dict = field(default_factory=dict, repr=False)
+    _tables: dict = field(default_factory=dict, repr=False)  # what several warning rules share (riskmap.alerts)
 
     KEEP = 4  # period assessments kept in memory besides the one at as_of and the forecast
 
@@ -362,7 +363,7 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         For ``periods`` or ``period`` out of range.
     """
     stages = Stages(progress)
-    if warnings:  # the statistics libraries load (about two seconds) while the workspace is read
+    if warnings:  # the statistics libraries load while the workspace is read
         threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True).start()
     if period is not None and period not in PERIOD_KINDS:
         raise ValueError(f"period {period!r}; allowed: {', '.join(PERIOD_KINDS)}")
@@ -402,11 +403,11 @@ def _start_weights(prepared: Prepared) -> threading.Thread | None:
 
 
 def _import_statistics() -> None:
-    """Import what the warnings use (esda, libpysal, pymannkendall); nothing is lost if it fails here."""
+    """Import what the warnings use (pymannkendall and scipy's statistics; esda and libpysal only for checks and
+    ``band_m = "auto"``, :mod:`riskmap.clusters`); nothing is lost if it fails here."""
     try:
-        import esda  # noqa: F401
-        import libpysal.graph  # noqa: F401
         import pymannkendall  # noqa: F401
+        import scipy.stats  # noqa: F401
     except ImportError:  # the warnings themselves will say so
         pass
 

@@ -15,7 +15,8 @@ on the date) followed by :func:`grade_at` (what holds at ``as_of``):
 7. :func:`summary`: the ``summary.json`` figures.
 
 ``grade_at(prepared, as_of)`` can run at many dates on one :class:`Prepared` (it copies,
-never changes it); a history (:mod:`riskmap.history`) grades many dates with
+never changes it: shallow copies, since with pandas' copy-on-write a column is copied
+only when it is changed, and most columns of a graded frame are the prepared ones); a history (:mod:`riskmap.history`) grades many dates with
 :func:`~riskmap.timeline.state_at` and turns only the ones shown into frames here.
 """
 
@@ -66,7 +67,7 @@ class Windowed:
 
 def accidents_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
     """The accidents with their windows at the state's date: ``in_window`` (36 months), ``in_12m``."""
-    accidents = prepared.accidents.copy()
+    accidents = prepared.accidents.copy(deep=False)
     accidents["in_window"] = state.in_window
     accidents["in_12m"] = state.in_12m
     accidents["severity_class"] = basis(prepared).severity
@@ -108,7 +109,7 @@ def hazards_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
     status says only how it stands today), overdue when open past its deadline
     (:mod:`riskmap.timeline`).
     """
-    hazards = prepared.hazards.copy()
+    hazards = prepared.hazards.copy(deep=False)
     hazards["status"] = state.status
     hazards["is_open"] = state.is_open
     hazards["overdue"] = state.overdue
@@ -122,7 +123,7 @@ def hazards_at(prepared: Prepared, state: DateState) -> gpd.GeoDataFrame:
 
 def grade_enterprises_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
     """The enterprises graded at the state's date, with their reasons."""
-    enterprises = prepared.enterprises.frame.copy()
+    enterprises = prepared.enterprises.frame.copy(deep=False)
     versions = basis(prepared).versions.attributes(state.version)
     if versions is not None:  # the attributes of the snapshots in force then
         for column in versions.columns:
@@ -160,8 +161,10 @@ def grade_roads_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDa
     codes = unit_codes(state.rate, state.unit_grade, state.prone, counts, prepared.standard)
     columns = dict(network.units)
     columns.update({c: counts[c].to_numpy() for c in ("fatal", "injury", "pdo")})
+    # The reasons stay Python objects: a few distinct texts, each shared by many units (as text columns of
+    # Arrow strings, a nation's two million units would hold 360 MB of copies).
     columns.update({"epdo": state.epdo, "rate": state.rate, "accident_prone": state.prone, "grade": state.unit_grade,
-                    "score": state.rate, "reasons": render_column(pd.Series(codes, dtype=object), lang).to_numpy(),
+                    "score": state.rate, "reasons": render_column(pd.Series(codes, dtype=object), lang),
                     "reason_codes": codes})
     road_units = gpd.GeoDataFrame(columns, geometry=network.geometry, crs=4326)
     if basis(prepared).snap_unit is not None:
@@ -173,7 +176,7 @@ def grade_roads_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDa
 def grade_counties_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
     """The counties graded on their four components, with their reasons and top contributors."""
     standard, parts = prepared.standard, state.county
-    counties = prepared.counties.copy()
+    counties = prepared.counties.copy(deep=False)
     for column in COUNTY_COLUMNS:
         counties[column] = parts[column]
     codes = pd.Series(county_codes(parts["score"], parts["grade"], parts["raised"], standard), index=counties.index,

@@ -7,6 +7,10 @@ work (:mod:`riskmap.roadwork`: units split at county borders and cut, traffic
 accidents snapped) in worker threads.  The result, a :class:`Prepared`, is what
 :func:`riskmap.pipeline.grade_at` grades at a date, so an assessment at many dates
 (issue 11: history and forecast) repeats only the grading.
+
+The frames here are shallow copies of the datasets read (``copy(deep=False)``): with
+pandas' copy-on-write (pandas 3) a column is copied only when it is changed, so a
+nation's 3 million accidents are not held twice while they are joined.
 """
 
 from __future__ import annotations
@@ -75,25 +79,25 @@ class PlacedEnterprises:
         :class:`~riskmap.i18n.Msg` of an unknown id, an unknown name or a name that
         several enterprises share (the record is kept either way).
         """
-        owner = self.positions_of(ids)
+        owner = self.positions_of(ids).copy()  # pandas 3 may hand out a read-only view
         words: list = [None] * len(ids)
         has_id = ids.notna().to_numpy()
         if names is None:
             names = pd.Series(None, index=ids.index, dtype=object)
         normal = normal_names(names)
         by_name = normal.map(self.by_name).fillna(-1).to_numpy(dtype=np.int64)
-        for k in np.flatnonzero(owner < 0):
-            name, id_ = names.iat[k], ids.iat[k]
-            if by_name[k] >= 0:
-                owner[k] = by_name[k]
-                if has_id[k]:
-                    words[k] = msg("linked_by_name", value=id_, name=name)
-            elif has_id[k]:
-                words[k] = msg("unknown_enterprise", value=id_)
-            elif by_name[k] == -2:
-                words[k] = msg("ambiguous_enterprise_name", value=name)
-            elif normal.iat[k] is not None:
-                words[k] = msg("unknown_enterprise_name", value=name)
+        # Whole columns at a time: most records of a nation's accidents name no enterprise at all.
+        unknown, named = owner < 0, normal.notna().to_numpy()
+        linked = unknown & (by_name >= 0)
+        owner[linked] = by_name[linked]
+        id_values, name_values = ids.to_numpy(dtype=object), names.to_numpy(dtype=object)
+        for words_of, mask in (
+                (lambda v, n: msg("linked_by_name", value=v, name=n), linked & has_id),
+                (lambda v, n: msg("unknown_enterprise", value=v), unknown & ~linked & has_id),
+                (lambda v, n: msg("ambiguous_enterprise_name", value=n), unknown & ~has_id & (by_name == -2)),
+                (lambda v, n: msg("unknown_enterprise_name", value=n), unknown & ~has_id & (by_name == -1) & named)):
+            for k in np.flatnonzero(mask):
+                words[k] = words_of(id_values[k], name_values[k])
         return owner, words
 
 
@@ -118,7 +122,7 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
     wins).  ``located_by`` says how each was placed: ``point``, ``county`` or ``none``.
     """
     enterprises, versions = split_versions(dataset_frame(ws, "enterprises", ENTERPRISE_COLUMNS), ws.info.as_of)
-    enterprises = enterprises.copy()
+    enterprises = enterprises.copy(deep=False)
     file = ws.files.get("enterprises", "enterprises")
     missing = no_location(enterprises.geometry)
     county = place_points(enterprises, "enterprises", "enterprise_id", file, missing.to_numpy(), places, audit)
@@ -164,9 +168,14 @@ def _record_names(frame: gpd.GeoDataFrame) -> pd.Series | None:
     return frame["enterprise_name"] if "enterprise_name" in frame else None
 
 
-def _say(audit: Audit, dataset: str, ids: np.ndarray, county_codes: np.ndarray, words: list[list]) -> None:
+def _words(link_words: list) -> dict[int, list]:
+    """Record position → what to say about it, for the records with something to say (most have nothing)."""
+    return {k: [w] for k, w in enumerate(link_words) if w is not None}
+
+
+def _say(audit: Audit, dataset: str, ids: np.ndarray, county_codes: np.ndarray, words: dict[int, list]) -> None:
     """Each record's words: ``notes.csv`` when it has a county, ``unassigned.csv`` when not."""
-    said = [(k, w) for k, items in enumerate(words) for w in items]
+    said = [(k, w) for k in sorted(words) for w in words[k]]
     audit.unassign_or_note(dataset, [ids[k] for k, _ in said], [county_codes[k] for k, _ in said], [w for _, w in said])
 
 
@@ -188,7 +197,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
     (``located_by``: ``point``, ``enterprise``, ``county`` or ``none``).  Returns the
     accidents and the enterprise position of each (-1: none).
     """
-    accidents = dataset_frame(ws, "accidents", ACCIDENT_COLUMNS).copy()
+    accidents = dataset_frame(ws, "accidents", ACCIDENT_COLUMNS).copy(deep=False)
     file = ws.files.get("accidents", "accidents")
     if "sector" not in accidents:
         accidents["sector"] = None
@@ -196,7 +205,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
     known = owner >= 0
     ent_county, ent_point = _enterprise_of(enterprises, owner)
     county = np.full(len(accidents), -1, dtype=np.int64)
-    words: list[list] = [[w] if w is not None else [] for w in link_words]
+    words = _words(link_words)
     located_by = np.full(len(accidents), "none", dtype=object)
     if len(accidents):
         # A production accident tied to a known enterprise takes its sector.
@@ -211,7 +220,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
         county = np.where(by_county, ent_county, county)
         located_by = np.where(own, "point", np.where(fill, "enterprise", np.where(by_county, "county", "none")))
         for k in np.flatnonzero(~own & ~fill & ~by_county):
-            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
+            words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
                             if known[k] else msg("no_location"))
     accidents["located_by"] = located_by.astype(object) if len(accidents) else pd.Series(dtype=object)
     accidents["county_code"] = places.code_of(county)
@@ -230,7 +239,7 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     point places it (``"point"``); without one the hazard is unassigned with that
     reason (``"none"``).  Returns the hazards and the enterprise position of each.
     """
-    hazards = dataset_frame(ws, "hazards", HAZARD_COLUMNS).copy()
+    hazards = dataset_frame(ws, "hazards", HAZARD_COLUMNS).copy(deep=False)
     file = ws.files.get("hazards", "hazards")
     owner, link_words = enterprises.resolve(hazards["enterprise_id"], _record_names(hazards))
     known = owner >= 0
@@ -242,7 +251,7 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     located_by = np.where(at_enterprise, "enterprise", np.where(by_point, "point", "none"))
     hazards["located_by"] = located_by.astype(object) if len(hazards) else pd.Series(dtype=object)
     county = ent_county.copy()
-    words: list[list] = [[w] if w is not None else [] for w in link_words]
+    words = _words(link_words)
     if len(hazards):
         # Drawn at the enterprise's point (an unassigned one too: still drawn), else at its own.
         draw_at_enterprise = ent_point & ~by_point
@@ -251,9 +260,9 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
             county[by_point] = place_points(hazards[by_point], "hazards", "hazard_id", file,
                                             np.zeros(int(by_point.sum()), dtype=bool), places, audit)
         for k in np.flatnonzero(known & ~at_enterprise):  # its enterprise has no county
-            words[k].append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]]))
+            words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]]))
         for k in np.flatnonzero(nowhere & ~known):
-            words[k].append(msg("no_hazard_location"))
+            words.setdefault(k, []).append(msg("no_hazard_location"))
         hazards.loc[nowhere & ~ent_point, "geometry"] = None
     hazards["county_code"] = places.code_of(county)
     hazards["county_name"] = places.name_of(county)
@@ -453,7 +462,7 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
     for row in ws.skipped:  # left out for their errors: listed with them in unassigned.csv
         audit.unassign(row.dataset, [row.label], [msg("skipped_row", row=row.row, error=row.error)])
     with stages.stage("counties"):
-        counties = ws.datasets["counties"].copy()
+        counties = ws.datasets["counties"].copy(deep=False)
         places = CountyPlaces.of(counties)
     rows, snap_job = start_snapping(ws, places, job, standard, horizon)
     with stages.stage("enterprises: join"):

@@ -40,8 +40,14 @@ def test_wrapping_keeps_every_character_and_the_marks_in_place(measure, text, wi
     lines = measure.wrap(text, width, 8)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     for before, after in zip(lines, lines[1:]):
-        if after and before:  # a line of one unbreakable token may still be wider than the box
-            assert after[0] not in NO_LINE_START or before.endswith(" ")
+        assert after[:1] not in NO_LINE_START and before[-1:] not in NO_LINE_END, lines
+
+
+def test_a_mark_after_a_space_stays_on_its_line(measure):
+    """Hypothesis's find: '1 、、' broke at the space and began a line with 、."""
+    assert break_tokens("1 、、") == ["1 、、"]
+    assert break_tokens("（ a") == ["（ a"]
+    assert break_tokens(" 、") == [" 、"]
 
 
 def test_the_footer_keeps_the_date_when_the_source_is_long():

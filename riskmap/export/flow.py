@@ -55,7 +55,13 @@ def break_tokens(text: str) -> list[str]:
         pieces.append(word)
     tokens: list[str] = []
     for piece in pieces:
-        if tokens and tokens[-1] != " " and (piece[0] in NO_LINE_START or tokens[-1][-1] in NO_LINE_END):
+        opened = tokens[-1].rstrip(" ")[-1:] if tokens else ""
+        if tokens and piece != " " and piece[0] in NO_LINE_START:
+            spaces = ""
+            while len(tokens) > 1 and tokens[-1] == " ":  # "1 、": the mark goes with the 1, spaces and all
+                spaces += tokens.pop()
+            tokens[-1] += spaces + piece
+        elif opened and opened in NO_LINE_END:
             tokens[-1] += piece
         else:
             tokens.append(piece)

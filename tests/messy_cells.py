@@ -123,32 +123,7 @@ def _hazards_workbook(path: Path, rows: int) -> None:
     book.save(path)
 
 
-TOML = """[workspace]
-title = "杂乱单元格"
-region = "测试市"
-as_of = 2026-10-31
-language = "{language}"
-standard = "default"
-
-[datasets.counties]
-path = "counties.geojson"
-crs = "EPSG:4326"
-
-[datasets.enterprises]
-path = "enterprises.csv"
-crs = "EPSG:4326"
-
-[datasets.roads]
-path = "roads.parquet"
-
-[datasets.accidents]
-path = "accidents.parquet"
-crs = "EPSG:4326"
-
-[datasets.hazards]
-path = "hazards.xlsx"
-crs = "EPSG:4326"
-"""
+TOML = wf.workspace_toml(title="杂乱单元格", roads="roads.parquet", accidents="accidents.parquet", hazards="hazards.xlsx")
 
 
 def write_messy_workspace(folder: Path, *, rows: int = 400, language: str = "zh") -> Path:

@@ -76,8 +76,15 @@ def hazard_frame() -> pd.DataFrame:
     })
 
 
-TOML = """[workspace]
-title = "测试工作区"
+def workspace_toml(*, title: str = "测试工作区", roads: str = "roads.geojson", accidents: str = "accidents.csv",
+                   hazards: str = "hazards.csv") -> str:
+    """The test workspace's riskmap.toml with its title and file names; ``{language}`` left to fill."""
+    return WORKSPACE_TOML.replace("{title}", title).replace("{roads}", roads).replace("{accidents}", accidents) \
+        .replace("{hazards}", hazards)
+
+
+WORKSPACE_TOML = """[workspace]
+title = "{title}"
 region = "测试市"
 as_of = 2026-10-31
 language = "{language}"
@@ -92,16 +99,18 @@ path = "enterprises.csv"
 crs = "EPSG:4326"
 
 [datasets.roads]
-path = "roads.geojson"
+path = "{roads}"
 
 [datasets.accidents]
-path = "accidents.csv"
+path = "{accidents}"
 crs = "EPSG:4326"
 
 [datasets.hazards]
-path = "hazards.csv"
+path = "{hazards}"
 crs = "EPSG:4326"
 """
+
+TOML = workspace_toml()
 
 
 def write_workspace(folder: Path, *, counties=None, enterprises=None, roads=None, accidents=None, hazards=None,

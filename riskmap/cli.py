@@ -561,8 +561,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from riskmap.atomic import exit_on_sigterm
+    from riskmap.memory import tune_allocator
 
     exit_on_sigterm()
+    tune_allocator()  # before any worker thread: a nation's frames are freed back to the system
     if args.command is None:
         parser.print_help()
         return 2

@@ -25,6 +25,7 @@ from riskmap.errors import Problem
 from riskmap.i18n import Msg, msg
 from riskmap.io.workspace import Workspace
 from riskmap.join import assign_points
+from riskmap.memory import release_memory
 from riskmap.runtime import settings
 
 ProgressCallback = Callable[[str, float | None], None]
@@ -44,6 +45,7 @@ class Stages:
         start = time.perf_counter()
         yield
         elapsed = time.perf_counter() - start
+        release_memory()  # what the stage freed goes back to the system before the next builds its own
         self.timings[name] = self.timings.get(name, 0.0) + elapsed
         if self.progress:
             self.progress(name, elapsed)

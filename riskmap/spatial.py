@@ -60,8 +60,16 @@ class PlacedEnterprises:
     frame: gpd.GeoDataFrame
     county: np.ndarray  # county position of each enterprise (-1: none)
     position: pd.Series  # enterprise id → row position
-    by_name: pd.Series = field(default_factory=lambda: pd.Series(dtype=np.int64))  # normalised name → position (-2: several)
     versions: pd.DataFrame | None = None  # every snapshot row (riskmap.snapshots), None without them
+
+    @functools.cached_property
+    def by_name(self) -> pd.Series:
+        """Normalised name → position (-2: several); made the first time a record must be found by name.
+
+        A nation's two million normalised names and their hash table hold about half a
+        gigabyte, and most ledgers name their enterprises by id.
+        """
+        return _name_index(self.frame["name"]) if "name" in self.frame else pd.Series(dtype=np.int64)
 
     @property
     def has_point(self) -> np.ndarray:
@@ -85,9 +93,11 @@ class PlacedEnterprises:
         if names is None:
             names = pd.Series(None, index=ids.index, dtype=object)
         normal = normal_names(names)
-        by_name = normal.map(self.by_name).fillna(-1).to_numpy(dtype=np.int64)
         # Whole columns at a time: most records of a nation's accidents name no enterprise at all.
         unknown, named = owner < 0, normal.notna().to_numpy()
+        by_name = np.full(len(ids), -1, dtype=np.int64)  # only an unknown, named record is looked up by name
+        if (lookup := unknown & named).any():
+            by_name[lookup] = normal[lookup].map(self.by_name).fillna(-1).to_numpy(dtype=np.int64)
         linked = unknown & (by_name >= 0)
         owner[linked] = by_name[linked]
         id_values, name_values = ids.to_numpy(dtype=object), names.to_numpy(dtype=object)
@@ -132,7 +142,7 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
     county = np.where(by_county, declared_at, county)
     nowhere = missing.to_numpy() & ~by_county
     audit.unassign("enterprises", enterprises.loc[nowhere, "enterprise_id"], [msg("no_location")] * int(nowhere.sum()))
-    enterprises["located_by"] = np.where(by_county, "county", np.where(nowhere, "none", "point")).astype(object) \
+    enterprises["located_by"] = _located([(by_county, "county"), (nowhere, "none")], "point") \
         if len(enterprises) else pd.Series(dtype=object)
     enterprises["county_code"] = places.code_of(county)
     enterprises["county_name"] = places.name_of(county)
@@ -149,7 +159,7 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
     if versions is not None:
         _moved_snapshots(versions, enterprises, position, file, audit)
         versions = pd.DataFrame(versions.drop(columns=["geometry", "declared_county"], errors="ignore"))
-    return PlacedEnterprises(enterprises, county, position, _name_index(enterprises["name"]), versions)
+    return PlacedEnterprises(enterprises, county, position, versions)
 
 
 def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, position: pd.Series, file: str,
@@ -162,6 +172,16 @@ def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, posi
     moved[both] = shapely.distance(here[both], there[both]) > 1e-5  # about a metre
     chosen = versions[moved].drop_duplicates("enterprise_id")
     audit.warn_rows(file, chosen["_row"], "lon", [msg("snapshot_moved", value=v) for v in chosen["enterprise_id"]])
+
+
+def _located(choices: list[tuple[np.ndarray, str]], default: str) -> np.ndarray:
+    """``located_by``: the text of the first condition each row meets, else ``default``, as an object array.
+
+    One Python text per kind, shared by its rows: ``np.where`` of texts made into
+    objects holds a text per row (a nation's 5.5 million records: about 330 MB).
+    """
+    texts = np.array([text for _, text in choices] + [default], dtype=object)
+    return texts[np.select([mask for mask, _ in choices], np.arange(len(choices)), len(choices))]
 
 
 def _record_names(frame: gpd.GeoDataFrame) -> pd.Series | None:
@@ -218,11 +238,11 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
         county = place_points(accidents, "accidents", "accident_id", file, ~(own | fill), places, audit)
         by_county = ~own & ~fill & (ent_county >= 0)
         county = np.where(by_county, ent_county, county)
-        located_by = np.where(own, "point", np.where(fill, "enterprise", np.where(by_county, "county", "none")))
+        located_by = _located([(own, "point"), (fill, "enterprise"), (by_county, "county")], "none")
         for k in np.flatnonzero(~own & ~fill & ~by_county):
             words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
                             if known[k] else msg("no_location"))
-    accidents["located_by"] = located_by.astype(object) if len(accidents) else pd.Series(dtype=object)
+    accidents["located_by"] = located_by if len(accidents) else pd.Series(dtype=object)
     accidents["county_code"] = places.code_of(county)
     accidents["county_name"] = places.name_of(county)
     _say(audit, "accidents", accidents["accident_id"].to_numpy(), accidents["county_code"].to_numpy(), words)
@@ -248,8 +268,8 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     at_enterprise = ent_county >= 0
     by_point = ~at_enterprise & own_point
     nowhere = ~at_enterprise & ~own_point
-    located_by = np.where(at_enterprise, "enterprise", np.where(by_point, "point", "none"))
-    hazards["located_by"] = located_by.astype(object) if len(hazards) else pd.Series(dtype=object)
+    located_by = _located([(at_enterprise, "enterprise"), (by_point, "point")], "none")
+    hazards["located_by"] = located_by if len(hazards) else pd.Series(dtype=object)
     county = ent_county.copy()
     words = _words(link_words)
     if len(hazards):

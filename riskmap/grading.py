@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.grades import GRADES, RANK, from_rank, grade_by_thresholds
+from riskmap.memory import shared_texts
 from riskmap.reasons import Codes, Reason, column, object_array, render_column
 from riskmap.standard import Standard
 
@@ -83,7 +84,7 @@ def _inherent(enterprises: pd.DataFrame, rules: dict, standard: Standard) -> tup
     d_value = lec.prod(axis=1, min_count=3)
     r_value = matrix.prod(axis=1, min_count=2)
     value = pd.Series(np.where(has_lec, d_value, np.where(has_matrix, r_value, np.nan)), index=index)
-    method = pd.Series(np.where(has_lec, "lec", np.where(has_matrix, "matrix", "baseline")), index=index, dtype=object)
+    method = pd.Series(shared_texts([(has_lec, "lec"), (has_matrix, "matrix")], "baseline"), index=index, dtype=object)
     lec_grade = grade_by_thresholds(d_value.fillna(0), rules["lec"]["thresholds"])
     matrix_grade = grade_by_thresholds(r_value.fillna(0), rules["matrix"]["thresholds"])
     base_grade = enterprises["sector"].astype(object).map(standard.baselines).fillna("blue").to_numpy(dtype=object)

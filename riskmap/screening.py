@@ -15,6 +15,7 @@ import pandas as pd
 
 from riskmap.grades import grade_by_thresholds
 from riskmap.join import cut_units, split_roads
+from riskmap.memory import shared_texts
 from riskmap.reasons import Reason, object_array, render_column
 from riskmap.standard import Standard
 
@@ -67,7 +68,8 @@ def build_units(lines_metric: np.ndarray, counties_metric: np.ndarray, *, unit_l
 
 def severity_class(deaths: pd.Series, injuries: pd.Series) -> pd.Series:
     """``fatal`` with deaths ≥ 1, ``injury`` with injuries ≥ 1 and no deaths, else ``pdo``."""
-    return pd.Series(np.where(deaths >= 1, "fatal", np.where(injuries >= 1, "injury", "pdo")), index=deaths.index, dtype=object)
+    return pd.Series(shared_texts([(deaths >= 1, "fatal"), (injuries >= 1, "injury")], "pdo"), index=deaths.index,
+                     dtype=object)
 
 
 def count_snapped(units_count: int, unit_of_accident: np.ndarray, severity: np.ndarray) -> pd.DataFrame:

@@ -34,6 +34,7 @@ from riskmap.i18n import HAZARD_STATUS_LABELS, Pair, label, msg
 from riskmap.io.identifiers import normal_names
 from riskmap.io.skipping import skipped_counts
 from riskmap.io.workspace import Workspace, load_workspace
+from riskmap.memory import shared_texts
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
 from riskmap.snapshots import split_versions
@@ -142,7 +143,7 @@ def join_enterprises(ws: Workspace, places: CountyPlaces, audit: Audit) -> Place
     county = np.where(by_county, declared_at, county)
     nowhere = missing.to_numpy() & ~by_county
     audit.unassign("enterprises", enterprises.loc[nowhere, "enterprise_id"], [msg("no_location")] * int(nowhere.sum()))
-    enterprises["located_by"] = _located([(by_county, "county"), (nowhere, "none")], "point") \
+    enterprises["located_by"] = shared_texts([(by_county, "county"), (nowhere, "none")], "point") \
         if len(enterprises) else pd.Series(dtype=object)
     enterprises["county_code"] = places.code_of(county)
     enterprises["county_name"] = places.name_of(county)
@@ -172,16 +173,6 @@ def _moved_snapshots(versions: gpd.GeoDataFrame, current: gpd.GeoDataFrame, posi
     moved[both] = shapely.distance(here[both], there[both]) > 1e-5  # about a metre
     chosen = versions[moved].drop_duplicates("enterprise_id")
     audit.warn_rows(file, chosen["_row"], "lon", [msg("snapshot_moved", value=v) for v in chosen["enterprise_id"]])
-
-
-def _located(choices: list[tuple[np.ndarray, str]], default: str) -> np.ndarray:
-    """``located_by``: the text of the first condition each row meets, else ``default``, as an object array.
-
-    One Python text per kind, shared by its rows: ``np.where`` of texts made into
-    objects holds a text per row (a nation's 5.5 million records: about 330 MB).
-    """
-    texts = np.array([text for _, text in choices] + [default], dtype=object)
-    return texts[np.select([mask for mask, _ in choices], np.arange(len(choices)), len(choices))]
 
 
 def _record_names(frame: gpd.GeoDataFrame) -> pd.Series | None:
@@ -238,7 +229,7 @@ def link_accidents(ws: Workspace, places: CountyPlaces, audit: Audit,
         county = place_points(accidents, "accidents", "accident_id", file, ~(own | fill), places, audit)
         by_county = ~own & ~fill & (ent_county >= 0)
         county = np.where(by_county, ent_county, county)
-        located_by = _located([(own, "point"), (fill, "enterprise"), (by_county, "county")], "none")
+        located_by = shared_texts([(own, "point"), (fill, "enterprise"), (by_county, "county")], "none")
         for k in np.flatnonzero(~own & ~fill & ~by_county):
             words.setdefault(k, []).append(msg("enterprise_unassigned", value=enterprises.frame["enterprise_id"].iat[owner[k]])
                             if known[k] else msg("no_location"))
@@ -268,7 +259,7 @@ def link_hazards(ws: Workspace, places: CountyPlaces, audit: Audit,
     at_enterprise = ent_county >= 0
     by_point = ~at_enterprise & own_point
     nowhere = ~at_enterprise & ~own_point
-    located_by = _located([(at_enterprise, "enterprise"), (by_point, "point")], "none")
+    located_by = shared_texts([(at_enterprise, "enterprise"), (by_point, "point")], "none")
     hazards["located_by"] = located_by if len(hazards) else pd.Series(dtype=object)
     county = ent_county.copy()
     words = _words(link_words)

@@ -48,10 +48,11 @@ def _content_hash(folder: str, signature: tuple) -> str:
 def load_history(content_hash: str, folder: str, skip_bad_rows: bool = False):
     """The history of a workspace, once per content hash, folder and skipping choice (an upload folder goes
     with its visitor), shared by every visitor.  Not per language: a View renders words from codes, so a
-    switch never re-assesses.  Without its warnings: :func:`find_warnings` finds them once the map is drawn."""
+    switch never re-assesses.  Without its warnings: :func:`find_warnings` finds them once the map is drawn,
+    and the period ends before ``as_of`` are graded then too (``defer``: the first map shows ``as_of``)."""
     from riskmap.history import build_history
 
-    return build_history(folder, skip_bad_rows=skip_bad_rows, warnings=False)
+    return build_history(folder, skip_bad_rows=skip_bad_rows, warnings=False, defer=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

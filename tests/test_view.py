@@ -153,7 +153,7 @@ def test_switching_the_page_language_never_assesses_again(monkeypatch):
     assert not at.exception and calls == []
 
 
-def test_the_page_renders_the_other_language_after_the_first_map_so_a_switch_renders_no_record_again(monkeypatch):
+def test_the_page_renders_the_other_language_after_the_first_map_so_a_switch_renders_no_record_again(monkeypatch, demo_assessment):
     """After the first map the page renders the assessment's words in the other language too (a thread of its
     own, once per workspace content): switching language then renders at most the counties' words again."""
     import threading
@@ -176,8 +176,4 @@ def test_the_page_renders_the_other_language_after_the_first_map_so_a_switch_ren
     at.sidebar.radio(key="lang").set_value("English").run()
     assert not at.exception
     assert "major risk" in " ".join(m.value for m in at.markdown)  # the page is in English
-    from conftest import DEMO
-    from riskmap import assess
-
-    counties = len(assess(DEMO).counties)
-    assert all(n <= counties for n, _ in rendered), rendered
+    assert all(n <= len(demo_assessment.counties) for n, _ in rendered), rendered

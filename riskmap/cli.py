@@ -421,27 +421,41 @@ def _cmd_validate(args) -> int:
     return 0
 
 
-def _history(args, language: str | None = None):
+def _history(args, language: str | None = None, assessed=None):
     from riskmap.history import build_history
 
     return build_history(args.workspace, as_of=as_of_from_args(args), periods=args.periods, period=args.period,
-                         skip_bad_rows=args.skip_bad_rows,
+                         skip_bad_rows=args.skip_bad_rows, assessed=assessed,
                          language=language, progress=_Progress(not args.quiet))
 
 
 def _cmd_assess(args) -> int:
-    from riskmap.outputs import write_outputs
+    from riskmap.outputs import start_outputs
 
     progress = _Progress(not args.quiet)
-    history = _history(args)
-    assessment = history.assessment
-    if args.sector or args.county or args.grade:
-        from riskmap.view import View
-        assessment = View(assessment, filters_from_args(args, assessment))
+    pending = []
+
+    def start_writing(assessment) -> None:
+        # The files of the assessment at as_of are written (by forked processes where the machine allows)
+        # while the history is graded and the warnings are found; summary.json waits for the warnings.
+        if args.sector or args.county or args.grade:
+            from riskmap.view import View
+            assessment = View(assessment, filters_from_args(args, assessment))
+        pending.append(start_outputs(assessment, args.out, register_all=args.register == "all",
+                                     layer_format=args.layer_format))
+        if pending[-1].forked:
+            progress("writing the layers and the register in 2 processes, beside the history", None)
+
+    try:
+        history = _history(args, assessed=start_writing)
+    except BaseException:
+        for outputs in pending:
+            outputs.cancel()
+        raise
+    assessment = pending[0].summary_source(history)  # what summary.json and the printed summary count
     start = time.perf_counter()
     progress("write outputs", None)
-    written = write_outputs(assessment, args.out, register_all=args.register == "all", layer_format=args.layer_format,
-                            history=history)
+    written = pending[0].finish(history)
     progress("write outputs", time.perf_counter() - start)
     if assessment.problems:
         print(format_problems(assessment.problems, lang=assessment.language, limit_per_file=30), file=sys.stderr)

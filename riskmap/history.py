@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -283,19 +284,18 @@ class History:
                              "forecast": [False] * len(self.periods) + [True]})
 
 
-def _states(prepared: Prepared, ends: list[date], kind: str, stages: Stages) -> tuple[list[Graded], dict[date, DateState]]:
-    """Grade every period end as numbers; keep the state at ``as_of`` to build its frames from."""
-    periods, kept = [], {}
+def _states(prepared: Prepared, ends: list[date], kind: str, stages: Stages,
+            last: DateState | None = None) -> list[Graded]:
+    """Grade every period end as numbers (``last``: the state at the last end, when known already)."""
+    periods = []
     for index, end in enumerate(ends):
-        state = state_at(prepared, end)
+        state = last if last is not None and end == ends[-1] else state_at(prepared, end)
         periods.append(_with_lifecycle(prepared, _graded(state), state, period_start(ends, index, kind)))
-        if end == ends[-1]:
-            kept[end] = state
-    return periods, kept
+    return periods
 
 
 def history_of(prepared: Prepared, *, periods: int | None = None, period: str | None = None,
-               stages: Stages | None = None) -> History:
+               stages: Stages | None = None, assessed: Callable[[Assessment], None] | None = None) -> History:
     """The history of a prepared workspace (prepared with a horizon that holds every period end).
 
     Parameters
@@ -303,15 +303,22 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     periods, period
         How many period ends, and ``month`` or ``quarter`` (default: the standard's
         ``[history]`` table).
+    assessed
+        Called with the assessment at ``as_of`` as soon as it is graded, before the other
+        period ends are (``riskmap assess`` starts writing its files then).
     """
     stages = stages or Stages()
     count, kind = _settings(prepared, periods, period)
     as_of = prepared.info.as_of
     ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
+    prepared.wait_for_roads()
+    now = state_at(prepared, as_of)
+    assessment = grade_at(prepared, as_of, state=now, stages=stages)
+    if assessed is not None:
+        assessed(assessment)
     with stages.stage("history: grade"):
-        graded, kept = _states(prepared, ends, kind, stages)
+        graded = _states(prepared, ends, kind, stages, last=now)
         outlook = _graded(state_at(prepared, forecast_end, known_until=as_of))
-    assessment = grade_at(prepared, as_of, state=kept[as_of], stages=stages)
     return History(prepared, kind, ends, graded, outlook, assessment)
 
 
@@ -333,7 +340,8 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
                   period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
-                  warnings: bool = True, skip_bad_rows: bool = False) -> History:
+                  warnings: bool = True, skip_bad_rows: bool = False,
+                  assessed: Callable[[Assessment], None] | None = None) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
     Parameters
@@ -354,6 +362,9 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         found when :attr:`History.warnings` is first read, and the summary has no counts.
     skip_bad_rows
         Leave out rows with errors, each listed (:mod:`riskmap.io.skipping`), instead of raising.
+    assessed
+        Called with the assessment at ``as_of`` as soon as it is graded, before the history's
+        other period ends (:func:`history_of`); no other thread of the history runs then.
 
     Raises
     ------
@@ -363,8 +374,10 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         For ``periods`` or ``period`` out of range.
     """
     stages = Stages(progress)
+    imports = None
     if warnings:  # the statistics libraries load while the workspace is read
-        threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True).start()
+        imports = threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True)
+        imports.start()
     if period is not None and period not in PERIOD_KINDS:
         raise ValueError(f"period {period!r}; allowed: {', '.join(PERIOD_KINDS)}")
 
@@ -374,12 +387,22 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
 
     prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages,
                        skip_bad_rows=skip_bad_rows)
-    weights = _start_weights(prepared) if warnings else None
-    history = history_of(prepared, periods=periods, period=period, stages=stages)
+    weights: list[threading.Thread | None] = []
+
+    def graded_now(assessment: Assessment) -> None:
+        if assessed is not None:
+            if imports is not None:  # no import half done in another thread when `assessed` forks
+                imports.join()
+            assessed(assessment)
+        if warnings:  # the hot-spot weights are built while the periods are graded
+            weights.append(_start_weights(prepared))
+
+    history = history_of(prepared, periods=periods, period=period, stages=stages, assessed=graded_now)
     if warnings:
         with stages.stage("warnings"):
-            if weights is not None:
-                weights.join()
+            for thread in weights:
+                if thread is not None:
+                    thread.join()
             history.warnings  # noqa: B018  (found once, now)
     history.assessment = dataclasses.replace(history.assessment, summary=history.assessment.summary
                                              | summary_of(history, warnings=warnings),

@@ -175,7 +175,13 @@ def grade_roads_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDa
 
 def grade_counties_at(prepared: Prepared, state: DateState, lang: str) -> gpd.GeoDataFrame:
     """The counties graded on their four components, with their reasons and top contributors."""
-    standard, parts = prepared.standard, state.county
+    return counties_frame(prepared, state.county, lang)
+
+
+def counties_frame(prepared: Prepared, parts: dict[str, np.ndarray], lang: str) -> gpd.GeoDataFrame:
+    """The counties of ``parts`` (a date's ``county`` numbers, :mod:`riskmap.timeline`) with their reasons and
+    top contributors."""
+    standard = prepared.standard
     counties = prepared.counties.copy(deep=False)
     for column in COUNTY_COLUMNS:
         counties[column] = parts[column]

@@ -14,7 +14,11 @@ The spatial work is not done again.  The :class:`~riskmap.timeline.Basis` of the
 prepared workspace is copied with the county position of every other record set to
 -1 (it counts for no county), and :func:`riskmap.pipeline.grade_at` grades that copy
 at the same date.  An enterprise's or a road unit's grade is its own and does not
-change; the counties' components, scores, grades, reasons and top contributors do.
+change; the counties' components, scores, grades, reasons and top contributors do.  So
+only the counties are graded again (:func:`riskmap.timeline.counties_of`), on the
+numbers of the whole workspace at that date (kept per date, shared by every sector
+view), and a sector trend takes the history's road-unit ranks of each period end
+(:func:`riskmap.timeline.county_inputs_at`).
 Each county of a sector view also carries its all-sector grade and score
 (``grade_all``, ``score_all``: 综合等级), so nobody takes one for the other.
 
@@ -36,12 +40,16 @@ import pandas as pd
 from riskmap.assessment import Assessment, Origin
 from riskmap.filters import Filters, apply_filters, shown_summary
 from riskmap.grades import RANK
-from riskmap.pipeline import grade_at
+from riskmap.pipeline import counties_frame
 from riskmap.spatial import Prepared
-from riskmap.timeline import basis, state_at
+from riskmap.timeline import CountyInputs, basis, counties_of, county_inputs, county_inputs_at, state_at
 
 KEEP = 24
 """How many sector views are kept per prepared workspace."""
+
+KEEP_DATES = 32
+"""How many dates' :class:`~riskmap.timeline.CountyInputs` are kept per prepared workspace (a history's
+period ends, its forecast and the period ends before those shown)."""
 
 _LOCK = threading.Lock()
 
@@ -93,14 +101,13 @@ def _change_columns(counties: pd.DataFrame, previous: pd.Series | None) -> dict[
     return {"grade_previous": grades, "grade_change": steps, "change": change}
 
 
-def _sector_records(assessment: Assessment, table: pd.DataFrame, sectors: tuple[str, ...], roads: bool) -> pd.DataFrame:
-    """The rows of ``unassigned`` or ``notes`` about records of the sector view."""
+def _sector_records(shown: Assessment, table: pd.DataFrame, roads: bool) -> pd.DataFrame:
+    """The rows of ``unassigned`` or ``notes`` about records of the sector view (``shown``: its records)."""
     if not len(table):
         return table
     keep = np.ones(len(table), dtype=bool)
     datasets = table["dataset"].astype(str).to_numpy()
     ids = table["id"].astype(str).to_numpy()
-    shown = apply_filters(assessment, Filters(sectors=sectors))
     for dataset, column in ID_COLUMNS.items():
         rows = datasets == dataset
         if rows.any():
@@ -110,13 +117,35 @@ def _sector_records(assessment: Assessment, table: pd.DataFrame, sectors: tuple[
     return table[keep].reset_index(drop=True)
 
 
+def _inputs(prepared: Prepared, day: date, known_until: date | None, unit_rank: np.ndarray | None = None) -> CountyInputs:
+    """The whole workspace's :class:`~riskmap.timeline.CountyInputs` at a date, kept per prepared workspace: every
+    sector view and sector trend of that date grades its counties from the same numbers."""
+    key = (day, min(known_until or day, day))
+    kept = prepared.cache.setdefault("county_inputs", OrderedDict())
+    with _LOCK:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    if unit_rank is None:
+        inputs = county_inputs(state_at(prepared, day, known_until=known_until))
+    else:
+        inputs = county_inputs_at(prepared, day, known_until=known_until, unit_rank=unit_rank)
+    with _LOCK:
+        kept[key] = inputs
+        while len(kept) > KEEP_DATES:
+            kept.popitem(last=False)
+    return inputs
+
+
 def _grade(assessment: Assessment, sectors: tuple[str, ...]) -> Assessment:
     origin = assessment.origin
     prepared, as_of = origin.prepared, assessment.info.as_of
     masked = masked_prepared(prepared, sectors)
-    graded = grade_at(masked, as_of, known_until=origin.known_until)
+    # Only the counties are graded again: a mask never changes an enterprise's, a hazard's or a road unit's
+    # grade, so those frames (with their reasons) are the whole assessment's (as grade_at(masked) makes them).
+    counties = counties_frame(masked, counties_of(masked, _inputs(prepared, as_of, origin.known_until)),
+                              prepared.info.language)
     everyone = assessment.counties.set_index("county_code")
-    counties = graded.counties
     codes = counties["county_code"]
     extra = {"grade_all": codes.map(everyone["grade"]).to_numpy(dtype=object),
              "score_all": codes.map(everyone["score"]).to_numpy(dtype=float)}
@@ -124,19 +153,17 @@ def _grade(assessment: Assessment, sectors: tuple[str, ...]) -> Assessment:
         previous = None
         if origin.previous is not None:
             known = min(origin.known_until or origin.previous, origin.previous)
-            before = state_at(masked, origin.previous, known_until=known).county["grade"]
+            before = counties_of(masked, _inputs(prepared, origin.previous, known))["grade"]
             previous = pd.Series(np.asarray(before, dtype=object), index=counties.index)
         extra |= _change_columns(counties, previous)
     roads = roads_count(prepared, sectors)
-    regraded = dataclasses.replace(
-        graded, counties=counties.assign(**extra), origin=origin, sectors_graded=sectors,
-        unassigned=_sector_records(graded, graded.unassigned, sectors, roads),
-        notes=_sector_records(graded, graded.notes, sectors, roads), problems=list(assessment.problems))
-    shown = apply_filters(regraded, Filters(sectors=sectors))
-    summary = shown_summary(shown, assessment.summary, unassigned=regraded.unassigned, notes=regraded.notes,
-                            roads_whole=roads)
+    graded = dataclasses.replace(assessment, counties=counties.assign(**extra), origin=origin, sectors_graded=sectors,
+                                 problems=list(assessment.problems))
+    shown = apply_filters(graded, Filters(sectors=sectors))  # once: the records listed and counted
+    unassigned, notes = _sector_records(shown, graded.unassigned, roads), _sector_records(shown, graded.notes, roads)
+    summary = shown_summary(shown, assessment.summary, unassigned=unassigned, notes=notes, roads_whole=roads)
     summary["view"] = {"sectors": list(sectors), "regraded": True, "roads_counted": roads}
-    return dataclasses.replace(regraded, summary=summary)
+    return dataclasses.replace(graded, unassigned=unassigned, notes=notes, summary=summary)
 
 
 def regraded(assessment: Assessment, sectors: Iterable[str]) -> Assessment:
@@ -201,10 +228,11 @@ def sector_scores(history, sectors: Iterable[str]) -> tuple[np.ndarray, np.ndarr
             kept.move_to_end(key)
             return kept[key]
     masked = masked_prepared(prepared, key_sectors)
-    states = [state_at(masked, end) for end in history.ends]
-    states.append(state_at(masked, outlook.end, known_until=outlook.known_until))
-    scores = np.array([np.asarray(s.county["score"], dtype=float) for s in states])
-    grades = np.array([np.asarray(s.county["grade"], dtype=object) for s in states])
+    # The road units' ranks of each period end are the history's own (a mask never changes them).
+    parts = [counties_of(masked, _inputs(prepared, g.end, g.known_until, g.ranks["road_units"]))
+             for g in [*history.periods, outlook]]
+    scores = np.array([np.asarray(p["score"], dtype=float) for p in parts])
+    grades = np.array([np.asarray(p["grade"], dtype=object) for p in parts])
     with _LOCK:
         kept[key] = (scores, grades)
         while len(kept) > KEEP:

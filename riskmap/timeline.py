@@ -274,11 +274,42 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None,
         rectified", :mod:`riskmap.prevention`).
     """
     b = basis(prepared)
-    standard = b.standard
     known_until = min(known_until or day, day)
-    today, known = day_number(day), day_number(known_until)
     if rectified is not None and np.any(rectified):
-        b = dataclasses.replace(b, closed=np.where(rectified, np.minimum(b.closed, known), b.closed))
+        b = dataclasses.replace(b, closed=np.where(rectified, np.minimum(b.closed, day_number(known_until)), b.closed))
+    r = _records_at(b, day, known_until)
+    snapped = r.in_window[b.snap_rows] if len(b.snap_rows) else np.zeros(0, dtype=bool)
+    unit_counts = _unit_counts(b, snapped)
+    epdo, rate, prone, unit_grade = unit_grades(unit_counts["fatal"].to_numpy(), unit_counts["injury"].to_numpy(),
+                                                unit_counts["pdo"].to_numpy(), b.unit_length, b.standard)
+    county = _county_state(b, r.ranks.rank, r.ranks.red_by_major, grade_rank(unit_grade), r.is_open, r.overdue, r.in_12m)
+    return DateState(day, known_until, r.exists, r.is_open, r.overdue, r.days_overdue, r.status, r.in_window, r.in_12m,
+                     r.version, _per_enterprise(b.hazard_enterprise, r.is_open, b.n_enterprises), r.counts["open_major"],
+                     r.counts["overdue"], r.counts["fatal_12m"], r.base, r.ranks, r.grade, snapped, unit_counts, epdo, rate,
+                     prone, unit_grade, county)
+
+
+@dataclass
+class _Records:
+    """The hazards, accident windows and enterprises at one date (what :func:`state_at` grades before the roads)."""
+
+    exists: np.ndarray
+    is_open: np.ndarray
+    overdue: np.ndarray
+    days_overdue: np.ndarray
+    status: np.ndarray
+    in_window: np.ndarray
+    in_12m: np.ndarray
+    counts: dict[str, np.ndarray]
+    version: np.ndarray
+    base: EnterpriseBase
+    ranks: EnterpriseRanks
+    grade: np.ndarray
+
+
+def _records_at(b: Basis, day: date, known_until: date) -> _Records:
+    standard = b.standard
+    today, known = day_number(day), day_number(known_until)
     exists, is_open, overdue, days_overdue = hazards_state(b, today, known)
     status = np.where(is_open, np.where(np.isin(b.ledger_status, OPEN_STATUSES), b.ledger_status, "open"),
                       np.where(exists, "closed", b.ledger_status)).astype(object)
@@ -293,15 +324,61 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None,
     version = b.versions.at(today)
     base = b.versions.base_at(version)
     ranks = enterprise_ranks(base.base_rank, standard, **counts)
-    grade = from_rank(ranks.rank)
-    snapped = in_window[b.snap_rows] if len(b.snap_rows) else np.zeros(0, dtype=bool)
-    unit_counts = _unit_counts(b, snapped)
-    epdo, rate, prone, unit_grade = unit_grades(unit_counts["fatal"].to_numpy(), unit_counts["injury"].to_numpy(),
-                                                unit_counts["pdo"].to_numpy(), b.unit_length, standard)
-    county = _county_state(b, ranks, grade_rank(unit_grade), is_open, overdue, in_12m)
-    return DateState(day, known_until, exists, is_open, overdue, days_overdue, status, in_window, in_12m, version,
-                     _per_enterprise(b.hazard_enterprise, is_open, n), counts["open_major"], counts["overdue"],
-                     counts["fatal_12m"], base, ranks, grade, snapped, unit_counts, epdo, rate, prone, unit_grade, county)
+    return _Records(exists, is_open, overdue, days_overdue, status, in_window, in_12m, counts, version, base, ranks,
+                    from_rank(ranks.rank))
+
+
+@dataclass(frozen=True)
+class CountyInputs:
+    """What grading the counties takes from the records at one date, besides where each record counts.
+
+    A sector view's masked copy of a workspace (:func:`riskmap.sectorview.masked_prepared`) changes only
+    the county positions of its records: an enterprise's, a hazard's or a road unit's grade never changes,
+    so these numbers of the whole workspace grade the counties of any sector view (:func:`counties_of`).
+
+    Attributes
+    ----------
+    enterprise_rank, red_by_major
+        Per enterprise: its grade rank, and red by an open major hazard.
+    unit_rank
+        Per road unit: its grade rank.
+    is_open, overdue
+        Per hazard.
+    in_12m
+        Per accident: in the county score's 12-month window.
+    """
+
+    enterprise_rank: np.ndarray
+    red_by_major: np.ndarray
+    unit_rank: np.ndarray
+    is_open: np.ndarray
+    overdue: np.ndarray
+    in_12m: np.ndarray
+
+
+def county_inputs(state: DateState) -> CountyInputs:
+    """The :class:`CountyInputs` of a graded date."""
+    return CountyInputs(state.ranks.rank, state.ranks.red_by_major, grade_rank(state.unit_grade), state.is_open,
+                        state.overdue, state.in_12m)
+
+
+def county_inputs_at(prepared: Prepared, day: date, *, unit_rank: np.ndarray,
+                     known_until: date | None = None) -> CountyInputs:
+    """The :class:`CountyInputs` at ``day`` with the road units' grade ranks given.
+
+    A history keeps the road units' ranks of every period end (:attr:`riskmap.history.Graded.ranks`): a
+    sector trend takes them instead of counting the accident window on every unit again.
+    """
+    r = _records_at(basis(prepared), day, min(known_until or day, day))
+    return CountyInputs(r.ranks.rank, r.ranks.red_by_major, np.asarray(unit_rank, dtype=np.int8), r.is_open, r.overdue,
+                        r.in_12m)
+
+
+def counties_of(prepared: Prepared, inputs: CountyInputs) -> dict[str, np.ndarray]:
+    """The counties' components, ``score`` and ``grade`` (``state_at(...).county``) of ``inputs`` counted where
+    ``prepared``'s basis puts each record (a sector view's masked copy: the records of other sectors in none)."""
+    return _county_state(basis(prepared), inputs.enterprise_rank, inputs.red_by_major, inputs.unit_rank, inputs.is_open,
+                         inputs.overdue, inputs.in_12m)
 
 
 def _unit_counts(b: Basis, snapped: np.ndarray) -> pd.DataFrame:
@@ -313,16 +390,16 @@ def _unit_counts(b: Basis, snapped: np.ndarray) -> pd.DataFrame:
     return count_snapped(b.n_units, b.snap_unit[snapped], b.snap_severity[snapped])
 
 
-def _county_state(b: Basis, ranks: EnterpriseRanks, unit_rank: np.ndarray, is_open: np.ndarray,
+def _county_state(b: Basis, rank: np.ndarray, red_by_major: np.ndarray, unit_rank: np.ndarray, is_open: np.ndarray,
                   overdue: np.ndarray, in_12m: np.ndarray) -> dict[str, np.ndarray]:
     kind = np.where(b.major, 0, np.where(overdue, 1, 2))  # riskmap.grading.COUNTY_HAZARD_KINDS
     parts = county_parts(
-        b.n_counties, enterprises=(b.enterprise_county, ranks.rank),
+        b.n_counties, enterprises=(b.enterprise_county, rank),
         road_units=(b.unit_county, b.unit_km, unit_rank),
         open_hazards=(b.hazard_county[is_open], kind[is_open], overdue[is_open]),
         recent_accidents=(b.accident_county[in_12m], b.accident_deaths[in_12m]), standard=b.standard)
     score = sum(parts[c] for c in ("points_enterprises", "points_roads", "points_hazards", "points_accidents"))
-    red = ranks.red_by_major & (b.enterprise_county >= 0)
+    red = red_by_major & (b.enterprise_county >= 0)
     floor = np.bincount(b.enterprise_county[red], minlength=b.n_counties) > 0
     parts["score"] = score
     parts["grade"], parts["raised"] = county_grades(score, b.standard, floor=floor)
@@ -342,7 +419,7 @@ def counties_rectified(prepared: Prepared, state: DateState, rectified: np.ndarr
     n = b.n_enterprises
     ranks = enterprise_ranks(state.base.base_rank, b.standard, open_major=_per_enterprise(b.hazard_enterprise, is_open & b.major, n),
                              overdue=_per_enterprise(b.hazard_enterprise, overdue, n), fatal_12m=state.fatal_12m)
-    return _county_state(b, ranks, grade_rank(state.unit_grade), is_open, overdue, state.in_12m)
+    return _county_state(b, ranks.rank, ranks.red_by_major, grade_rank(state.unit_grade), is_open, overdue, state.in_12m)
 
 
 def grade_rank(grades) -> np.ndarray:

@@ -100,8 +100,57 @@ def watched_page(browser, **context_options):
         context.close()
 
 
+LEAFLET_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+"""A page's (or frame's) Leaflet map, in JavaScript."""
+
+DRAWN = ("(document.querySelectorAll('svg path.leaflet-interactive').length > 0"
+         " || !!document.querySelector('.leaflet-overlay-pane canvas'))")
+"""Shapes drawn, in JavaScript: on the map's canvas (the page's map), or as SVG paths (a tree before it)."""
+
+COUNTY_LAYERS = f"""(() => {{ const map = {LEAFLET_MAP}, out = [];
+    map.eachLayer(l => {{ if (l instanceof L.Polygon && l.options.fillOpacity === 0.45 && l.options.interactive !== false)
+        out.push(l); }});
+    return [map, out]; }})()"""
+"""``[map, county shapes]`` in JavaScript: the interactive polygons filled at the counties' opacity."""
+
+
+def county_count(frame) -> int:
+    """How many county shapes the map drew (Leaflet's layers: the same on a canvas as in SVG)."""
+    return int(frame.evaluate(f"() => {COUNTY_LAYERS}[1].length"))
+
+
+def county_fills(frame) -> set[str]:
+    """The fill colours of the county shapes drawn, lower case."""
+    return set(frame.evaluate(f"() => {COUNTY_LAYERS}[1].map(l => String(l.options.fillColor).toLowerCase())"))
+
+
+def county_point(frame) -> list[float] | None:
+    """A point of the frame's document on a county shape with nothing else drawn there (no road, point or
+    marker above it: Leaflet's own hit test of every other interactive shape, and the element there), or None."""
+    return frame.evaluate(f"""() => {{
+        const [map, counties] = {COUNTY_LAYERS};
+        const others = [];
+        map.eachLayer(l => {{ if (l._containsPoint && l.options.interactive !== false && !counties.includes(l))
+            others.push(l); }});
+        const box = map.getContainer().getBoundingClientRect();
+        for (const county of counties) {{
+            const b = county.getBounds();
+            for (const [fx, fy] of [[0.5, 0.5], [0.4, 0.6], [0.6, 0.4], [0.3, 0.3], [0.7, 0.7]]) {{
+                const ll = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * fy,
+                                    b.getWest() + (b.getEast() - b.getWest()) * fx);
+                const p = map.latLngToLayerPoint(ll);
+                if (!county._containsPoint(p) || others.some(o => o._containsPoint(p))) continue;
+                const c = map.layerPointToContainerPoint(p), x = box.left + c.x, y = box.top + c.y;
+                const el = document.elementFromPoint(x, y);
+                if (el === county._path || (county._renderer && el === county._renderer._container)) return [x, y];
+            }}
+        }}
+        return null;
+    }}""")
+
+
 def map_frame(page, *, exclude=None, timeout=90.0):
-    """The map frame once it shows county shapes (SVG paths) and the legend."""
+    """The map frame once it shows its shapes and the legend."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for frame in page.frames:
@@ -109,8 +158,7 @@ def map_frame(page, *, exclude=None, timeout=90.0):
                 continue
             try:
                 ready = frame.evaluate(
-                    "() => !window.__seen && document.querySelectorAll('svg path.leaflet-interactive').length > 0"
-                    " && !!document.querySelector('.rm-legend')")
+                    f"() => !window.__seen && {DRAWN} && !!document.querySelector('.rm-legend')")
             except Exception:
                 continue
             if ready:

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, map_frame, streamlit_server, watched_page
+from browserkit import CHROMIUM, CHROMIUM_ARGS, DRAWN, ROOT, county_count, county_point, map_frame, streamlit_server, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +49,7 @@ def test_page_map_legend_filter_and_screenshot(page, server, tmp_path, demo_asse
     page.goto(server)
     frame = map_frame(page)
     n_counties = len(demo_assessment.counties)
-    county_paths = frame.evaluate("() => document.querySelectorAll('svg path.leaflet-interactive[fill-opacity=\"0.45\"]').length")
-    assert county_paths >= n_counties
+    assert county_count(frame) >= n_counties
     before = legend_text(frame)
     for label in ("风险等级", "重大风险", "较大风险", "一般风险", "低风险"):
         assert label in before
@@ -97,17 +96,7 @@ def test_clicking_a_county_opens_its_why_panel(page, server):
     frame.frame_element().scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     # A county whose centre is on the county itself (not under a road or a marker).
-    point = frame.evaluate("""() => {
-        const paths = [...document.querySelectorAll('svg path.leaflet-interactive[fill-opacity="0.45"]')];
-        for (const p of paths) {
-            const b = p.getBoundingClientRect();
-            for (const [fx, fy] of [[0.5, 0.5], [0.4, 0.6], [0.6, 0.4], [0.3, 0.3], [0.7, 0.7]]) {
-                const x = b.left + b.width * fx, y = b.top + b.height * fy;
-                if (document.elementFromPoint(x, y) === p) return [x, y];
-            }
-        }
-        return null;
-    }""")
+    point = county_point(frame)
     assert point is not None
     box = frame.frame_element().bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
@@ -145,7 +134,7 @@ def test_saved_map_opens_offline_and_runs_no_injected_script(browser, tmp_path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     page.wait_for_selector(".rm-legend")
-    assert page.locator("svg path.leaflet-interactive").count() > 0
+    assert page.evaluate(f"() => {DRAWN}")
     # Open every tooltip and popup on the map.
     shown = page.evaluate("""() => {
         const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])

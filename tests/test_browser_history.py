@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from browserkit import CHROMIUM, CHROMIUM_ARGS, map_frame, streamlit_server, watched_page
+from browserkit import CHROMIUM, CHROMIUM_ARGS, county_fills, map_frame, streamlit_server, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -64,9 +64,7 @@ def test_change_mode_colours_counties_by_their_grade_change(page, server, histor
                 "down1": int((change == -1).sum()), "down2": int((change <= -2).sum())}
     assert change_counts(frame) == expected
     # The counties are filled with the change colours.
-    fills = set(frame.evaluate("""() => [...document.querySelectorAll('svg path.leaflet-interactive')]
-                                   .map(p => p.getAttribute('fill')).filter(Boolean)"""))
-    assert "#E0E0E0".lower() in {f.lower() for f in fills}
+    assert "#E0E0E0".lower() in county_fills(frame)
     assert page.outside == [] and page.errors == []
 
 

@@ -212,3 +212,32 @@ def test_a_sector_views_trend_is_graded_on_the_same_records(tiny):
     assert sector_scores(history, ["hazardous_chemicals"]) is sector_scores(history, ("hazardous_chemicals",))
     with pytest.raises(ValueError, match="at least one sector"):
         sector_scores(history, ())
+
+
+@pytest.mark.parametrize("sectors", [("hazardous_chemicals",), ("coal_mine", "road_transport"), ("construction", "fire")])
+def test_only_the_counties_are_graded_again_as_a_full_grading_of_the_masked_records_would(sectors):
+    """A sector view grades only the counties, on the whole workspace's numbers at that date (a mask never
+    changes an enterprise's, a hazard's or a road unit's grade), and a sector trend takes the history's
+    road-unit ranks: both give what grading the masked records in full gives, on four months of the demo."""
+    from conftest import DEMO
+
+    from riskmap.history import build_history
+    from riskmap.pipeline import grade_at
+    from riskmap.sectorview import masked_prepared, sector_scores
+    from riskmap.timeline import state_at
+
+    history = build_history(DEMO, periods=4, warnings=False)
+    masked = masked_prepared(history.prepared, sectors)
+    full = grade_at(masked, history.as_of).counties.set_index("county_code")
+    view = View(history.with_change(history.as_of), Filters(sectors=sectors)).assessment.counties.set_index("county_code")
+    columns = [*POINTS, "score", "grade", "reasons", "reason_codes", "top_contributors", "contributor_codes"]
+    pd.testing.assert_frame_equal(view.loc[full.index, columns], full[columns])
+    before = state_at(masked, history.previous(history.as_of)).county["grade"]
+    assert view.loc[full.index, "grade_previous"].tolist() == list(before)
+    assert view["grade_all"].tolist() == history.assessment.counties.set_index("county_code").loc[view.index, "grade"].tolist()
+    scores, grades = sector_scores(history, sectors)
+    states = [state_at(masked, end) for end in history.ends]
+    states.append(state_at(masked, history.forecast_end, known_until=history.as_of))
+    assert scores.tolist() == [list(s.county["score"]) for s in states]
+    assert grades.tolist() == [list(s.county["grade"]) for s in states]
+    assert any(len(set(s)) > 1 for s in scores.T)  # the periods differ: the comparison can fail

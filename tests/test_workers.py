@@ -57,8 +57,8 @@ def test_a_cancelled_worker_leaves_no_temporary_file(tmp_path):
 
     worker = Worker(job, name="riskmap-layers")
     deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".*.part*")) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    while not [p for p in tmp_path.glob(".*.part*") if p.stat().st_size] and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the child is writing
     assert list(tmp_path.glob(".*.part*")), "the child never started writing"
     worker.cancel()
     assert list(tmp_path.iterdir()) == []

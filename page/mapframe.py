@@ -32,8 +32,11 @@ def show_map(view: View, layers: list, basemap: str, mode: str = "grade") -> Non
         # two things a workspace can get wrong), so the page stays usable.
         builtin = [s for s in layers if s.dataset in BUILTIN_DATASETS]
         m = mapview.build_map(view, layers=builtin, basemap="none", asset_base=ASSET_BASE, height=MAP_HEIGHT)
-    # Only clicks come back: panning and zooming do not rerun the page.
-    state = st_folium(m, key="riskmap", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_object_clicked"])
+    # Only clicks come back: panning and zooming do not rerun the page.  render=False: st_folium renders the
+    # map itself for its header, HTML and script; rendering the whole page of it first only doubles the work
+    # (0.2 s a run at province scale) and sends the same arguments.
+    state = st_folium(m, key="riskmap", height=MAP_HEIGHT, use_container_width=True, returned_objects=["last_object_clicked"],
+                      render=False)
     click = (state or {}).get("last_object_clicked")
     if click and click != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = click

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -18,7 +19,7 @@ import streamlit as st
 from page.text import show_problems, ui
 from riskmap import settings
 from riskmap.errors import InputError, Problem
-from riskmap.i18n import msg, t
+from riskmap.i18n import LANGUAGES, msg, t
 from riskmap.io import upload
 from riskmap.sanitize import markdown_text
 
@@ -47,10 +48,11 @@ def _content_hash(folder: str, signature: tuple) -> str:
 def load_history(content_hash: str, folder: str, skip_bad_rows: bool = False):
     """The history of a workspace, once per content hash, folder and skipping choice (an upload folder goes
     with its visitor), shared by every visitor.  Not per language: a View renders words from codes, so a
-    switch never re-assesses.  Without its warnings: :func:`find_warnings` finds them once the map is drawn."""
+    switch never re-assesses.  Without its warnings: :func:`find_warnings` finds them once the map is drawn,
+    and the period ends before ``as_of`` are graded then too (``defer``: the first map shows ``as_of``)."""
     from riskmap.history import build_history
 
-    return build_history(folder, skip_bad_rows=skip_bad_rows, warnings=False)
+    return build_history(folder, skip_bad_rows=skip_bad_rows, warnings=False, defer=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -69,15 +71,35 @@ def _count_warnings(history) -> int:
     return found
 
 
+def render_languages(history) -> None:
+    """Render the words of a history's assessment in every language (kept by :func:`riskmap.view.translated`
+    for every visitor): a visitor's first switch of language then finds them rendered."""
+    from riskmap.view import translated
+
+    for lang in LANGUAGES:
+        translated(history.assessment, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _languages_of(content_hash: str, folder: str, skip_bad_rows: bool, _history) -> threading.Thread:
+    """Once per history, after its first map: :func:`render_languages` in a thread of its own (the page goes on)."""
+    thread = threading.Thread(target=render_languages, args=(_history,), name="riskmap-languages", daemon=True)
+    thread.start()
+    return thread
+
+
 def find_warnings(history, lang: str) -> None:
     """The history's warnings (:attr:`History.warnings`), found after the map is drawn, saying so meanwhile.
 
     The first visitor's map no longer waits for the warnings (seconds at province scale): the
-    page draws it, then finds them before the tabs that show them (ranking, warnings, downloads).
+    page draws it, then finds them before the tabs that show them (ranking, warnings, downloads),
+    and renders the other language's words meanwhile (about 100,000 reasons at province scale).
     """
+    key = st.session_state.get("_history_key")
+    if key is not None:
+        _languages_of(*key, history)
     if "warnings" in history.__dict__ and "warnings" in history.assessment.summary:
         return
-    key = st.session_state.get("_history_key")
     with st.spinner(ui("finding_warnings", lang)):
         if key is None:  # a history not loaded by this page: found here, counted the same way
             _count_warnings(history)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -101,6 +101,42 @@ def _with_lifecycle(prepared: Prepared, graded: Graded, state: DateState, start:
     return graded
 
 
+class Periods(Sequence):
+    """A history's period ends graded as numbers (:class:`Graded`), each graded when first asked for, then kept.
+
+    The page's first map needs only ``as_of`` and the period end before it (its change): the other period ends
+    are graded after the map is drawn, when the warnings, a trend or the tables first read them.  Safe to read
+    from several threads (a period end is graded once).
+    """
+
+    def __init__(self, grade: Callable[[int], Graded], count: int, graded: dict[int, Graded] | None = None):
+        self._grade, self._count = grade, count
+        self._graded: dict[int, Graded] = dict(graded or {})
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(f"period {index} of {self._count}")
+        index %= self._count
+        with self._lock:
+            if index not in self._graded:
+                self._graded[index] = self._grade(index)
+            return self._graded[index]
+
+    def __iter__(self) -> Iterator[Graded]:
+        return (self[i] for i in range(self._count))
+
+    @property
+    def graded(self) -> int:
+        """How many period ends are graded so far."""
+        return len(self._graded)
+
+
 @dataclass
 class History:
     """A workspace graded at the end of each period, and forecast one period ahead.
@@ -124,7 +160,7 @@ class History:
     prepared: Prepared
     kind: str
     ends: list[date]
-    periods: list[Graded]
+    periods: Sequence[Graded]
     outlook: Graded
     assessment: Assessment
     _assessments: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -213,10 +249,10 @@ class History:
         """Each county's grade at ``end`` and at the period end before it (``grade_previous``, ``change``: the
         rise in grade steps, negative for a fall; 0 at the first period end)."""
         dates = [*self.ends, self.forecast_end]
-        graded = [*self.periods, self.outlook]
         index = dates.index(end)
-        now = graded[index].ranks["counties"]
-        before = graded[index - 1].ranks["counties"] if index > 0 else now
+        graded = self.outlook if index == len(self.ends) else self.periods[index]
+        now = graded.ranks["counties"]
+        before = self.periods[index - 1].ranks["counties"] if index > 0 else now
         codes = self.prepared.places.codes
         return pd.DataFrame({"county_code": codes, "grade_previous": [GRADES[3 - r] for r in before],
                              "change": (now.astype(int) - before.astype(int))})
@@ -284,18 +320,15 @@ class History:
                              "forecast": [False] * len(self.periods) + [True]})
 
 
-def _states(prepared: Prepared, ends: list[date], kind: str, stages: Stages,
-            last: DateState | None = None) -> list[Graded]:
-    """Grade every period end as numbers (``last``: the state at the last end, when known already)."""
-    periods = []
-    for index, end in enumerate(ends):
-        state = last if last is not None and end == ends[-1] else state_at(prepared, end)
-        periods.append(_with_lifecycle(prepared, _graded(state), state, period_start(ends, index, kind)))
-    return periods
+def _period(prepared: Prepared, ends: list[date], kind: str, index: int, state: DateState | None = None) -> Graded:
+    """Period end ``index`` graded as numbers, with its hazard lifecycle."""
+    state = state or state_at(prepared, ends[index])
+    return _with_lifecycle(prepared, _graded(state), state, period_start(ends, index, kind))
 
 
 def history_of(prepared: Prepared, *, periods: int | None = None, period: str | None = None,
-               stages: Stages | None = None, assessed: Callable[[Assessment], None] | None = None) -> History:
+               stages: Stages | None = None, defer: bool = False,
+               assessed: Callable[[Assessment], None] | None = None) -> History:
     """The history of a prepared workspace (prepared with a horizon that holds every period end).
 
     Parameters
@@ -303,6 +336,9 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     periods, period
         How many period ends, and ``month`` or ``quarter`` (default: the standard's
         ``[history]`` table).
+    defer
+        Grade only ``as_of`` and the forecast now, each other period end when first read
+        (:class:`Periods`): the page's first map waits for no more than it shows.
     assessed
         Called with the assessment at ``as_of`` as soon as it is graded, before the other
         period ends are (``riskmap assess`` starts writing its files then).
@@ -312,12 +348,15 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     as_of = prepared.info.as_of
     ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
     prepared.wait_for_roads()
-    now = state_at(prepared, as_of)
-    assessment = grade_at(prepared, as_of, state=now, stages=stages)
+    state = state_at(prepared, as_of)
+    assessment = grade_at(prepared, as_of, state=state, stages=stages)
     if assessed is not None:
         assessed(assessment)
     with stages.stage("history: grade"):
-        graded = _states(prepared, ends, kind, stages, last=now)
+        graded = Periods(lambda index: _period(prepared, ends, kind, index), len(ends),
+                         {len(ends) - 1: _period(prepared, ends, kind, len(ends) - 1, state)})
+        if not defer:
+            graded[:]  # noqa: B018  (every period end, now)
         outlook = _graded(state_at(prepared, forecast_end, known_until=as_of))
     return History(prepared, kind, ends, graded, outlook, assessment)
 
@@ -340,7 +379,7 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
                   period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
-                  warnings: bool = True, skip_bad_rows: bool = False,
+                  warnings: bool = True, skip_bad_rows: bool = False, defer: bool = False,
                   assessed: Callable[[Assessment], None] | None = None) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
@@ -362,6 +401,8 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         found when :attr:`History.warnings` is first read, and the summary has no counts.
     skip_bad_rows
         Leave out rows with errors, each listed (:mod:`riskmap.io.skipping`), instead of raising.
+    defer
+        Grade the period ends before ``as_of`` when first read (:class:`Periods`), not now.
     assessed
         Called with the assessment at ``as_of`` as soon as it is graded, before the history's
         other period ends (:func:`history_of`); no other thread of the history runs then.
@@ -397,7 +438,8 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         if warnings:  # the hot-spot weights are built while the periods are graded
             weights.append(_start_weights(prepared))
 
-    history = history_of(prepared, periods=periods, period=period, stages=stages, assessed=graded_now)
+    history = history_of(prepared, periods=periods, period=period, stages=stages, defer=defer,
+                         assessed=graded_now)
     if warnings:
         with stages.stage("warnings"):
             for thread in weights:

@@ -54,17 +54,31 @@ def check_language(lang: str | None, assessment: Assessment) -> str:
     return value
 
 
+_FRAMES: dict[tuple[int, str, str], pd.DataFrame] = {}
+
+
+def _kept(frame: pd.DataFrame, lang: str, column: str, make) -> pd.DataFrame:
+    """``make()``, kept per frame, language and text column (dropped with the frame): the assessments made
+    from one (a period's change columns, a sector view, whose records are the whole assessment's) share it."""
+    key = (id(frame), lang, column)
+    if key not in _FRAMES:
+        _FRAMES[key] = make()
+        weakref.finalize(frame, _FRAMES.pop, key, None)
+    return _FRAMES[key]
+
+
 def _in_language(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
-    """A frame whose text columns are rendered in ``lang`` from their code columns."""
-    texts = {text: render_column(frame[codes], lang) for codes, text in CODE_COLUMNS.items()
-             if codes in frame.columns and text in frame.columns}
-    return frame.assign(**texts) if texts else frame
+    """A frame whose text columns are rendered in ``lang`` from their code columns (kept: :func:`_kept`)."""
+    pairs = [(codes, text) for codes, text in CODE_COLUMNS.items() if codes in frame.columns and text in frame.columns]
+    if not pairs:
+        return frame
+    return _kept(frame, lang, "*", lambda: frame.assign(**{text: render_column(frame[codes], lang) for codes, text in pairs}))
 
 
 def _unassigned_in(unassigned: pd.DataFrame, lang: str, codes: str = "reason_codes", text: str = "reason") -> pd.DataFrame:
     if codes not in unassigned.columns or not len(unassigned):
         return unassigned
-    return unassigned.assign(**{text: render_column(unassigned[codes], lang)})
+    return _kept(unassigned, lang, text, lambda: unassigned.assign(**{text: render_column(unassigned[codes], lang)}))
 
 
 def as_it_stood(assessment: Assessment, day: date) -> Assessment:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit  # noqa: F401  (the app extra; installed by `make test`)
 from streamlit.testing.v1 import AppTest
@@ -207,3 +208,32 @@ def test_the_warnings_found_after_the_map_are_counted_in_the_downloads_summary(a
     with zipfile.ZipFile(io.BytesIO(outputs.outputs_zip(View(full, None, "zh"), history=shared))) as archive:
         summary = json.loads(archive.read("summary.json"))
     assert summary["warnings"]["count"] == len(history.warnings) > 0
+
+
+def test_the_first_map_waits_only_for_the_period_ends_it_shows(demo_path, tmp_path, monkeypatch, history):
+    """The page's first map grades ``as_of`` and the period end before it (its change mode) and no other; the
+    other period ends are graded once the map is drawn (for the warnings, the trend, the tables), and the
+    history is the same as one graded at once."""
+    import shutil
+
+    import riskmap.history
+
+    monkeypatch.syspath_prepend(str(Path(APP).parent))  # the page package, as app.py finds it
+    import page.mapframe
+
+    folder = tmp_path / "ws"
+    shutil.copytree(demo_path, folder)  # a folder of its own: the page's shared history is made anew
+    made, at_map = [], []
+    real_build, real_show = riskmap.history.build_history, page.mapframe.show_map
+    monkeypatch.setattr(riskmap.history, "build_history", lambda *a, **k: made.append(real_build(*a, **k)) or made[-1])
+    monkeypatch.setattr(page.mapframe, "show_map", lambda *a, **k: at_map.append(made[-1].periods.graded) or real_show(*a, **k))
+    monkeypatch.setenv("RISKMAP_WORKSPACE", str(folder))
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(made) == 1 and at_map == [2] and len(history.ends) > 2
+    deferred = made[0]
+    assert deferred.periods.graded == len(deferred.ends)  # the warnings read them all, after the map
+    for name, ranks in history.ranks.items():
+        assert (deferred.ranks[name] == ranks).all(), name
+    pd.testing.assert_frame_equal(deferred.counties, history.counties)
+    assert len(deferred.warnings) == len(history.warnings)

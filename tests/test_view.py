@@ -36,6 +36,23 @@ def test_a_view_puts_the_reasons_in_its_language_without_grading_again(demo_asse
     assert view.in_language("zh").counties["top_contributors"].tolist() == demo_assessment.counties["top_contributors"].tolist()
 
 
+def test_a_sector_view_in_english_shares_the_whole_assessments_english_records(demo_path, english):
+    """A sector view's records are the whole assessment's (only its counties are graded again): in English
+    their reasons are rendered once for both, and its counties' own reasons are in English too."""
+    from riskmap.history import build_history
+    from riskmap.view import translated
+
+    history = build_history(demo_path, periods=2, warnings=False)
+    whole = View(history.assessment, lang="en")
+    sector = View(history.assessment, Filters(sectors=("hazardous_chemicals",)), lang="en")
+    for dataset in ("enterprises", "road_units", "hazards"):
+        assert getattr(translated(sector.assessment, "en"), dataset) is getattr(translated(history.assessment, "en"), dataset)
+    shown = sector.enterprises.set_index("enterprise_id")["reasons"]
+    assert shown.tolist() == english.enterprises.set_index("enterprise_id").loc[shown.index, "reasons"].tolist()
+    assert len(shown) and whole.enterprises["reasons"].str.contains("[A-Za-z]").all()
+    assert not sector.counties["reasons"].str.contains("[\u4e00-\u9fff]").any()
+
+
 def test_reasons_are_codes_with_parameters(demo_assessment):
     red = demo_assessment.enterprises[demo_assessment.enterprises["grade"] == "red"]
     codes = red["reason_codes"].iloc[0]
@@ -134,3 +151,29 @@ def test_switching_the_page_language_never_assesses_again(monkeypatch):
     assert not at.exception
     at.sidebar.radio(key="lang").set_value("中文").run()
     assert not at.exception and calls == []
+
+
+def test_the_page_renders_the_other_language_after_the_first_map_so_a_switch_renders_no_record_again(monkeypatch, demo_assessment):
+    """After the first map the page renders the assessment's words in the other language too (a thread of its
+    own, once per workspace content): switching language then renders at most the counties' words again."""
+    import threading
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    import riskmap.view
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    monkeypatch.delenv("RISKMAP_WORKSPACE", raising=False)
+    at = AppTest.from_file(app, default_timeout=180).run()
+    assert not at.exception
+    for thread in threading.enumerate():
+        if thread.name == "riskmap-languages":
+            thread.join(timeout=120)
+    rendered = []
+    real = riskmap.view.render_column
+    monkeypatch.setattr(riskmap.view, "render_column", lambda codes, lang: rendered.append((len(codes), lang)) or real(codes, lang))
+    at.sidebar.radio(key="lang").set_value("English").run()
+    assert not at.exception
+    assert "major risk" in " ".join(m.value for m in at.markdown)  # the page is in English
+    assert all(n <= len(demo_assessment.counties) for n, _ in rendered), rendered

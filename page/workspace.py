@@ -9,6 +9,7 @@ and the page goes on with the last good workspace, saying so.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -73,9 +74,15 @@ def _count_warnings(history) -> int:
 
 def render_languages(history) -> None:
     """Render the words of a history's assessment in every language (kept by :func:`riskmap.view.translated`
-    for every visitor): a visitor's first switch of language then finds them rendered."""
+    for every visitor): a visitor's first switch of language then finds them rendered.
+
+    Run in a thread nobody waits for, at a lower priority where the system allows it, so that it never
+    slows down a page being drawn (another visitor's run, or a browser on the same machine).
+    """
     from riskmap.view import translated
 
+    with contextlib.suppress(AttributeError, OSError):  # Linux: a thread's own nice value
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     for lang in LANGUAGES:
         translated(history.assessment, lang)
 
@@ -96,15 +103,14 @@ def find_warnings(history, lang: str) -> None:
     and renders the other language's words meanwhile (about 100,000 reasons at province scale).
     """
     key = st.session_state.get("_history_key")
-    if key is not None:
+    if not ("warnings" in history.__dict__ and "warnings" in history.assessment.summary):
+        with st.spinner(ui("finding_warnings", lang)):
+            if key is None:  # a history not loaded by this page: found here, counted the same way
+                _count_warnings(history)
+            else:
+                _warnings_of(*key, history)
+    if key is not None:  # after the warnings: the first map is drawn by now
         _languages_of(*key, history)
-    if "warnings" in history.__dict__ and "warnings" in history.assessment.summary:
-        return
-    with st.spinner(ui("finding_warnings", lang)):
-        if key is None:  # a history not loaded by this page: found here, counted the same way
-            _count_warnings(history)
-        else:
-            _warnings_of(*key, history)
 
 
 @st.cache_resource(show_spinner=False)

@@ -66,9 +66,9 @@ def replacing(target: str | Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
-    os.close(fd)
     tmp = Path(name)
-    try:
+    try:  # from here on an exit (SIGTERM while the file is being made) removes it
+        os.close(fd)
         yield tmp
         os.chmod(tmp, _file_mode())
         os.replace(tmp, target)

@@ -117,6 +117,10 @@ class LayerSpecError(InputError):
     """A layer TOML in ``layers/`` is malformed."""
 
 
+class WorkerError(RiskMapError):
+    """A forked worker process (:mod:`riskmap.workers`) stopped without finishing its job."""
+
+
 class FontNotFoundError(RiskMapError):
     """No CJK font could be found for a static export."""
 

@@ -327,7 +327,8 @@ def _period(prepared: Prepared, ends: list[date], kind: str, index: int, state: 
 
 
 def history_of(prepared: Prepared, *, periods: int | None = None, period: str | None = None,
-               stages: Stages | None = None, defer: bool = False) -> History:
+               stages: Stages | None = None, defer: bool = False,
+               assessed: Callable[[Assessment], None] | None = None) -> History:
     """The history of a prepared workspace (prepared with a horizon that holds every period end).
 
     Parameters
@@ -338,19 +339,25 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     defer
         Grade only ``as_of`` and the forecast now, each other period end when first read
         (:class:`Periods`): the page's first map waits for no more than it shows.
+    assessed
+        Called with the assessment at ``as_of`` as soon as it is graded, before the other
+        period ends are (``riskmap assess`` starts writing its files then).
     """
     stages = stages or Stages()
     count, kind = _settings(prepared, periods, period)
     as_of = prepared.info.as_of
     ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
+    prepared.wait_for_roads()
+    state = state_at(prepared, as_of)
+    assessment = grade_at(prepared, as_of, state=state, stages=stages)
+    if assessed is not None:
+        assessed(assessment)
     with stages.stage("history: grade"):
-        state = state_at(prepared, as_of)
         graded = Periods(lambda index: _period(prepared, ends, kind, index), len(ends),
                          {len(ends) - 1: _period(prepared, ends, kind, len(ends) - 1, state)})
         if not defer:
             graded[:]  # noqa: B018  (every period end, now)
         outlook = _graded(state_at(prepared, forecast_end, known_until=as_of))
-    assessment = grade_at(prepared, as_of, state=state, stages=stages)
     return History(prepared, kind, ends, graded, outlook, assessment)
 
 
@@ -372,7 +379,8 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
                   period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
-                  warnings: bool = True, skip_bad_rows: bool = False, defer: bool = False) -> History:
+                  warnings: bool = True, skip_bad_rows: bool = False, defer: bool = False,
+                  assessed: Callable[[Assessment], None] | None = None) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
     Parameters
@@ -395,6 +403,9 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         Leave out rows with errors, each listed (:mod:`riskmap.io.skipping`), instead of raising.
     defer
         Grade the period ends before ``as_of`` when first read (:class:`Periods`), not now.
+    assessed
+        Called with the assessment at ``as_of`` as soon as it is graded, before the history's
+        other period ends (:func:`history_of`); no other thread of the history runs then.
 
     Raises
     ------
@@ -404,8 +415,10 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         For ``periods`` or ``period`` out of range.
     """
     stages = Stages(progress)
+    imports = None
     if warnings:  # the statistics libraries load while the workspace is read
-        threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True).start()
+        imports = threading.Thread(target=_import_statistics, name="riskmap-imports", daemon=True)
+        imports.start()
     if period is not None and period not in PERIOD_KINDS:
         raise ValueError(f"period {period!r}; allowed: {', '.join(PERIOD_KINDS)}")
 
@@ -415,12 +428,23 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
 
     prepared = prepare(workspace, as_of=as_of, horizon=span, language=language, stages=stages,
                        skip_bad_rows=skip_bad_rows)
-    weights = _start_weights(prepared) if warnings else None
-    history = history_of(prepared, periods=periods, period=period, stages=stages, defer=defer)
+    weights: list[threading.Thread | None] = []
+
+    def graded_now(assessment: Assessment) -> None:
+        if assessed is not None:
+            if imports is not None:  # no import half done in another thread when `assessed` forks
+                imports.join()
+            assessed(assessment)
+        if warnings:  # the hot-spot weights are built while the periods are graded
+            weights.append(_start_weights(prepared))
+
+    history = history_of(prepared, periods=periods, period=period, stages=stages, defer=defer,
+                         assessed=graded_now)
     if warnings:
         with stages.stage("warnings"):
-            if weights is not None:
-                weights.join()
+            for thread in weights:
+                if thread is not None:
+                    thread.join()
             history.warnings  # noqa: B018  (found once, now)
     history.assessment = dataclasses.replace(history.assessment, summary=history.assessment.summary
                                              | summary_of(history, warnings=warnings),

@@ -263,10 +263,8 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
                   layer_format: str = "geojson", history=None) -> list[Path]:
     """Write every output of DESIGN §7 into ``out_dir`` and return the paths written.
 
-    The layers are written in one thread while the register and the tables are written in
-    another (``settings.write_threads``): the GeoJSON and GeoParquet writers spend their
-    time in polars, Arrow and GDAL, which release the GIL, so the register's Python runs
-    beside them.  Each layer's file text is streamed; nothing holds a whole file.
+    The same as ``start_outputs(source, out_dir, ...).finish(history)``: see
+    :func:`start_outputs` for how the files are written.
 
     Parameters
     ----------
@@ -282,24 +280,112 @@ def write_outputs(source: Assessment | View, out_dir: str | Path, *, register_al
         A :class:`~riskmap.history.History`: its ``trend_counties.csv``,
         ``trend_region.csv`` and ``warnings.csv`` are written too.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    return start_outputs(source, out_dir, register_all=register_all, layer_format=layer_format).finish(history)
+
+
+def start_outputs(source: Assessment | View, out_dir: str | Path, *, register_all: bool = False,
+                  layer_format: str = "geojson") -> PendingOutputs:
+    """Start writing an assessment's layers, ``unassigned.csv``, ``notes.csv`` and register.
+
+    ``riskmap assess`` calls this as soon as the assessment at ``as_of`` is graded, and
+    grades the history and finds the warnings while the files are written; then
+    :meth:`PendingOutputs.finish` writes the history's tables and ``summary.json``.
+
+    The layers and the register are written by two forked processes
+    (:mod:`riskmap.workers`, ``settings.write_processes``) when forking is safe and the
+    machine has the memory for them; otherwise by two threads when
+    :meth:`~PendingOutputs.finish` is called (``settings.write_threads``: the GeoJSON and
+    GeoParquet writers spend much of their time in polars, Arrow and GDAL, which release
+    the GIL, so the register's Python runs beside them). Either way each file appears
+    whole or not at all (:func:`riskmap.atomic.replacing`), and each layer's text is
+    streamed; nothing holds a whole file.
+
+    Parameters are those of :func:`write_outputs`.
+    """
+    from functools import partial
 
     from riskmap.runtime import settings
+    from riskmap.workers import Worker, can_fork
 
     if layer_format not in LAYER_FORMATS:
         raise ValueError(f"layer_format {layer_format!r}; allowed: {', '.join(LAYER_FORMATS)}")
     view = View.of(source)
-    view.shown  # noqa: B018 (the filtered frames, made once before two threads read them)
+    view.shown  # noqa: B018 (the filtered frames, made once before two writers read them)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max(int(settings.write_threads), 1), thread_name_prefix="outputs") as pool:
-        layers = pool.submit(_write_layers, view, out, layer_format)
-        tables = pool.submit(_write_tables, view, out, register_all=register_all, history=history)
-        written = layers.result() + tables.result()
-    summary = out / "summary.json"
-    with replacing(summary) as tmp:
-        tmp.write_text(summary_json(view) + "\n", encoding="utf-8")
-    return written + [summary]
+    jobs = {"layers": partial(_write_layers, view, out, layer_format),
+            "register": partial(_write_record_tables, view, out, register_all=register_all)}
+    if int(settings.write_processes) >= len(jobs) and can_fork(len(jobs)):
+        workers = []
+        try:
+            for name, job in jobs.items():
+                workers.append(Worker(job, name=f"riskmap-{name}"))
+        except BaseException:
+            for worker in workers:
+                worker.cancel()
+            raise
+        return PendingOutputs(view, out, workers=workers)
+    return PendingOutputs(view, out, jobs=list(jobs.values()))
+
+
+class PendingOutputs:
+    """Outputs being written (:func:`start_outputs`); :meth:`finish` completes them."""
+
+    def __init__(self, view: View, out: Path, *, workers: list | None = None, jobs: list | None = None) -> None:
+        self.view, self.out = view, out
+        self._workers, self._jobs = list(workers or []), list(jobs or [])
+
+    @property
+    def forked(self) -> bool:
+        """Whether the files are being written by forked processes (else by threads, in :meth:`finish`)."""
+        return bool(self._workers)
+
+    def finish(self, history=None) -> list[Path]:
+        """Wait for the files, then write the history's tables and ``summary.json``; the paths written.
+
+        ``history`` is the :class:`~riskmap.history.History` whose assessment is the one being
+        written (its summary, with the forecast and the warnings counted, is ``summary.json``'s).
+        The first error of a writer is raised here (the other writer is stopped first).
+        """
+        written = self._wait()
+        for name, table in (history_tables(history, self.view) if history is not None else {}).items():
+            with replacing(self.out / name) as tmp:
+                write_csv(table, tmp)
+            written.append(self.out / name)
+        summary = self.out / "summary.json"
+        with replacing(summary) as tmp:
+            tmp.write_text(summary_json(self.summary_source(history)) + "\n", encoding="utf-8")
+        return written + [summary]
+
+    def cancel(self) -> None:
+        """Stop the writers (their temporary files are removed); nothing more is written."""
+        for worker in self._workers:
+            worker.cancel()
+        self._workers, self._jobs = [], []
+
+    def _wait(self) -> list[Path]:
+        if self._workers:
+            try:
+                return [path for worker in self._workers for path in worker.result()]
+            except BaseException:
+                self.cancel()
+                raise
+        from concurrent.futures import ThreadPoolExecutor
+
+        from riskmap.runtime import settings
+
+        with ThreadPoolExecutor(max(int(settings.write_threads), 1), thread_name_prefix="outputs") as pool:
+            futures = [pool.submit(job) for job in self._jobs]
+            return [path for future in futures for path in future.result()]
+
+    def summary_source(self, history=None) -> Assessment | View:
+        """What ``summary.json`` counts: the view written, or (nothing filtered) the history's assessment."""
+        # A view with filters counts what it shows and leaves out the region's history, forecast and warnings
+        # (riskmap.filters.shown_summary); without filters its summary is the assessment's, which the history
+        # completed with them after the files were started.
+        if history is None or self.view.filtered or self.view.period is not None:
+            return self.view
+        return history.assessment
 
 
 def _write_layers(view: View, out: Path, layer_format: str) -> list[Path]:
@@ -321,8 +407,8 @@ def _write_layers(view: View, out: Path, layer_format: str) -> list[Path]:
     return written
 
 
-def _write_tables(view: View, out: Path, *, register_all: bool, history) -> list[Path]:
-    """``unassigned.csv``, ``notes.csv``, ``risk_register.xlsx`` and the history's tables."""
+def _write_record_tables(view: View, out: Path, *, register_all: bool) -> list[Path]:
+    """``unassigned.csv``, ``notes.csv`` and ``risk_register.xlsx``."""
     from riskmap.export.register import write_register  # the register formats with xlsxwriter
 
     written = []
@@ -335,8 +421,4 @@ def _write_tables(view: View, out: Path, *, register_all: bool, history) -> list
     with replacing(register) as tmp:
         write_register(view, tmp, all_rows=register_all)
     written.append(register)
-    for name, table in (history_tables(history, view) if history is not None else {}).items():
-        with replacing(out / name) as tmp:
-            write_csv(table, tmp)
-        written.append(out / name)
     return written

@@ -58,6 +58,12 @@ class Settings:
     write_threads
         Threads writing the outputs of ``riskmap assess`` (the layers and the register at
         the same time); 1 writes one file after another.
+    write_processes
+        Forked processes writing the layers and the register while ``riskmap assess``
+        grades the history (env ``RISKMAP_WRITE_PROCESSES``, default 2; 0 or 1: no
+        process, the threads above write after the history). They are used only where
+        forking is safe and the machine's available memory covers them
+        (:func:`riskmap.workers.can_fork`).
     """
 
     border_tolerance_m: float = 100.0
@@ -71,6 +77,7 @@ class Settings:
     upload_max_age_s: float = 86_400.0
     register_max_rows: int = 1_048_576
     write_threads: int = 2
+    write_processes: int = field(default_factory=lambda: int(_env_number("RISKMAP_WRITE_PROCESSES", 2)))
 
 
 settings = Settings()

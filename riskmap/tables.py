@@ -161,10 +161,10 @@ def _coord(frame, axis: str) -> pd.Series:
 
 def enterprise_rows(enterprises: pd.DataFrame, *, key_only: bool = False) -> pd.DataFrame:
     """Enterprises, worst first (with ``lon``/``lat``); only red and orange ones with ``key_only``."""
+    if key_only:  # chosen first: the points of the others are not looked at
+        enterprises = enterprises[enterprises["grade"].isin(["red", "orange"]).to_numpy()]
     frame = enterprises.assign(lon=_coord(enterprises, "x"), lat=_coord(enterprises, "y"))
     frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    if key_only:
-        frame = frame[frame["grade"].isin(["red", "orange"])]
     if frame.empty:
         return frame
     return frame.assign(_r=_rank(frame["grade"])).sort_values(

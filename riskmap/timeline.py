@@ -81,7 +81,7 @@ class Basis:
         Each accident's class (``fatal``, ``injury``, ``pdo``).
     snap_rows, snap_unit, snap_severity
         The traffic accidents the road units may count (accident positions), the unit
-        each snapped to (-1: none), and their classes.
+        each snapped to (-1: none), and their classes (positions in :data:`riskmap.screening.SEVERITY_CLASSES`).
     found, deadline, closed
         Each hazard's day numbers (:data:`NEVER` where missing); a row the ledger marks
         closed without a date has ``closed`` = ``found``.
@@ -144,12 +144,13 @@ def basis(prepared: Prepared) -> Basis:
 
 
 def _make_basis(prepared: Prepared) -> Basis:
-    from riskmap.screening import severity_class
+    from riskmap.screening import SEVERITY_CLASSES, severity_codes
 
     index = pd.Index(prepared.places.codes)
     accidents, hazards = prepared.accidents, prepared.hazards
     network, snapping = prepared.network, prepared.snapping
-    severity = severity_class(accidents["deaths"], accidents["injuries"]).to_numpy(dtype=object)
+    codes = severity_codes(accidents["deaths"], accidents["injuries"])
+    severity = np.array(SEVERITY_CLASSES, dtype=object)[codes]
     found, closed = day_numbers(hazards["found_date"]), day_numbers(hazards["closed_date"])
     status = hazards["status"].to_numpy(dtype=object)
     closed = np.where((status == "closed") & (closed == NEVER), found, closed)
@@ -164,7 +165,7 @@ def _make_basis(prepared: Prepared) -> Basis:
         fatal_production=((accidents["kind"] == "production") & (accidents["deaths"] >= 1)).to_numpy(dtype=bool),
         severity=severity,
         snap_rows=snapping.rows, snap_unit=snapping.unit if with_points else None,
-        snap_severity=severity[snapping.rows],
+        snap_severity=codes[snapping.rows],
         found=found, deadline=day_numbers(hazards["deadline"]), closed=closed,
         dated_close=hazards["closed_date"].notna().to_numpy(dtype=bool),
         major=(hazards["level"] == "major").to_numpy(dtype=bool),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from riskmap.grading import grade_counties, grade_enterprises
-from riskmap.screening import grade_units, severity_class
+from riskmap.screening import count_snapped, grade_units, severity_class, severity_codes
 from riskmap.standard import load_standard
 
 STANDARD = load_standard("default")
@@ -114,6 +116,19 @@ def test_road_unit_rate_and_accident_prone():
 def test_severity_classes():
     classes = severity_class(pd.Series([1, 0, 0, 2]), pd.Series([5, 1, 0, 0]))
     assert list(classes) == ["fatal", "injury", "pdo", "fatal"]
+
+
+@given(st.lists(st.tuples(st.integers(-1, 5), st.integers(0, 3), st.integers(0, 3)), max_size=60))
+def test_snapped_accidents_are_counted_per_unit_and_class(accidents):
+    units = np.array([u for u, _, _ in accidents], dtype=np.int64)
+    deaths, injuries = pd.Series([d for _, d, _ in accidents]), pd.Series([i for _, _, i in accidents])
+    counts = count_snapped(6, units, severity_codes(deaths, injuries))
+    classes = severity_class(deaths, injuries).tolist()
+    assert list(counts.columns) == ["fatal", "injury", "pdo"] and len(counts) == 6
+    for unit in range(6):
+        for name in ("fatal", "injury", "pdo"):
+            expected = sum(1 for u, c in zip(units, classes) if u == unit and c == name)  # -1: not snapped
+            assert counts.at[unit, name] == expected
 
 
 def test_county_grades_fixed_thresholds_and_floor():

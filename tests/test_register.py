@@ -226,3 +226,28 @@ def test_a_title_with_an_ampersand_is_printed_as_typed(tmp_path):
     # In a page header "&P" is the page number: the region's "&" is doubled to stay text.
     assert ws.oddHeader.center.text == "A&&P市安全风险清单（区县）"
     assert ws["A1"].value == "A&P市安全风险清单（区县）"
+
+
+def test_the_register_is_deflated_fast_and_others_workbooks_are_left_as_they_were(tmp_path):
+    import zipfile
+    import zlib
+
+    import xlsxwriter
+
+    from riskmap.export.cellblock import ZIP_LEVEL
+
+    path = write_register(synthetic_assessment(), tmp_path / "risk_register.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet2.xml")
+        data = archive.read(sheet)
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert sheet.compress_size == len(packer.compress(data) + packer.flush())
+    # xlsxwriter's own workbooks keep its default deflate level.
+    other = tmp_path / "other.xlsx"
+    book = xlsxwriter.Workbook(str(other))
+    book.add_worksheet().write_column(0, 0, [f"第 {i} 行 row text" for i in range(5000)])
+    book.close()
+    with zipfile.ZipFile(other) as archive:
+        info = archive.getinfo("xl/sharedStrings.xml")
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        assert info.compress_size == len(packer.compress(archive.read(info)) + packer.flush())

@@ -22,11 +22,14 @@ on private parts of xlsxwriter (``Worksheet._write_rows``, ``_check_dimensions``
 
 from __future__ import annotations
 
+import threading
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import xlsxwriter.workbook
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -37,6 +40,38 @@ MAX_TEXT = 32_767
 #: A column whose distinct texts are more than this share of its texts is written inline.
 INLINE_SHARE = 0.5
 _EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day 0 (1900 date system, after 1900-03-01)
+#: Deflate level of the workbook's parts. Level 1 deflates a province's 80 MB of sheet XML in a
+#: third of level 6's time (0.46 s against 1.6 s) for a file a third larger (12.6 MB against 9.4 MB).
+ZIP_LEVEL = 1
+
+
+class _QuickZipFile(zipfile.ZipFile):
+    """xlsxwriter's zip file with :data:`ZIP_LEVEL` as the deflate level of every part."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compresslevel", ZIP_LEVEL)
+        super().__init__(*args, **kwargs)
+
+
+_ZIP_SWAP = threading.Lock()
+
+
+class QuickWorkbook(xlsxwriter.workbook.Workbook):
+    """An xlsxwriter workbook whose parts are deflated at :data:`ZIP_LEVEL` (xlsxwriter offers no option).
+
+    xlsxwriter makes its zip file with the name ``ZipFile`` of its own module; while a
+    workbook is stored, that name is this module's level-1 zip file. A workbook of
+    someone else's stored at the same moment is deflated at level 1 too, which changes
+    its size only.
+    """
+
+    def _store_workbook(self) -> None:
+        with _ZIP_SWAP:
+            original, xlsxwriter.workbook.ZipFile = xlsxwriter.workbook.ZipFile, _QuickZipFile
+            try:
+                super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = original
 
 
 @dataclass

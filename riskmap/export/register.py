@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.assessment import Assessment
-from riskmap.export.cellblock import BlockColumn, BlockSheet, excel_serial
+from riskmap.export.cellblock import BlockColumn, BlockSheet, QuickWorkbook, excel_serial
 from riskmap.grades import DEFAULT_COLOURS, GRADES
 from riskmap.i18n import DATASET_LABELS, label, t
 from riskmap.tables import COLUMNS, Col, display_text, header, register_tables
@@ -104,15 +104,13 @@ def write_register(
     InputError
         For a language other than ``zh`` or ``en``.
     """
-    import xlsxwriter
-
     view = View.of(source, lang=lang)
     lang = view.lang
     tables = register_tables(view, all_rows=all_rows)
     colours = grade_colours(view)
     target = str(path) if isinstance(path, (str, Path)) else path
 
-    workbook = xlsxwriter.Workbook(target, {
+    workbook = QuickWorkbook(target, {
         # Identifiers such as 140202 or 0012 stay text; URLs in descriptions stay text.
         "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False,
         "default_date_format": "yyyy-mm-dd",

@@ -182,7 +182,25 @@ def _make_basis(prepared: Prepared) -> Basis:
 
 
 @dataclass
-class DateState:
+class _Records:
+    """The hazards, accident windows and enterprises at one date (what :func:`state_at` grades before the roads)."""
+
+    exists: np.ndarray
+    is_open: np.ndarray
+    overdue: np.ndarray
+    days_overdue: np.ndarray
+    status: np.ndarray
+    in_window: np.ndarray
+    in_12m: np.ndarray
+    counts: dict[str, np.ndarray]
+    version: np.ndarray
+    base: EnterpriseBase
+    ranks: EnterpriseRanks
+    grade: np.ndarray
+
+
+@dataclass
+class DateState(_Records):
     """What holds at one date, as numbers (one value per record).
 
     Attributes
@@ -199,7 +217,7 @@ class DateState:
         Per enterprise: the position of its attribute version in use.
     open_hazards, open_major, overdue_hazards, fatal_12m
         Per enterprise: its open, open major and overdue hazards, and its fatal
-        production accidents of the last 12 months.
+        production accidents of the last 12 months (the last three are ``counts``).
     base, ranks, grade
         Per enterprise: the date-independent part, the rules' outcome, the grade key.
     snapped
@@ -213,21 +231,7 @@ class DateState:
 
     day: date
     known_until: date
-    exists: np.ndarray
-    is_open: np.ndarray
-    overdue: np.ndarray
-    days_overdue: np.ndarray
-    status: np.ndarray
-    in_window: np.ndarray
-    in_12m: np.ndarray
-    version: np.ndarray
     open_hazards: np.ndarray
-    open_major: np.ndarray
-    overdue_hazards: np.ndarray
-    fatal_12m: np.ndarray
-    base: EnterpriseBase
-    ranks: EnterpriseRanks
-    grade: np.ndarray
     snapped: np.ndarray
     unit_counts: pd.DataFrame
     epdo: np.ndarray
@@ -235,6 +239,18 @@ class DateState:
     prone: np.ndarray
     unit_grade: np.ndarray
     county: dict[str, np.ndarray]
+
+    @property
+    def open_major(self) -> np.ndarray:
+        return self.counts["open_major"]
+
+    @property
+    def overdue_hazards(self) -> np.ndarray:
+        return self.counts["overdue"]
+
+    @property
+    def fatal_12m(self) -> np.ndarray:
+        return self.counts["fatal_12m"]
 
 
 def _window(days: np.ndarray, day: date, last: int, months: int) -> np.ndarray:
@@ -283,28 +299,9 @@ def state_at(prepared: Prepared, day: date, *, known_until: date | None = None,
     epdo, rate, prone, unit_grade = unit_grades(unit_counts["fatal"].to_numpy(), unit_counts["injury"].to_numpy(),
                                                 unit_counts["pdo"].to_numpy(), b.unit_length, b.standard)
     county = _county_state(b, r.ranks.rank, r.ranks.red_by_major, grade_rank(unit_grade), r.is_open, r.overdue, r.in_12m)
-    return DateState(day, known_until, r.exists, r.is_open, r.overdue, r.days_overdue, r.status, r.in_window, r.in_12m,
-                     r.version, _per_enterprise(b.hazard_enterprise, r.is_open, b.n_enterprises), r.counts["open_major"],
-                     r.counts["overdue"], r.counts["fatal_12m"], r.base, r.ranks, r.grade, snapped, unit_counts, epdo, rate,
-                     prone, unit_grade, county)
-
-
-@dataclass
-class _Records:
-    """The hazards, accident windows and enterprises at one date (what :func:`state_at` grades before the roads)."""
-
-    exists: np.ndarray
-    is_open: np.ndarray
-    overdue: np.ndarray
-    days_overdue: np.ndarray
-    status: np.ndarray
-    in_window: np.ndarray
-    in_12m: np.ndarray
-    counts: dict[str, np.ndarray]
-    version: np.ndarray
-    base: EnterpriseBase
-    ranks: EnterpriseRanks
-    grade: np.ndarray
+    return DateState(**vars(r), day=day, known_until=known_until,
+                     open_hazards=_per_enterprise(b.hazard_enterprise, r.is_open, b.n_enterprises), snapped=snapped,
+                     unit_counts=unit_counts, epdo=epdo, rate=rate, prone=prone, unit_grade=unit_grade, county=county)
 
 
 def _records_at(b: Basis, day: date, known_until: date) -> _Records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -295,7 +296,7 @@ def _history(args, language: str | None = None, assessed=None):
     from riskmap.history import build_history
 
     return build_history(args.workspace, as_of=as_of_from_args(args), periods=args.periods, period=args.period,
-                         skip_bad_rows=args.skip_bad_rows, assessed=assessed,
+                         skip_bad_rows=args.skip_bad_rows, assessed=assessed, fork=assessed is not None,
                          language=language, progress=_Progress(not args.quiet))
 
 
@@ -470,5 +471,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The ``riskmap`` program: :func:`main`, then exit at once with its code.
+
+    Everything the command writes is closed and flushed by the time :func:`main`
+    returns. A normal interpreter exit would then free every object of the
+    assessment one by one (most of a second at province scale, several at a nation's)
+    and join idle pool threads; :func:`os._exit` skips that, and only that.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (``| head``), or a stream already closed
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

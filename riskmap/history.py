@@ -327,7 +327,7 @@ def _period(prepared: Prepared, ends: list[date], kind: str, index: int, state: 
 
 
 def history_of(prepared: Prepared, *, periods: int | None = None, period: str | None = None,
-               stages: Stages | None = None, defer: bool = False,
+               stages: Stages | None = None, defer: bool = False, fork: bool = False,
                assessed: Callable[[Assessment], None] | None = None) -> History:
     """The history of a prepared workspace (prepared with a horizon that holds every period end).
 
@@ -342,23 +342,87 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     assessed
         Called with the assessment at ``as_of`` as soon as it is graded, before the other
         period ends are (``riskmap assess`` starts writing its files then).
+    fork
+        Grade the period ends before ``as_of`` and the forecast in a forked process
+        (:class:`PeriodsWorker`) while this one grades ``as_of``, where forking is safe
+        and memory allows; not with ``defer``. The numbers are the same either way.
     """
     stages = stages or Stages()
     count, kind = _settings(prepared, periods, period)
     as_of = prepared.info.as_of
-    ends, forecast_end = period_ends(as_of, count, kind), next_period_end(as_of, kind)
+    ends = period_ends(as_of, count, kind)
     prepared.wait_for_roads()
-    state = state_at(prepared, as_of)
-    assessment = grade_at(prepared, as_of, state=state, stages=stages)
-    if assessed is not None:
-        assessed(assessment)
+    worker = PeriodsWorker.start(prepared, ends, kind) if fork and not defer and len(ends) > 1 else None
+    if worker is not None and stages.progress:
+        stages.progress("history: the earlier period ends and the forecast in a process, beside as_of", None)
+    try:
+        state = state_at(prepared, as_of)
+        assessment = grade_at(prepared, as_of, state=state, stages=stages)
+        if assessed is not None:
+            assessed(assessment)
+    except BaseException:
+        if worker is not None:
+            worker.cancel()
+        raise
     with stages.stage("history: grade"):
+        done = worker.result() if worker is not None else None
+        earlier, outlook = done if done is not None else ({}, None)
         graded = Periods(lambda index: _period(prepared, ends, kind, index), len(ends),
-                         {len(ends) - 1: _period(prepared, ends, kind, len(ends) - 1, state)})
+                         {**earlier, len(ends) - 1: _period(prepared, ends, kind, len(ends) - 1, state)})
         if not defer:
             graded[:]  # noqa: B018  (every period end, now)
-        outlook = _graded(state_at(prepared, forecast_end, known_until=as_of))
+        outlook = outlook or _outlook(prepared, ends, kind)
     return History(prepared, kind, ends, graded, outlook, assessment)
+
+
+def _outlook(prepared: Prepared, ends: list[date], kind: str) -> Graded:
+    """The forecast: the next period end after ``as_of``, with nothing known after it."""
+    return _graded(state_at(prepared, next_period_end(ends[-1], kind), known_until=ends[-1]))
+
+
+def _earlier_and_outlook(prepared: Prepared, ends: list[date], kind: str) -> tuple[dict[int, Graded], Graded]:
+    """Every period end before ``as_of`` graded as numbers, by index, and the forecast (a child's job)."""
+    return {index: _period(prepared, ends, kind, index) for index in range(len(ends) - 1)}, _outlook(prepared, ends, kind)
+
+
+class PeriodsWorker:
+    """The period ends before ``as_of`` and the forecast, graded in a forked process.
+
+    ``riskmap assess`` grades ``as_of`` on one core for a second or two before its
+    writers start; the earlier period ends need only the prepared workspace, so a child
+    grades them on the other core meanwhile and sends back their numbers (a few
+    megabytes at province scale). If the child cannot start, or dies, the parent
+    grades them itself (:meth:`result` returns None).
+    """
+
+    def __init__(self, worker) -> None:
+        self._worker = worker
+
+    @classmethod
+    def start(cls, prepared: Prepared, ends: list[date], kind: str) -> PeriodsWorker | None:
+        """Fork the child, or None where forking is off, unsafe, or memory is short."""
+        from functools import partial
+
+        from riskmap.runtime import settings
+        from riskmap.workers import Worker, can_fork
+
+        if int(settings.history_processes) < 1 or not can_fork(1, memory_share=0.5):
+            return None
+        basis(prepared)  # built once, before the fork: the child reads the parent's
+        return cls(Worker(partial(_earlier_and_outlook, prepared, ends, kind), name="riskmap-history"))
+
+    def result(self) -> tuple[dict[int, Graded], Graded] | None:
+        """The child's period ends and forecast, or None if it died (the parent then grades them)."""
+        from riskmap.errors import WorkerError
+
+        try:
+            return self._worker.result()
+        except WorkerError:
+            return None
+
+    def cancel(self) -> None:
+        """Stop the child and wait for it."""
+        self._worker.cancel()
 
 
 def _settings(prepared: Prepared, periods: int | None, period: str | None) -> tuple[int, str]:
@@ -379,7 +443,7 @@ def horizon(as_of: date, periods: int, period: str) -> tuple[date, date]:
 
 def build_history(workspace: str | Path | Workspace, *, as_of: date | None = None, periods: int | None = None,
                   period: str | None = None, language: str | None = None, progress: ProgressCallback | None = None,
-                  warnings: bool = True, skip_bad_rows: bool = False, defer: bool = False,
+                  warnings: bool = True, skip_bad_rows: bool = False, defer: bool = False, fork: bool = False,
                   assessed: Callable[[Assessment], None] | None = None) -> History:
     """Prepare a workspace once and grade its history and forecast.
 
@@ -403,6 +467,9 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         Leave out rows with errors, each listed (:mod:`riskmap.io.skipping`), instead of raising.
     defer
         Grade the period ends before ``as_of`` when first read (:class:`Periods`), not now.
+    fork
+        Grade the period ends before ``as_of`` in a forked process while ``as_of`` is graded
+        (:func:`history_of`); ``riskmap assess`` does.
     assessed
         Called with the assessment at ``as_of`` as soon as it is graded, before the history's
         other period ends (:func:`history_of`); no other thread of the history runs then.
@@ -438,7 +505,9 @@ def build_history(workspace: str | Path | Workspace, *, as_of: date | None = Non
         if warnings:  # the hot-spot weights are built while the periods are graded
             weights.append(_start_weights(prepared))
 
-    history = history_of(prepared, periods=periods, period=period, stages=stages, defer=defer,
+    if fork and imports is not None:  # no import half done in another thread when the history forks
+        imports.join()
+    history = history_of(prepared, periods=periods, period=period, stages=stages, defer=defer, fork=fork,
                          assessed=graded_now)
     if warnings:
         with stages.stage("warnings"):

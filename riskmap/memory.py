@@ -30,6 +30,9 @@ MMAP_THRESHOLD = 128 * 1024
 """Blocks from this size up get a mapping of their own, returned to the system when freed (glibc's
 initial threshold, kept fixed instead of growing with the largest block freed so far)."""
 
+CHILD_MMAP_THRESHOLD = 32 * 1024 * 1024
+"""The threshold in a forked worker: glibc's largest, so the arrays it builds and frees reuse its heap."""
+
 ARENAS = 2
 """Heap arenas: one per core of the development machine (glibc's default is 8 per core)."""
 
@@ -59,6 +62,18 @@ def tune_allocator() -> bool:
     # A fixed mmap threshold also fixes the trim threshold at twice it: the heap's free top goes back sooner.
     ok = libc.mallopt(M_ARENA_MAX, ARENAS) == 1 and ok
     return ok
+
+
+def tune_child_allocator() -> bool:
+    """Let a forked worker reuse the memory it frees instead of mapping fresh pages.
+
+    Returns whether the allocator was tuned (False off glibc).
+    """
+    libc = _libc()
+    if libc is None:
+        return False
+    ok = libc.mallopt(M_MMAP_THRESHOLD, CHILD_MMAP_THRESHOLD) == 1
+    return libc.mallopt(M_TRIM_THRESHOLD, 4 * CHILD_MMAP_THRESHOLD) == 1 and ok
 
 
 def release_memory() -> None:

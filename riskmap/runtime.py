@@ -64,6 +64,11 @@ class Settings:
         process, the threads above write after the history). They are used only where
         forking is safe and the machine's available memory covers them
         (:func:`riskmap.workers.can_fork`).
+    history_processes
+        A forked process grading the history's earlier period ends and its forecast while
+        ``riskmap assess`` grades ``as_of`` (env ``RISKMAP_HISTORY_PROCESSES``, default 1;
+        0: the command grades them itself, after ``as_of``). The same rules as above decide
+        whether it may fork.
     """
 
     border_tolerance_m: float = 100.0
@@ -78,6 +83,7 @@ class Settings:
     register_max_rows: int = 1_048_576
     write_threads: int = 2
     write_processes: int = field(default_factory=lambda: int(_env_number("RISKMAP_WRITE_PROCESSES", 2)))
+    history_processes: int = field(default_factory=lambda: int(_env_number("RISKMAP_HISTORY_PROCESSES", 1)))
 
 
 settings = Settings()

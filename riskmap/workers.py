@@ -125,6 +125,9 @@ class Worker:
 
 def _run(job: Callable[[], Any], send) -> None:
     """The child's side: run ``job`` and send back ``("ok", value, "")`` or ``("error", exception, traceback)``."""
+    from riskmap.memory import tune_child_allocator
+
+    tune_child_allocator()
     try:
         message = ("ok", job(), "")
     except BaseException as exc:  # noqa: BLE001 (everything goes back to the parent, which decides)

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from riskmap import workers
@@ -76,17 +78,18 @@ def test_no_fork_once_polars_is_loaded_or_when_memory_is_short(monkeypatch):
     assert can_fork(1) and not can_fork(2)
 
 
-def _assess(ws: Path, out: Path, processes: int) -> subprocess.CompletedProcess:
-    env = dict(os.environ, RISKMAP_WRITE_PROCESSES=str(processes))
+def _assess(ws: Path, out: Path, processes: int, history: int = 1) -> subprocess.CompletedProcess:
+    env = dict(os.environ, RISKMAP_WRITE_PROCESSES=str(processes), RISKMAP_HISTORY_PROCESSES=str(history))
     return subprocess.run([sys.executable, "-m", "riskmap.cli", "assess", str(ws), "--out", str(out)],
                           capture_output=True, text=True, env=env, timeout=600)
 
 
 def test_the_forked_command_writes_the_same_files_as_the_threads(demo_path, tmp_path):
-    forked, threads = _assess(demo_path, tmp_path / "forked", 2), _assess(demo_path, tmp_path / "threads", 0)
+    forked, threads = _assess(demo_path, tmp_path / "forked", 2), _assess(demo_path, tmp_path / "threads", 0, 0)
     assert forked.returncode == 0 and threads.returncode == 0, forked.stderr + threads.stderr
     assert "in 2 processes, beside the history" in forked.stderr
-    assert "in 2 processes" not in threads.stderr
+    assert "the earlier period ends and the forecast in a process" in forked.stderr
+    assert "in 2 processes" not in threads.stderr and "in a process" not in threads.stderr
     names = sorted(p.name for p in (tmp_path / "threads").iterdir())
     assert sorted(p.name for p in (tmp_path / "forked").iterdir()) == names
     assert "summary.json" in names and "warnings.csv" in names and "risk_register.xlsx" in names
@@ -104,3 +107,61 @@ def test_a_writer_that_fails_in_its_process_fails_the_command(demo_path, tmp_pat
     assert "risk_register.xlsx" in result.stderr and "riskmap-register" in result.stderr
     assert not list(out.glob(".*.part*"))
     assert not (out / "summary.json").exists()
+
+
+def _history_numbers(history) -> list:
+    """Everything a history graded, as arrays: per period end and the forecast (compare with
+    ``np.testing.assert_equal``, for which NaN equals NaN)."""
+    return [(graded.end, graded.known_until, graded.ranks, graded.epdo, graded.county, graded.lifecycle,
+             graded.region) for graded in [*history.periods, history.outlook]]
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Let the history fork inside the test process (polars, loaded by other tests, is not used by grading);
+    counts the children started."""
+    from riskmap import history as history_module
+
+    started = []
+    real = history_module.PeriodsWorker.start.__func__
+
+    def start(cls, *args):
+        worker = real(cls, *args)
+        started.append(worker)
+        return worker
+
+    monkeypatch.setattr(workers, "can_fork", lambda *a, **k: True)
+    monkeypatch.setattr(history_module.PeriodsWorker, "start", classmethod(start))
+    return started
+
+
+def test_the_history_graded_in_a_child_equals_the_history_graded_here(demo_path, forking):
+    from riskmap.history import build_history
+
+    forked = build_history(demo_path, fork=True)
+    assert len(forking) == 1 and forking[0] is not None
+    here = build_history(demo_path, fork=False)
+    assert len(forking) == 1  # no child without fork
+    np.testing.assert_equal(_history_numbers(forked), _history_numbers(here))
+    pd.testing.assert_frame_equal(forked.counties, here.counties)
+    pd.testing.assert_frame_equal(forked.warnings, here.warnings)
+
+
+def test_a_history_child_that_dies_leaves_the_parent_to_grade(demo_path, forking, monkeypatch):
+    from riskmap import history as history_module
+    from riskmap.history import build_history
+
+    monkeypatch.setattr(history_module, "_earlier_and_outlook", lambda *a: os._exit(9))
+    survived = build_history(demo_path, fork=True, warnings=False)
+    assert forking and forking[0] is not None
+    monkeypatch.undo()
+    np.testing.assert_equal(_history_numbers(survived), _history_numbers(build_history(demo_path, warnings=False)))
+
+
+def test_no_history_child_when_the_setting_is_zero(demo_path, forking, monkeypatch):
+    from riskmap.history import build_history
+    from riskmap.runtime import settings
+
+    monkeypatch.setattr(settings, "history_processes", 0)
+    build_history(demo_path, fork=True, warnings=False)
+    assert forking == [None]

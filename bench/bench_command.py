@@ -73,7 +73,9 @@ def stages(log: Path) -> dict[str, float]:
 def commands(ws: str, options: list[str], before: str | None, skip_baseline: bool) -> dict[str, tuple]:
     """What is run: name -> (argv, environment)."""
     python = sys.executable
-    entry = "import sys; from riskmap.cli import main; sys.exit(main())"
+    # What the `riskmap` program runs: riskmap.cli.run where the tree has it (main, then os._exit), else main.
+    entry = ("import sys, riskmap.cli as cli; "
+             "cli.run() if hasattr(cli, 'run') else sys.exit(cli.main())")
     runs: dict[str, tuple] = {}
     runs["command"] = ([python, "-c", entry, "assess", ws, "--out", str(OUT / "command"), *options],
                        dict(os.environ, PYTHONPATH=str(ROOT)))

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(OUT / "assess"), help="the command's --out folder")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    entry = "import sys; from riskmap.cli import main; sys.exit(main())"
+    entry = "import riskmap.cli as cli; cli.run()"  # what the `riskmap` program runs
     cmd = [sys.executable, "-c", entry, "assess", str(Path(args.workspace).resolve()), "--out", args.out,
            *shlex.split(args.options)]
     load_start = os.getloadavg()

@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     from riskmap.memory import tune_allocator
 
     exit_on_sigterm()
-    tune_allocator()  # before any worker thread: a nation's frames are freed back to the system
+    tune_allocator()  # before any worker thread (riskmap.memory: reused, or returned once inputs are large)
     if args.command is None:
         parser.print_help()
         return 2

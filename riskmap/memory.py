@@ -1,18 +1,29 @@
 """The process's memory: how freed memory goes back to the system (issue 13, point 2).
 
-A nation's assessment builds and frees gigabytes of arrays and Python objects in
-several threads (the road work, the weights, the writers).  With glibc's defaults
-much of what is freed stays in the process: a large array freed once raises the size
-below which arrays come from the heap instead of their own mapping (the "dynamic
-mmap threshold"), so later arrays fragment the heap; and every thread that allocates
-gets an arena of its own, whose free pages no other thread reuses.  Measured on the
-province, ``riskmap assess`` peaked 12% lower with a fixed threshold and two arenas
-(bench/README.md, "Memory").
+An assessment builds and frees arrays and Python objects in several threads (the road
+work, the weights, the writers). Two of glibc's choices decide what that costs:
 
-:func:`tune_allocator` sets both once, at the start of a command, before any worker
-thread exists; :func:`release_memory` hands the free pages of every arena and Arrow's
-pool back to the system between stages.  Neither changes a result: they decide only
-where freed memory waits.  Elsewhere than glibc (macOS, musl) both do nothing.
+* which blocks get a mapping of their own (from the "mmap threshold" up): such a block
+  goes back to the system when freed, so memory comes down, but the next one is a fresh
+  mapping whose every page the kernel faults in and zeroes again. Below the threshold,
+  freed blocks are reused from the heap: no faults, but the heap may keep what it once
+  held. glibc's default moves the threshold up with the largest block freed so far;
+* how many heap arenas there are (8 per core by default): every thread that allocates
+  gets one, whose free pages no other thread reuses.
+
+Measured (bench/README.md, "The allocator"): with the threshold fixed at 128 KiB,
+``riskmap assess`` on the province spent about 1.6 million page faults (2-3 CPU seconds
+of kernel time; 11 million and 80 seconds at a nation's scale) and peaked 7-12% lower
+than with the threshold at 32 MiB, glibc's largest, which halves the faults. So a
+command starts returning (:func:`tune_allocator`: two arenas, the threshold at 128
+KiB) and, once its inputs are read, :func:`fit_allocator` raises the threshold where
+memory is plentiful: when the process holds at most an eighth of the memory still
+available (a province's workspace on a 24 GB machine; not a nation's). A forked
+worker inherits the choice. :func:`release_memory` hands the free pages of every arena
+and Arrow's pool back to the system between stages.
+
+None of this changes a result: it decides only where freed memory waits. Elsewhere than
+glibc (macOS, musl) all of it does nothing.
 """
 
 from __future__ import annotations
@@ -27,11 +38,17 @@ M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 
 MMAP_THRESHOLD = 128 * 1024
-"""Blocks from this size up get a mapping of their own, returned to the system when freed (glibc's
-initial threshold, kept fixed instead of growing with the largest block freed so far)."""
+"""The threshold where memory is scarce: blocks from this size up get a mapping of their own, returned to
+the system when freed (glibc's initial threshold, kept fixed instead of growing)."""
 
-CHILD_MMAP_THRESHOLD = 32 * 1024 * 1024
-"""The threshold in a forked worker: glibc's largest, so the arrays it builds and frees reuse its heap."""
+REUSE_MMAP_THRESHOLD = 32 * 1024 * 1024
+"""The threshold where memory is plentiful: glibc's largest, so the arrays a stage builds and frees reuse
+the heap's pages instead of faulting in fresh ones."""
+
+MEMORY_SHARE = 8
+""":func:`fit_allocator` reuses freed memory while the process holds at most 1/8 of the available memory."""
+
+_TUNED: list[bool] = []  # holds True once tune_allocator has run in this process
 
 ARENAS = 2
 """Heap arenas: one per core of the development machine (glibc's default is 8 per core)."""
@@ -50,30 +67,63 @@ def _libc() -> ctypes.CDLL | None:
     return libc
 
 
+def _threshold(libc: ctypes.CDLL, threshold: int) -> bool:
+    """Fix the mmap threshold, and the trim threshold (the heap's free top kept) at four times it."""
+    ok = libc.mallopt(M_MMAP_THRESHOLD, threshold) == 1
+    return libc.mallopt(M_TRIM_THRESHOLD, 4 * threshold) == 1 and ok
+
+
 def tune_allocator() -> bool:
-    """Fix glibc's mmap threshold and limit its arenas; call it before worker threads start.
+    """Limit glibc's arenas and fix the mmap threshold low (freed memory returned); call it before worker
+    threads start.
 
     Returns whether the allocator was tuned (False off glibc).
     """
     libc = _libc()
     if libc is None:
         return False
-    ok = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
-    # A fixed mmap threshold also fixes the trim threshold at twice it: the heap's free top goes back sooner.
-    ok = libc.mallopt(M_ARENA_MAX, ARENAS) == 1 and ok
-    return ok
+    ok = _threshold(libc, MMAP_THRESHOLD)
+    _TUNED[:] = [True]
+    return libc.mallopt(M_ARENA_MAX, ARENAS) == 1 and ok
 
 
-def tune_child_allocator() -> bool:
-    """Let a forked worker reuse the memory it frees instead of mapping fresh pages.
+def memory_mb() -> tuple[float, float]:
+    """This process's resident memory and the machine's available memory, in MB (Linux ``/proc``).
 
-    Returns whether the allocator was tuned (False off glibc).
+    Returns ``(0.0, inf)`` where ``/proc`` is missing (macOS), so the memory rule never stops a fork there.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            available = next(int(line.split()[1]) for line in handle if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return 0.0, float("inf")
+    return rss / 1024.0, available / 1024.0
+
+
+def fit_allocator(*, share: float = MEMORY_SHARE) -> str:
+    """Choose, from what the process holds now, whether freed memory is reused or returned.
+
+    Returns ``"reuse"`` (the threshold raised to :data:`REUSE_MMAP_THRESHOLD`),
+    ``"return"`` (nothing changed), or ``"none"`` off glibc, where ``/proc`` does not
+    tell, or in a process that did not call :func:`tune_allocator` (the app keeps
+    glibc's defaults).
+
+    Parameters
+    ----------
+    share
+        Reuse freed memory while the process holds at most 1/``share`` of the
+        machine's available memory.
     """
     libc = _libc()
-    if libc is None:
-        return False
-    ok = libc.mallopt(M_MMAP_THRESHOLD, CHILD_MMAP_THRESHOLD) == 1
-    return libc.mallopt(M_TRIM_THRESHOLD, 4 * CHILD_MMAP_THRESHOLD) == 1 and ok
+    rss, available = memory_mb()
+    if libc is None or not rss or not _TUNED:
+        return "none"
+    if rss * share <= available:
+        _threshold(libc, REUSE_MMAP_THRESHOLD)
+        return "reuse"
+    return "return"
 
 
 def release_memory() -> None:

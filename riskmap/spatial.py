@@ -34,7 +34,7 @@ from riskmap.i18n import HAZARD_STATUS_LABELS, Pair, label, msg
 from riskmap.io.identifiers import normal_names
 from riskmap.io.skipping import skipped_counts
 from riskmap.io.workspace import Workspace, load_workspace
-from riskmap.memory import shared_texts
+from riskmap.memory import fit_allocator, shared_texts
 from riskmap.places import Audit, CountyPlaces, ProgressCallback, Stages, dataset_frame, no_location, place_points
 from riskmap.roadwork import RoadJob, RoadNetwork, Snapping, finish_roads, start_road_geometry, start_snapping
 from riskmap.snapshots import split_versions
@@ -464,6 +464,7 @@ def _prepare(workspace, as_of, horizon, language, stages: Stages, pool: ThreadPo
     job = RoadJob(pool)
     with stages.stage("read"):
         ws, standard = read_workspace(workspace, job, language, skip_bad_rows)
+    fit_allocator()  # the inputs read tell whether freed memory is best reused or returned
     if as_of is not None and as_of != ws.info.as_of:
         ws = dataclasses.replace(ws, info=dataclasses.replace(ws.info, as_of=as_of))
     if callable(horizon):

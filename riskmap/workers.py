@@ -35,24 +35,10 @@ from collections.abc import Callable
 from typing import Any
 
 from riskmap.errors import WorkerError
+from riskmap.memory import memory_mb
 
 #: Modules whose thread pools do not survive a fork: while one is loaded, nothing is forked.
 FORK_UNSAFE_MODULES = ("polars",)
-
-
-def memory_mb() -> tuple[float, float]:
-    """This process's resident memory and the machine's available memory, in MB (Linux ``/proc``).
-
-    Returns ``(0.0, inf)`` where ``/proc`` is missing (macOS), so the memory rule never stops a fork there.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            available = next(int(line.split()[1]) for line in handle if line.startswith("MemAvailable:"))
-    except (OSError, StopIteration, ValueError):
-        return 0.0, float("inf")
-    return rss / 1024.0, available / 1024.0
 
 
 def can_fork(children: int, *, memory_share: float = 1.0) -> bool:
@@ -125,9 +111,6 @@ class Worker:
 
 def _run(job: Callable[[], Any], send) -> None:
     """The child's side: run ``job`` and send back ``("ok", value, "")`` or ``("error", exception, traceback)``."""
-    from riskmap.memory import tune_child_allocator
-
-    tune_child_allocator()
     try:
         message = ("ok", job(), "")
     except BaseException as exc:  # noqa: BLE001 (everything goes back to the parent, which decides)

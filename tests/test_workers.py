@@ -165,3 +165,21 @@ def test_no_history_child_when_the_setting_is_zero(demo_path, forking, monkeypat
     monkeypatch.setattr(settings, "history_processes", 0)
     build_history(demo_path, fork=True, warnings=False)
     assert forking == [None]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the allocator is tuned on glibc only")
+def test_freed_memory_is_reused_while_the_process_is_small_and_returned_once_it_is_large(monkeypatch):
+    from riskmap import memory
+
+    thresholds = []
+    monkeypatch.setattr(memory, "_threshold", lambda libc, value: thresholds.append(value) or True)
+    monkeypatch.setattr(memory, "memory_mb", lambda: (1_000.0, 20_000.0))
+    monkeypatch.setattr(memory, "_TUNED", [])
+    assert memory.fit_allocator() == "none" and thresholds == []  # a process that did not opt in (the app)
+    assert memory.tune_allocator() and thresholds == [memory.MMAP_THRESHOLD]
+    thresholds.clear()
+    assert memory.fit_allocator() == "reuse" and thresholds == [memory.REUSE_MMAP_THRESHOLD]
+    monkeypatch.setattr(memory, "memory_mb", lambda: (3_000.0, 20_000.0))  # more than an eighth
+    assert memory.fit_allocator() == "return" and thresholds == [memory.REUSE_MMAP_THRESHOLD]
+    monkeypatch.setattr(memory, "memory_mb", lambda: (0.0, float("inf")))  # no /proc: nothing known
+    assert memory.fit_allocator() == "none"

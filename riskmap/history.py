@@ -344,7 +344,7 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
         period ends are (``riskmap assess`` starts writing its files then).
     fork
         Grade the period ends before ``as_of`` and the forecast in a forked process
-        (:class:`PeriodsWorker`) while this one grades ``as_of``, where forking is safe
+        (:func:`_fork_periods`) while this one grades ``as_of``, where forking is safe
         and memory allows; not with ``defer``. The numbers are the same either way.
     """
     stages = stages or Stages()
@@ -352,7 +352,7 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
     as_of = prepared.info.as_of
     ends = period_ends(as_of, count, kind)
     prepared.wait_for_roads()
-    worker = PeriodsWorker.start(prepared, ends, kind) if fork and not defer and len(ends) > 1 else None
+    worker = _fork_periods(prepared, ends, kind) if fork and not defer and len(ends) > 1 else None
     if worker is not None and stages.progress:
         stages.progress("history: the earlier period ends and the forecast in a process, beside as_of", None)
     try:
@@ -365,14 +365,27 @@ def history_of(prepared: Prepared, *, periods: int | None = None, period: str | 
             worker.cancel()
         raise
     with stages.stage("history: grade"):
-        done = worker.result() if worker is not None else None
-        earlier, outlook = done if done is not None else ({}, None)
+        earlier, outlook = _periods_of(worker)
         graded = Periods(lambda index: _period(prepared, ends, kind, index), len(ends),
                          {**earlier, len(ends) - 1: _period(prepared, ends, kind, len(ends) - 1, state)})
         if not defer:
             graded[:]  # noqa: B018  (every period end, now)
-        outlook = outlook or _outlook(prepared, ends, kind)
+        if outlook is None:
+            outlook = _outlook(prepared, ends, kind)
     return History(prepared, kind, ends, graded, outlook, assessment)
+
+
+def _periods_of(worker) -> tuple[dict[int, Graded], Graded | None]:
+    """What the child of :func:`_fork_periods` graded; nothing (the parent grades it all) without a child or
+    when it died."""
+    from riskmap.errors import WorkerError
+
+    if worker is None:
+        return {}, None
+    try:
+        return worker.result()
+    except WorkerError:
+        return {}, None
 
 
 def _outlook(prepared: Prepared, ends: list[date], kind: str) -> Graded:
@@ -385,44 +398,23 @@ def _earlier_and_outlook(prepared: Prepared, ends: list[date], kind: str) -> tup
     return {index: _period(prepared, ends, kind, index) for index in range(len(ends) - 1)}, _outlook(prepared, ends, kind)
 
 
-class PeriodsWorker:
-    """The period ends before ``as_of`` and the forecast, graded in a forked process.
+def _fork_periods(prepared: Prepared, ends: list[date], kind: str):
+    """A forked :class:`~riskmap.workers.Worker` grading the period ends before ``as_of`` and the forecast
+    (:func:`_earlier_and_outlook`), or None where forking is off, unsafe, or memory is short.
 
-    ``riskmap assess`` grades ``as_of`` on one core for a second or two before its
-    writers start; the earlier period ends need only the prepared workspace, so a child
-    grades them on the other core meanwhile and sends back their numbers (a few
-    megabytes at province scale). If the child cannot start, or dies, the parent
-    grades them itself (:meth:`result` returns None).
+    ``riskmap assess`` grades ``as_of`` on one core for a second or two before its writers start; the
+    earlier period ends need only the prepared workspace, so a child grades them on the other core
+    meanwhile and sends back their numbers (a few megabytes at province scale).
     """
+    from functools import partial
 
-    def __init__(self, worker) -> None:
-        self._worker = worker
+    from riskmap.runtime import settings
+    from riskmap.workers import Worker, can_fork
 
-    @classmethod
-    def start(cls, prepared: Prepared, ends: list[date], kind: str) -> PeriodsWorker | None:
-        """Fork the child, or None where forking is off, unsafe, or memory is short."""
-        from functools import partial
-
-        from riskmap.runtime import settings
-        from riskmap.workers import Worker, can_fork
-
-        if int(settings.history_processes) < 1 or not can_fork(1, memory_share=0.5):
-            return None
-        basis(prepared)  # built once, before the fork: the child reads the parent's
-        return cls(Worker(partial(_earlier_and_outlook, prepared, ends, kind), name="riskmap-history"))
-
-    def result(self) -> tuple[dict[int, Graded], Graded] | None:
-        """The child's period ends and forecast, or None if it died (the parent then grades them)."""
-        from riskmap.errors import WorkerError
-
-        try:
-            return self._worker.result()
-        except WorkerError:
-            return None
-
-    def cancel(self) -> None:
-        """Stop the child and wait for it."""
-        self._worker.cancel()
+    if int(settings.history_processes) < 1 or not can_fork(1, memory_share=0.5):
+        return None
+    basis(prepared)  # built once, before the fork: the child reads the parent's
+    return Worker(partial(_earlier_and_outlook, prepared, ends, kind), name="riskmap-history")
 
 
 def _settings(prepared: Prepared, periods: int | None, period: str | None) -> tuple[int, str]:

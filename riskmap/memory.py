@@ -11,16 +11,17 @@ work, the weights, the writers). Two of glibc's choices decide what that costs:
 * how many heap arenas there are (8 per core by default): every thread that allocates
   gets one, whose free pages no other thread reuses.
 
-Measured (bench/README.md, "The allocator"): with the threshold fixed at 128 KiB,
-``riskmap assess`` on the province spent about 1.6 million page faults (2-3 CPU seconds
-of kernel time; 11 million and 80 seconds at a nation's scale) and peaked 7-12% lower
-than with the threshold at 32 MiB, glibc's largest, which halves the faults. So a
-command starts returning (:func:`tune_allocator`: two arenas, the threshold at 128
-KiB) and, once its inputs are read, :func:`fit_allocator` raises the threshold where
-memory is plentiful: when the process holds at most an eighth of the memory still
-available (a province's workspace on a 24 GB machine; not a nation's). A forked
-worker inherits the choice. :func:`release_memory` hands the free pages of every arena
-and Arrow's pool back to the system between stages.
+Measured (bench/README.md, issue 13: "The history beside the as-of grade, the allocator,
+no teardown"): with the threshold fixed at 128 KiB, ``riskmap assess`` on the province
+spent about 1.6 million page faults (2-3 CPU seconds of kernel time; 11 million and 80
+seconds at a nation's scale) and peaked 7-12% lower than with the threshold at 32 MiB,
+glibc's largest, which halves the faults. So a command starts returning
+(:func:`tune_allocator`: two arenas, the threshold at 128 KiB) and, once its inputs are
+read, :func:`fit_allocator` raises the threshold where memory is plentiful: when the
+process holds at most an eighth of the memory still available (a province's workspace on
+a 24 GB machine; not a nation's). A forked worker inherits the choice.
+:func:`release_memory` hands the free pages of every arena and Arrow's pool back to the
+system between stages.
 
 None of this changes a result: it decides only where freed memory waits. Elsewhere than
 glibc (macOS, musl) all of it does nothing.

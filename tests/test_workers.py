@@ -119,19 +119,18 @@ def _history_numbers(history) -> list:
 @pytest.fixture
 def forking(monkeypatch):
     """Let the history fork inside the test process (polars, loaded by other tests, is not used by grading);
-    counts the children started."""
+    lists what each fork returned (a worker, or None)."""
     from riskmap import history as history_module
 
     started = []
-    real = history_module.PeriodsWorker.start.__func__
+    real = history_module._fork_periods
 
-    def start(cls, *args):
-        worker = real(cls, *args)
-        started.append(worker)
-        return worker
+    def fork_periods(*args):
+        started.append(real(*args))
+        return started[-1]
 
     monkeypatch.setattr(workers, "can_fork", lambda *a, **k: True)
-    monkeypatch.setattr(history_module.PeriodsWorker, "start", classmethod(start))
+    monkeypatch.setattr(history_module, "_fork_periods", fork_periods)
     return started
 
 
